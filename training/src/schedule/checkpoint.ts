@@ -1,0 +1,156 @@
+/**
+ * Checkpoints on disk, written so an interruption at any instant leaves the last complete one:
+ * tensor files carry the epoch in their name and are written (atomically) first; `checkpoint.json`,
+ * written atomically last, is the commit point naming them; files it no longer names are removed after.
+ *
+ *   <runDir>/checkpoint/checkpoint.json   position, history, config, best val loss, Adam's counters
+ *   <runDir>/checkpoint/state-e<k>.bin    classifier weights + Adam moments after epoch k
+ *   <runDir>/checkpoint/best-e<j>.bin     the weights of the best epoch j so far (the run's best checkpoint)
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.ts';
+import type { NamedArray } from './state.ts';
+import type { TrainerSnapshot } from './trainer.ts';
+
+export const CHECKPOINT_FOLDER = 'checkpoint';
+export const CHECKPOINT_FORMAT = 'endolens-checkpoint';
+const CHECKPOINT_JSON = 'checkpoint.json';
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** Byte offset into the file. */
+  offset: number;
+  length: number;
+}
+
+interface CheckpointJson<C> {
+  format: typeof CHECKPOINT_FORMAT;
+  version: 1;
+  savedAt: string;
+  completedEpochs: number;
+  history: TrainerSnapshot['history'];
+  /** The run's full configuration, so `--resume` needs nothing else. */
+  config: C;
+  state: { file: string; weights: TensorEntry[]; firstMoments: TensorEntry[]; secondMoments: TensorEntry[] };
+  best: { file: string; valLoss: number; epoch: number; weights: TensorEntry[] } | null;
+  optimizer: { phaseIndex: number; iterations: number; accBeta1: number; accBeta2: number } | null;
+}
+
+function pack(groups: NamedArray[][]): { bytes: Uint8Array; entries: TensorEntry[][] } {
+  const total = groups.reduce((s, g) => s + g.reduce((t, a) => t + a.data.byteLength, 0), 0);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  const entries = groups.map((g) =>
+    g.map((a) => {
+      bytes.set(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength), offset);
+      const e = { name: a.name, shape: a.shape, offset, length: a.data.length };
+      offset += a.data.byteLength;
+      return e;
+    }),
+  );
+  return { bytes, entries };
+}
+
+function unpack(buf: Buffer, entries: TensorEntry[], file: string): NamedArray[] {
+  return entries.map((e) => {
+    const end = e.offset + e.length * 4;
+    if (end > buf.byteLength) throw new Error(`Checkpoint file ${file} is truncated (needs ${end} bytes, has ${buf.byteLength}).`);
+    // A copy: Buffer offsets need not be 4-byte aligned.
+    const data = new Float32Array(buf.buffer.slice(buf.byteOffset + e.offset, buf.byteOffset + end));
+    return { name: e.name, shape: e.shape, data };
+  });
+}
+
+/** Writes the snapshot after its last finished epoch; returns the checkpoint folder. */
+export async function writeCheckpoint<C>(runDir: string, snap: TrainerSnapshot, config: C): Promise<string> {
+  const dir = join(runDir, CHECKPOINT_FOLDER);
+  const k = snap.completedEpochs;
+  const opt = snap.optimizer;
+  const state = pack([snap.weights, opt?.firstMoments ?? [], opt?.secondMoments ?? []]);
+  const stateFile = `state-e${k}.bin`;
+  await writeFileAtomic(join(dir, stateFile), state.bytes);
+
+  let best: CheckpointJson<C>['best'] = null;
+  if (snap.best) {
+    const bestFile = `best-e${snap.best.epoch}.bin`;
+    const packed = pack([snap.best.weights]);
+    // The best epoch's weights never change once written, so an existing file is reused.
+    const existing = await readFile(join(dir, bestFile)).catch(() => undefined);
+    if (!existing || existing.byteLength !== packed.bytes.byteLength) await writeFileAtomic(join(dir, bestFile), packed.bytes);
+    best = { file: bestFile, valLoss: snap.best.valLoss, epoch: snap.best.epoch, weights: packed.entries[0] };
+  }
+
+  const json: CheckpointJson<C> = {
+    format: CHECKPOINT_FORMAT,
+    version: 1,
+    savedAt: new Date().toISOString(),
+    completedEpochs: k,
+    history: snap.history,
+    config,
+    state: { file: stateFile, weights: state.entries[0], firstMoments: state.entries[1], secondMoments: state.entries[2] },
+    best,
+    optimizer: opt && { phaseIndex: opt.phaseIndex, iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2 },
+  };
+  await writeFileAtomic(join(dir, CHECKPOINT_JSON), JSON.stringify(json));
+
+  // Only now are older tensor files unreferenced.
+  const keep = new Set([CHECKPOINT_JSON, stateFile, best?.file]);
+  for (const f of await readdir(dir)) {
+    if (!keep.has(f) && /^(state|best)-e\d+\.bin$/.test(f)) await rm(join(dir, f), { force: true });
+  }
+  return dir;
+}
+
+export function hasCheckpoint(runDir: string): Promise<boolean> {
+  return readFile(join(runDir, CHECKPOINT_FOLDER, CHECKPOINT_JSON)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Reads the last committed checkpoint of a run; errors name the file and what is wrong. */
+export async function readCheckpoint<C>(runDir: string): Promise<{ snapshot: TrainerSnapshot; config: C; savedAt: string }> {
+  const dir = join(runDir, CHECKPOINT_FOLDER);
+  const jsonPath = join(dir, CHECKPOINT_JSON);
+  let text: string;
+  try {
+    text = await readFile(jsonPath, 'utf8');
+  } catch {
+    throw new Error(`No checkpoint in ${runDir}: ${jsonPath} does not exist (no epoch of that run finished).`);
+  }
+  let json: CheckpointJson<C>;
+  try {
+    json = JSON.parse(text) as CheckpointJson<C>;
+  } catch (err) {
+    throw new Error(`${jsonPath} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (json.format !== CHECKPOINT_FORMAT || json.version !== 1) {
+    throw new Error(`${jsonPath} is not an EndoLens checkpoint (format ${JSON.stringify(json.format)}, version ${JSON.stringify(json.version)}).`);
+  }
+  const readBin = async (file: string): Promise<Buffer> => {
+    try {
+      return await readFile(join(dir, file));
+    } catch {
+      throw new Error(`Checkpoint ${jsonPath} names ${file}, which is missing.`);
+    }
+  };
+  const stateBuf = await readBin(json.state.file);
+  const weights = unpack(stateBuf, json.state.weights, json.state.file);
+  let best: TrainerSnapshot['best'] = null;
+  if (json.best) {
+    const bestBuf = json.best.file === json.state.file ? stateBuf : await readBin(json.best.file);
+    best = { valLoss: json.best.valLoss, epoch: json.best.epoch, weights: unpack(bestBuf, json.best.weights, json.best.file) };
+  }
+  const optimizer = json.optimizer && {
+    ...json.optimizer,
+    firstMoments: unpack(stateBuf, json.state.firstMoments, json.state.file),
+    secondMoments: unpack(stateBuf, json.state.secondMoments, json.state.file),
+  };
+  return {
+    snapshot: { completedEpochs: json.completedEpochs, history: json.history, weights, best, optimizer },
+    config: json.config,
+    savedAt: json.savedAt,
+  };
+}

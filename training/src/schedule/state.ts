@@ -1,0 +1,111 @@
+/**
+ * Plain-data snapshots of everything a resumed run needs (weights, Adam's moments and step count),
+ * read out of tfjs and put back. No files here: see checkpoint.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface AdamState {
+  /** The schedule phase whose optimizer this is (each phase starts a fresh Adam). */
+  phaseIndex: number;
+  iterations: number;
+  /** beta1^t and beta2^t as the optimizer holds them (accumulated products, not recomputed powers). */
+  accBeta1: number;
+  accBeta2: number;
+  firstMoments: NamedArray[];
+  secondMoments: NamedArray[];
+}
+
+/** Reads variables (a model's weights, kept or trainable) into typed arrays. */
+export function readVariables(vars: readonly { name: string; read(): tf.Tensor }[]): NamedArray[] {
+  return vars.map((v) => {
+    const t = v.read();
+    if (t.dtype !== 'float32') throw new Error(`Weight "${v.name}" is ${t.dtype}; checkpoints hold float32 weights only.`);
+    return { name: v.name, shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+  });
+}
+
+/** Checks that `arrays` fit `model`'s weights one for one (order and shapes), naming the first mismatch. */
+export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
+  const weights = model.weights;
+  if (weights.length !== arrays.length) {
+    throw new Error(`${what} holds ${arrays.length} weights; model "${model.name}" has ${weights.length}. Was it made with another backbone or class count?`);
+  }
+  weights.forEach((w, i) => {
+    const a = arrays[i];
+    if (a.shape.join('x') !== w.shape.join('x') || a.data.length !== w.shape.reduce((p, d) => p * (d as number), 1)) {
+      throw new Error(`${what}: weight ${i} ("${a.name}") has shape [${a.shape}], the model's "${w.name}" has [${w.shape}].`);
+    }
+  });
+}
+
+/** Writes arrays into `model`'s weights (all of them, batch-norm statistics included). */
+export function assignWeights(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
+  checkFits(model, arrays, what);
+  const tensors = arrays.map((a) => tf.tensor(a.data, a.shape, 'float32'));
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** tfjs keeps beta1^t / beta2^t in protected variables that setWeights() recomputes with pow(); we keep them exact. */
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: number): Promise<AdamState> {
+  const named = await optimizer.getWeights();
+  const [iter, ...moments] = named;
+  const iterations = (await iter.tensor.data())[0];
+  iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
+  const half = moments.length / 2;
+  const toArray = (m: tf.NamedTensor): NamedArray => ({ name: m.name, shape: m.tensor.shape.slice(), data: m.tensor.dataSync() as Float32Array });
+  const internals = optimizer as unknown as AdamInternals;
+  return {
+    phaseIndex,
+    iterations,
+    accBeta1: internals.accBeta1.dataSync()[0],
+    accBeta2: internals.accBeta2.dataSync()[0],
+    firstMoments: moments.slice(0, half).map(toArray),
+    secondMoments: moments.slice(half).map(toArray),
+  };
+}
+
+/** Puts a captured state into a fresh Adam made with the same learning rate. */
+export async function restoreAdam(optimizer: tf.AdamOptimizer, state: AdamState, vars: readonly tf.Variable[]): Promise<void> {
+  const n = state.firstMoments.length;
+  if (n === 0) return; // captured before its first step: nothing to restore
+  if (n !== vars.length || state.secondMoments.length !== n) {
+    throw new Error(`Optimizer state holds moments for ${n} variables; this phase trains ${vars.length}.`);
+  }
+  vars.forEach((v, i) => {
+    if (state.firstMoments[i].shape.join('x') !== v.shape.join('x')) {
+      throw new Error(`Optimizer moment ${i} ("${state.firstMoments[i].name}") has shape [${state.firstMoments[i].shape}], variable "${v.name}" has [${v.shape}].`);
+    }
+  });
+  const iter = tf.scalar(state.iterations, 'int32');
+  const m = state.firstMoments.map((a) => tf.tensor(a.data, a.shape, 'float32'));
+  const s = state.secondMoments.map((a) => tf.tensor(a.data, a.shape, 'float32'));
+  try {
+    await optimizer.setWeights([
+      { name: 'iter', tensor: iter },
+      ...m.map((tensor, i) => ({ name: `${vars[i].name}/m`, tensor })),
+      ...s.map((tensor, i) => ({ name: `${vars[i].name}/v`, tensor })),
+    ]);
+  } finally {
+    tf.dispose([iter, ...m, ...s]);
+  }
+  const internals = optimizer as unknown as AdamInternals;
+  tf.tidy(() => {
+    internals.accBeta1.assign(tf.scalar(state.accBeta1));
+    internals.accBeta2.assign(tf.scalar(state.accBeta2));
+  });
+}
