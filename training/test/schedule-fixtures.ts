@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildClassifier } from '../src/models/index.ts';
 import type { ImageSplit } from '../src/schedule/batches.ts';
 import { mulberry32 } from '../src/util/rng.ts';
+import { orderedWeights } from '../src/schedule/state.ts';
 
 /**
  * input -> conv_a -> relu_a -> conv_b -> bn_b -> out_relu: 6 layers. With unfreeze 3 the cut falls
@@ -43,7 +44,7 @@ export function colourSplit(count: number, size: number, numClasses: number, see
 }
 
 export function weightsOf(model: tf.LayersModel): Float32Array[] {
-  return model.weights.map((w) => w.read().dataSync() as Float32Array);
+  return orderedWeights(model).map((w) => w.read().dataSync() as Float32Array);
 }
 
 export function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {

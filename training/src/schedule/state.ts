@@ -21,6 +21,26 @@ export interface AdamState {
   secondMoments: NamedArray[];
 }
 
+type LayerVar = tf.LayersModel['weights'][number];
+
+/**
+ * A model's weights in an order that does not depend on which layers are trainable (tfjs's
+ * `model.weights` lists trainable ones first, so it reorders when a phase freezes layers):
+ * layer by layer in the model's order, each layer's own weights in creation order.
+ */
+export function orderedWeights(model: tf.LayersModel): LayerVar[] {
+  const out: LayerVar[] = [];
+  const walk = (layers: tf.layers.Layer[]) => {
+    for (const l of layers) {
+      const inner = (l as unknown as { layers?: tf.layers.Layer[] }).layers;
+      if (Array.isArray(inner)) walk(inner); // a nested model: its layers, in its order
+      else out.push(...l.weights);
+    }
+  };
+  walk(model.layers);
+  return out;
+}
+
 /** Reads variables (a model's weights, kept or trainable) into typed arrays. */
 export function readVariables(vars: readonly { name: string; read(): tf.Tensor }[]): NamedArray[] {
   return vars.map((v) => {
@@ -32,7 +52,7 @@ export function readVariables(vars: readonly { name: string; read(): tf.Tensor }
 
 /** Checks that `arrays` fit `model`'s weights one for one (order and shapes), naming the first mismatch. */
 export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
-  const weights = model.weights;
+  const weights = orderedWeights(model);
   if (weights.length !== arrays.length) {
     throw new Error(`${what} holds ${arrays.length} weights; model "${model.name}" has ${weights.length}. Was it made with another backbone or class count?`);
   }
@@ -44,15 +64,18 @@ export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], 
   });
 }
 
-/** Writes arrays into `model`'s weights (all of them, batch-norm statistics included). */
+/** Writes arrays into `model`'s weights (all of them, batch-norm statistics included), in orderedWeights order. */
 export function assignWeights(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
   checkFits(model, arrays, what);
-  const tensors = arrays.map((a) => tf.tensor(a.data, a.shape, 'float32'));
-  try {
-    model.setWeights(tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
+  const weights = orderedWeights(model);
+  tf.tidy(() => arrays.forEach((a, i) => weights[i].write(tf.tensor(a.data, a.shape, 'float32'))));
+}
+
+/** Writes tensors (orderedWeights order) into `model`'s weights. */
+export function assignTensors(model: tf.LayersModel, tensors: readonly tf.Tensor[]): void {
+  const weights = orderedWeights(model);
+  if (weights.length !== tensors.length) throw new Error(`Got ${tensors.length} tensors for the ${weights.length} weights of "${model.name}".`);
+  tf.tidy(() => tensors.forEach((t, i) => weights[i].write(t)));
 }
 
 /** tfjs keeps beta1^t / beta2^t in protected variables that setWeights() recomputes with pow(); we keep them exact. */

@@ -16,7 +16,7 @@ import { splitForTraining, type TrainingSplit } from '../models/split.ts';
 import { epochRng, shuffledIndices } from '../util/rng.ts';
 import { batchRanges, identityOrder, imageBatch, labelBatch, type ImageSplit } from './batches.ts';
 import { positionAfter, totalEpochs, type EpochPosition, type Phase } from './phases.ts';
-import { assignWeights, captureAdam, checkFits, readVariables, restoreAdam, type AdamState, type NamedArray } from './state.ts';
+import { assignTensors, assignWeights, captureAdam, checkFits, orderedWeights, readVariables, restoreAdam, type AdamState, type NamedArray } from './state.ts';
 
 export type AugmentFn = (batch: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
 
@@ -296,7 +296,7 @@ export class Trainer {
     if (!better) return;
     if (b) tf.dispose(b.tensors);
     // Copies, not views: later steps assign new values to the variables.
-    const tensors = this.opts.classifier.weights.map((w) => tf.clone(w.read()));
+    const tensors = orderedWeights(this.opts.classifier).map((w) => tf.clone(w.read()));
     this.best = { valLoss: r.valLoss, epoch: r.epoch, tensors };
   }
 
@@ -305,7 +305,7 @@ export class Trainer {
     this.expect(['finished'], 'use the best weights');
     const b = this.best;
     if (!b) throw new Error('No epoch produced a validation loss to keep.');
-    this.opts.classifier.setWeights(b.tensors);
+    assignTensors(this.opts.classifier, b.tensors);
     return { epoch: b.epoch, valLoss: b.valLoss };
   }
 
@@ -317,14 +317,15 @@ export class Trainer {
     if (next && this.runtime?.phaseIndex === next.phaseIndex) optimizer = await captureAdam(this.runtime.optimizer, next.phaseIndex);
     else if (next && this.pendingAdam?.phaseIndex === next.phaseIndex) optimizer = this.pendingAdam;
     const b = this.best;
+    const names = orderedWeights(this.opts.classifier).map((w) => w.name);
     return {
       completedEpochs: this.completed,
       history: this.records.map((r) => ({ ...r })),
-      weights: readVariables(this.opts.classifier.weights),
+      weights: readVariables(orderedWeights(this.opts.classifier)),
       best: b && {
         valLoss: b.valLoss,
         epoch: b.epoch,
-        weights: b.tensors.map((t, i) => ({ name: this.opts.classifier.weights[i].name, shape: t.shape.slice(), data: t.dataSync() as Float32Array })),
+        weights: b.tensors.map((t, i) => ({ name: names[i], shape: t.shape.slice(), data: t.dataSync() as Float32Array })),
       },
       optimizer,
     };
