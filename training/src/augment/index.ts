@@ -1,0 +1,11 @@
+export { augmentBatch, applyTransforms } from './augment.ts';
+export {
+  KERAS_AUGMENT_DEFAULTS,
+  IDENTITY_PARAMS,
+  randomTransformParams,
+  transformMatrix,
+  checkAugmentOptions,
+  AugmentError,
+} from './keras-affine.ts';
+export type { AugmentOptions, TransformParams } from './keras-affine.ts';
+export { mulberry32, epochRng, deriveSeed, shuffledIndices } from '../util/rng.ts';
