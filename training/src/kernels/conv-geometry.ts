@@ -1,0 +1,97 @@
+/**
+ * Shared geometry for the conv backprops: explicit paddings from tfjs's own conv-info rules, and the
+ * "transposed convolution as a stride-1 convolution" rewrite of a backprop-input.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelScope } from './kernel-scope.ts';
+
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export function convGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: [number, number] | number,
+  pad: Pad,
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
+  depthwise: boolean,
+  kernelName: string,
+  dilations: [number, number] | number = 1,
+): ConvGeometry {
+  const d = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+  if (d[0] !== 1 || d[1] !== 1) {
+    throw new Error(`${kernelName} on wasm (EndoLens): dilations ${JSON.stringify(dilations)} are not supported; only 1.`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, depthwise);
+  const { top, bottom, left, right } = info.padInfo;
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top,
+    bottom,
+    left,
+    right,
+  };
+}
+
+/**
+ * Turns dy into the input of a stride-1 'valid' convolution whose output is dx: dy is dilated by the
+ * stride (zeros between rows/columns: reshape to [N,H,1,W,1,C], pad to [N,H,s,W,s,C], reshape back)
+ * and padded by (k-1-padBefore) before and whatever makes the result exactly the input size after.
+ */
+export function dilateAndPadForBackpropInput(s: KernelScope, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const [n, oh, ow, c] = dy.shape;
+  let y = dy;
+  if (g.sh > 1 || g.sw > 1) {
+    y = s.reshape(y, [n, oh, 1, ow, 1, c]);
+    y = s.pad(y, [[0, 0], [0, 0], [0, g.sh - 1], [0, 0], [0, g.sw - 1], [0, 0]]);
+    y = s.reshape(y, [n, oh * g.sh, ow * g.sw, c]);
+  }
+  // Rows of y now: (oh-1)*sh+1 meaningful + (sh-1) trailing zeros. Wanted before/after paddings:
+  const before = [g.kh - 1 - g.top, g.kw - 1 - g.left];
+  const after = [g.inH - (oh - 1) * g.sh - 1 + g.top, g.inW - (ow - 1) * g.sw - 1 + g.left];
+  if (before[0] < 0 || before[1] < 0) {
+    throw new Error(`Conv backprop on wasm (EndoLens): padding ${g.top}/${g.left} larger than the kernel is not supported.`);
+  }
+  const trailing = [g.sh - 1, g.sw - 1];
+  const extra = [after[0] - trailing[0], after[1] - trailing[1]];
+  if (extra[0] < 0 || extra[1] < 0) {
+    // Drop the trailing zero rows/columns the conv never reads (happens when the forward conv skipped input).
+    const keep = [y.shape[1] + Math.min(0, extra[0]), y.shape[2] + Math.min(0, extra[1])];
+    y = s.slice(y, [0, 0, 0, 0], [n, keep[0], keep[1], c]);
+  }
+  return s.pad(y, [[0, 0], [before[0], Math.max(0, extra[0])], [before[1], Math.max(0, extra[1])], [0, 0]]);
+}
+
+/** Every (a, b) filter tap, with the strided window of the padded input it multiplies. */
+export function tapWindows(g: ConvGeometry, channels: number): Array<{ a: number; b: number; begin: number[]; end: number[] }> {
+  const taps = [];
+  for (let a = 0; a < g.kh; a++) {
+    for (let b = 0; b < g.kw; b++) {
+      taps.push({ a, b, begin: [0, a, b, 0], end: [g.batch, a + (g.outH - 1) * g.sh + 1, b + (g.outW - 1) * g.sw + 1, channels] });
+    }
+  }
+  return taps;
+}

@@ -1,0 +1,29 @@
+/**
+ * Registers the kernels EndoLens's training schedule needs on the wasm backend (see the files beside
+ * this one for each, and why). Idempotent; only the wasm backend is touched.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { transposeFreeBatchMatMul } from './batch-matmul.ts';
+import { conv2DBackpropKernels } from './conv2d-backprop.ts';
+import { depthwiseBackpropKernels } from './depthwise-backprop.ts';
+import { WASM } from './kernel-scope.ts';
+
+const registered = new Set<tf.KernelFunc>();
+
+function replace(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, WASM) !== undefined) tf.unregisterKernel(config.kernelName, WASM);
+  tf.registerKernel(config);
+  registered.add(config.kernelFunc);
+}
+
+export function registerWasmTrainingKernels(): void {
+  for (const config of [...conv2DBackpropKernels, ...depthwiseBackpropKernels]) {
+    const current = tf.getKernel(config.kernelName, WASM);
+    if (current === undefined || !registered.has(current.kernelFunc)) replace(config);
+  }
+  const matMul = tf.getKernel('BatchMatMul', WASM);
+  if (matMul === undefined) {
+    throw new Error('The wasm BatchMatMul kernel is not registered: import @tensorflow/tfjs-backend-wasm before registering EndoLens kernels.');
+  }
+  if (!registered.has(matMul.kernelFunc)) replace(transposeFreeBatchMatMul(matMul));
+}
