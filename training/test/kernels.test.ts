@@ -115,7 +115,7 @@ describe('wasm training kernels match the cpu backend', () => {
     const y = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
     // Inference-mode forward keeps the run deterministic (no dropout); the backward pass uses the same kernels.
     const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, tf.log(model.apply(x, { training: false }) as tf.Tensor)) as tf.Scalar);
-    const list = model.trainableWeights.map((w) => grads[w.read().name]);
+    const list = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
     model.dispose();
     return list;
   }
