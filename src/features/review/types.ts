@@ -1,0 +1,28 @@
+/** The clinician's review of one frame, persisted with the session. */
+export interface ReviewState {
+  /** The class the clinician settled on (the model's when confirmed); absent = not reviewed. */
+  reviewedClass?: string;
+  note?: string;
+  /** ISO 8601 time of the last change. */
+  reviewedAt?: string;
+}
+
+/** Reviews keyed by the app's frame id. */
+export type ReviewMap = Record<string, ReviewState>;
+
+export type ConfidenceLevel = 'confident' | 'uncertain' | 'low';
+
+/** Top probability >= confident -> confident; < low -> low; otherwise uncertain. */
+export interface ConfidenceThresholds {
+  confident: number;
+  low: number;
+}
+
+/** What the review logic needs to know about a frame (the app maps its store to this). */
+export interface ReviewableFrame {
+  id: string;
+  predictedClass: string;
+  /** Top probability, 0..1. */
+  confidence: number;
+  review?: ReviewState;
+}
