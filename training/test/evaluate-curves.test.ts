@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JSDOM } from 'jsdom';
+import sharp from 'sharp';
 import { renderCurvesSvg, niceTicks } from '../src/evaluate/curves-svg.ts';
 import type { EpochRecord } from '../../src/core/metadata.ts';
 
@@ -10,55 +10,64 @@ const records: EpochRecord[] = [
   { phase: 'fine-tune', epoch: 4, loss: 0.4, accuracy: 0.85, valLoss: 0.5, valAccuracy: 0.8 },
 ];
 
-function parse(svg: string): Document {
-  const doc = new new JSDOM('').window.DOMParser().parseFromString(svg, 'image/svg+xml');
-  expect(doc.getElementsByTagName('parsererror').length).toBe(0);
-  return doc;
+/** librsvg (inside sharp) parses the XML strictly and rasterises it: a malformed SVG throws. */
+async function renders(svg: string): Promise<void> {
+  const { info } = await sharp(Buffer.from(svg)).png().toBuffer({ resolveWithObject: true });
+  expect(info.width).toBeGreaterThan(100);
 }
 
+function points(svg: string, cls: string): [number, number][] {
+  const m = new RegExp(`class="${cls}"[^>]*points="([^"]*)"`).exec(svg);
+  return (m?.[1] ?? '').split(' ').filter(Boolean).map((p) => p.split(',').map(Number) as [number, number]);
+}
+
+const texts = (svg: string): string => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' | ');
+
 describe('renderCurvesSvg', () => {
-  it('draws a well-formed plot with both series, axes labels and a legend', () => {
+  it('draws a well-formed plot with both series, axis labels and a legend', async () => {
     const svg = renderCurvesSvg(records, 'loss');
-    const doc = parse(svg);
-    expect(doc.documentElement.tagName).toBe('svg');
-    const train = doc.querySelector('polyline.series-train')?.getAttribute('points')?.split(' ');
-    const val = doc.querySelector('polyline.series-val')?.getAttribute('points')?.split(' ');
+    await renders(svg);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const train = points(svg, 'series-train');
     expect(train).toHaveLength(4);
-    expect(val).toHaveLength(4);
+    expect(points(svg, 'series-val')).toHaveLength(4);
     // Falling loss is drawn falling (SVG y grows downwards); epochs run left to right.
-    const ys = (train ?? []).map((p) => Number(p.split(',')[1]));
-    const xs = (train ?? []).map((p) => Number(p.split(',')[0]));
+    const ys = train.map((p) => p[1]);
+    const xs = train.map((p) => p[0]);
     expect([...ys].sort((a, b) => a - b)).toEqual(ys);
     expect(new Set(ys).size).toBe(4);
     expect([...xs].sort((a, b) => a - b)).toEqual(xs);
-    const text = doc.documentElement.textContent ?? '';
-    for (const t of ['Epoch', 'Loss', 'training', 'validation', 'warm-up', 'fine-tune']) expect(text).toContain(t);
+    const t = texts(svg);
+    for (const s of ['Epoch', 'Loss', 'training', 'validation', 'warm-up', 'fine-tune']) expect(t).toContain(s);
     expect(svg).not.toContain('NaN');
   });
 
-  it('marks the phase boundary between the last warm-up and the first fine-tune epoch', () => {
-    const doc = parse(renderCurvesSvg(records, 'accuracy'));
-    const lines = doc.querySelectorAll('line.phase-boundary');
+  it('marks the phase boundary between the last warm-up and the first fine-tune epoch', async () => {
+    const svg = renderCurvesSvg(records, 'accuracy');
+    await renders(svg);
+    const lines = [...svg.matchAll(/class="phase-boundary" x1="([\d.]+)"/g)];
     expect(lines).toHaveLength(1);
-    const x = Number(lines[0].getAttribute('x1'));
-    const pts = (doc.querySelector('polyline.series-train')?.getAttribute('points') ?? '').split(' ').map((p) => Number(p.split(',')[0]));
-    expect(x).toBeGreaterThan(pts[1]);
-    expect(x).toBeLessThan(pts[2]);
-    expect(doc.documentElement.textContent).toContain('Accuracy');
+    const x = Number(lines[0][1]);
+    const xs = points(svg, 'series-train').map((p) => p[0]);
+    expect(x).toBeGreaterThan(xs[1]);
+    expect(x).toBeLessThan(xs[2]);
+    expect(texts(svg)).toContain('Accuracy');
   });
 
   it('marks the best validation loss on loss plots only', () => {
-    const loss = parse(renderCurvesSvg(records, 'loss'));
-    expect(loss.querySelector('circle.best')).not.toBeNull();
-    expect(loss.documentElement.textContent).toContain('best 0.45');
-    expect(parse(renderCurvesSvg(records, 'accuracy')).querySelector('circle.best')).toBeNull();
+    const loss = renderCurvesSvg(records, 'loss');
+    expect(loss).toContain('class="best"');
+    expect(texts(loss)).toContain('best 0.45');
+    expect(renderCurvesSvg(records, 'accuracy')).not.toContain('class="best"');
   });
 
-  it('copes with no epochs, a non-finite value and odd phase names', () => {
-    expect(parse(renderCurvesSvg([], 'loss')).documentElement.textContent).toContain('No epochs');
-    const odd = [{ ...records[0], phase: 'a<b & "c"' }, { ...records[1], valLoss: Number.NaN }];
-    const svg = renderCurvesSvg(odd, 'loss');
-    parse(svg);
+  it('copes with no epochs, a non-finite value and odd phase names', async () => {
+    const empty = renderCurvesSvg([], 'loss');
+    await renders(empty);
+    expect(texts(empty)).toContain('No epochs');
+    const svg = renderCurvesSvg([{ ...records[0], phase: 'a<b & "c"' }, { ...records[1], valLoss: Number.NaN }], 'loss');
+    await renders(svg);
+    expect(svg).toContain('a&lt;b &amp; &quot;c&quot;');
     expect(svg).not.toContain('NaN');
   });
 
