@@ -58,7 +58,7 @@ export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], 
   }
   weights.forEach((w, i) => {
     const a = arrays[i];
-    if (a.shape.join('x') !== w.shape.join('x') || a.data.length !== w.shape.reduce((p, d) => p * (d as number), 1)) {
+    if (a.shape.join('x') !== w.shape.join('x') || a.data.length !== w.shape.reduce<number>((p, d) => p * (d ?? 0), 1)) {
       throw new Error(`${what}: weight ${i} ("${a.name}") has shape [${a.shape}], the model's "${w.name}" has [${w.shape}].`);
     }
   });
@@ -90,7 +90,7 @@ export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: numbe
   const iterations = (await iter.tensor.data())[0];
   iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
   const half = moments.length / 2;
-  const toArray = (m: tf.NamedTensor): NamedArray => ({ name: m.name, shape: m.tensor.shape.slice(), data: m.tensor.dataSync() as Float32Array });
+  const toArray = (m: { name: string; tensor: tf.Tensor }): NamedArray => ({ name: m.name, shape: m.tensor.shape.slice(), data: m.tensor.dataSync() as Float32Array });
   const internals = optimizer as unknown as AdamInternals;
   return {
     phaseIndex,

@@ -1,0 +1,51 @@
+/**
+ * Puts an export into its folder without ever leaving it half-written: everything is written into
+ * a sibling `<dir>.partial-*` folder first, then swapped in by renames. An existing folder is only
+ * replaced when it holds nothing but a previous export, so a mistyped --export cannot delete work.
+ */
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+const EXPORT_FILE = /^(model\.json|metadata\.json|group\d+-shard\d+of\d+\.bin|\..*)$/;
+
+async function existingEntries(dir: string): Promise<string[] | undefined> {
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) throw new Error(`--export ${dir} is a file, not a folder.`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return readdir(dir);
+}
+
+export async function publishExport(target: string, write: (folder: string) => Promise<void>): Promise<void> {
+  const dir = resolve(target);
+  const entries = await existingEntries(dir);
+  const foreign = entries?.filter((f) => !EXPORT_FILE.test(f)) ?? [];
+  if (foreign.length) {
+    throw new Error(
+      `--export ${dir} already holds files that are not a model export (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); ` +
+        'choose an empty folder or one holding only a previous export.',
+    );
+  }
+  const tag = `${process.pid}-${Date.now()}`;
+  const partial = join(dirname(dir), `.${basename(dir)}.partial-${tag}`);
+  await mkdir(dirname(dir), { recursive: true });
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial);
+  try {
+    await write(partial);
+  } catch (err) {
+    await rm(partial, { recursive: true, force: true });
+    throw err;
+  }
+  if (entries) {
+    const previous = join(dirname(dir), `.${basename(dir)}.previous-${tag}`);
+    await rename(dir, previous);
+    await rename(partial, dir);
+    await rm(previous, { recursive: true, force: true });
+  } else {
+    await rename(partial, dir);
+  }
+}
