@@ -14,11 +14,11 @@ export const PREDICTIONS_LAYER = 'predictions';
 export function bakeTemperature(model: tf.LayersModel, temperature: number): void {
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be a positive number. Received: ${temperature}`);
   const layer = model.getLayer(PREDICTIONS_LAYER);
-  const weights = layer.getWeights();
+  const weights = layer.getWeights(); // the variables' own tensors: not ours to dispose
   if (weights.length !== 2) throw new Error(`Layer "${PREDICTIONS_LAYER}" has ${weights.length} weights; expected kernel and bias.`);
   const scaled = weights.map((w) => tf.div(w, temperature));
   layer.setWeights(scaled);
-  tf.dispose([...weights, ...scaled]);
+  tf.dispose(scaled);
 }
 
 /** Accuracy the app may count on for predictions at or above the threshold (on validation data). */
