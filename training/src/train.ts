@@ -19,7 +19,7 @@ import { buildMetadata, gitCommit } from './export/metadata.ts';
 import { publishExport } from './export/publish.ts';
 import { buildBackbone, buildClassifier } from './models/index.ts';
 import { silentProgress, type ProgressSink } from './progress/epoch-progress.ts';
-import { readCheckpoint, writeCheckpoint } from './schedule/checkpoint.ts';
+import { readCheckpoint, runCheckpointFolder, writeCheckpoint } from './schedule/checkpoint.ts';
 import { BEST_WEIGHTS_POLICY, LOSS_NAME, phasesFor } from './schedule/phases.ts';
 import { predictSplit } from './schedule/predict.ts';
 import { Trainer, TrainingInterrupted, type TrainerSnapshot } from './schedule/trainer.ts';
@@ -113,7 +113,7 @@ export async function runTraining(options: Partial<TrainOptions> & Pick<TrainOpt
 /** Continues a run from its last checkpoint; only RESUMABLE_OVERRIDES may differ from the run's options. */
 export async function resumeTraining(runDir: string, overrides: Partial<TrainOptions> = {}, hooks: RunHooks = {}): Promise<TrainResult> {
   const dir = resolve(runDir);
-  const { snapshot, config } = await readCheckpoint<RunConfig>(dir);
+  const { snapshot, config } = await readCheckpoint<RunConfig>(runCheckpointFolder(dir));
   const bad = Object.keys(overrides).filter((k) => !(RESUMABLE_OVERRIDES as readonly string[]).includes(k));
   if (bad.length) {
     throw new Error(`--resume continues the run as it was configured; ${bad.map((k) => `--${k}`).join(', ')} cannot change (allowed: ${RESUMABLE_OVERRIDES.join(', ')}).`);
@@ -166,9 +166,11 @@ async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; 
   try {
     if (resume) {
       await trainer.restore(resume.snapshot);
-      // The tracker may lack epochs whose checkpoint was written just before a crash.
+      // The log holds at most the checkpoint's epochs (it is appended after each checkpoint), but may
+      // lack the last one if a crash fell between the two writes.
+      await tracker.keepEpochs(trainer.completedEpochs);
       const logged = new Set((await tracker.readEpochs()).map((r) => r.epoch));
-      for (const r of resume.snapshot.history) if (!logged.has(r.epoch)) await tracker.logEpoch(r);
+      for (const r of resume.snapshot.history) if (!logged.has(r.epoch)) await tracker.logEpoch({ ...r });
       progress.log(`resuming ${runDir} after epoch ${trainer.completedEpochs}/${trainer.totalEpochs}`);
     }
     const before = resume?.elapsedSeconds ?? 0;
@@ -180,8 +182,8 @@ async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; 
       const t0 = performance.now();
       const record = await trainer.runEpoch({ signal: hooks.signal, onBatch: (p) => progress.batch(p) });
       const config: RunConfig = { options: resolved, elapsedSeconds: before + (performance.now() - started) / 1000 };
-      await writeCheckpoint(runDir, await trainer.snapshot(), config);
-      await tracker.logEpoch(record);
+      await writeCheckpoint(runCheckpointFolder(runDir), await trainer.snapshot(), config);
+      await tracker.logEpoch({ ...record });
       const best = trainer.bestEpoch;
       progress.endEpoch(record, trainer.totalEpochs, (performance.now() - t0) / 1000, best?.epoch === record.epoch ? '(best so far, checkpointed)' : '(checkpointed)');
       await hooks.afterEpoch?.(trainer.completedEpochs);

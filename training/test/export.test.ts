@@ -23,7 +23,7 @@ afterAll(async () => {
 /** tfjs's own float16 decoder, as the browser uses it on load. */
 function decodeHalves(values: number[]): Float32Array {
   const halves = quantizeFloat16(new Float32Array(values));
-  const t = tf.io.decodeWeights(halves.buffer, [{ name: 'w', shape: [values.length], dtype: 'float32', quantization: { dtype: 'float16' } }]);
+  const t = tf.io.decodeWeights(halves.buffer as ArrayBuffer, [{ name: 'w', shape: [values.length], dtype: 'float32', quantization: { dtype: 'float16' } }]);
   return t.w.dataSync() as Float32Array;
 }
 

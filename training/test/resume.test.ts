@@ -79,7 +79,7 @@ describe('resume', () => {
     expect(maxAbsDiff(weightsOf(opts.classifier), reference.weights)).toBe(0);
     resumed.dispose();
     // Only the files the last checkpoint names are left.
-    const files = (await readdir(join(runDir, 'checkpoint'))).sort();
+    const files = (await readdir(runDir)).sort();
     expect(files.filter((f) => f.startsWith('state-'))).toEqual([`state-e${k}.bin`]);
     expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
   });
@@ -97,10 +97,10 @@ describe('resume', () => {
   });
 
   it('reports a missing or foreign checkpoint clearly', async () => {
-    await expect(readCheckpoint(join(dir, 'nothing-here'))).rejects.toThrow(/No checkpoint in .*nothing-here/);
+    await expect(readCheckpoint(join(dir, 'nothing-here'))).rejects.toThrow(/No checkpoint at .*nothing-here/);
     const bad = join(dir, 'bad');
     await writeCheckpoint(bad, { completedEpochs: 0, history: [], weights: [], best: null, optimizer: null }, {});
-    await writeFile(join(bad, 'checkpoint', 'checkpoint.json'), '{"format":"other"}');
+    await writeFile(join(bad, 'checkpoint.json'), '{"format":"other"}');
     await expect(readCheckpoint(bad)).rejects.toThrow(/not an EndoLens checkpoint/);
   });
 });

@@ -3,9 +3,11 @@
  * tensor files carry the epoch in their name and are written (atomically) first; `checkpoint.json`,
  * written atomically last, is the commit point naming them; files it no longer names are removed after.
  *
- *   <runDir>/checkpoint/checkpoint.json   position, history, config, best val loss, Adam's counters
- *   <runDir>/checkpoint/state-e<k>.bin    classifier weights + Adam moments after epoch k
- *   <runDir>/checkpoint/best-e<j>.bin     the weights of the best epoch j so far (the run's best checkpoint)
+ *   <folder>/checkpoint.json   position, history, config, best val loss, Adam's counters
+ *   <folder>/state-e<k>.bin    classifier weights + Adam moments after epoch k
+ *   <folder>/best-e<j>.bin     the weights of the best epoch j so far (the run's best checkpoint)
+ *
+ * A run keeps its checkpoint in `runs/<id>/artifacts/checkpoint/` (see runCheckpointFolder).
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +15,10 @@ import { writeFileAtomic } from '../util/atomic.ts';
 import type { NamedArray } from './state.ts';
 import type { TrainerSnapshot } from './trainer.ts';
 
-export const CHECKPOINT_FOLDER = 'checkpoint';
+/** Where a run (runs/<id>/) keeps its checkpoint: among its artifacts, written locally only. */
+export function runCheckpointFolder(runDir: string): string {
+  return join(runDir, 'artifacts', 'checkpoint');
+}
 export const CHECKPOINT_FORMAT = 'endolens-checkpoint';
 const CHECKPOINT_JSON = 'checkpoint.json';
 
@@ -63,9 +68,8 @@ function unpack(buf: Buffer, entries: TensorEntry[], file: string): NamedArray[]
   });
 }
 
-/** Writes the snapshot after its last finished epoch; returns the checkpoint folder. */
-export async function writeCheckpoint<C>(runDir: string, snap: TrainerSnapshot, config: C): Promise<string> {
-  const dir = join(runDir, CHECKPOINT_FOLDER);
+/** Writes the snapshot after its last finished epoch into `dir`. */
+export async function writeCheckpoint<C>(dir: string, snap: TrainerSnapshot, config: C): Promise<string> {
   const k = snap.completedEpochs;
   const opt = snap.optimizer;
   const state = pack([snap.weights, opt?.firstMoments ?? [], opt?.secondMoments ?? []]);
@@ -103,22 +107,21 @@ export async function writeCheckpoint<C>(runDir: string, snap: TrainerSnapshot, 
   return dir;
 }
 
-export function hasCheckpoint(runDir: string): Promise<boolean> {
-  return readFile(join(runDir, CHECKPOINT_FOLDER, CHECKPOINT_JSON)).then(
+export function hasCheckpoint(dir: string): Promise<boolean> {
+  return readFile(join(dir, CHECKPOINT_JSON)).then(
     () => true,
     () => false,
   );
 }
 
-/** Reads the last committed checkpoint of a run; errors name the file and what is wrong. */
-export async function readCheckpoint<C>(runDir: string): Promise<{ snapshot: TrainerSnapshot; config: C; savedAt: string }> {
-  const dir = join(runDir, CHECKPOINT_FOLDER);
+/** Reads the last committed checkpoint in `dir`; errors name the file and what is wrong. */
+export async function readCheckpoint<C>(dir: string): Promise<{ snapshot: TrainerSnapshot; config: C; savedAt: string }> {
   const jsonPath = join(dir, CHECKPOINT_JSON);
   let text: string;
   try {
     text = await readFile(jsonPath, 'utf8');
   } catch {
-    throw new Error(`No checkpoint in ${runDir}: ${jsonPath} does not exist (no epoch of that run finished).`);
+    throw new Error(`No checkpoint at ${jsonPath} (is it a run folder, and did an epoch of that run finish?).`);
   }
   let json: CheckpointJson<C>;
   try {

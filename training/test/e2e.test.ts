@@ -1,0 +1,164 @@
+/**
+ * The whole schedule (1 warm-up + 1 fine-tune epoch) on a tiny dataset this test draws, through
+ * the entry point the CLI uses; then the export is checked from the app's side: validateMetadata
+ * and tf.loadLayersModel over tfjs's own http loader (fed from the files, as a browser fetches them).
+ * A second run is interrupted after its first epoch, resumed, and must end exactly where the first did.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateMetadata } from '../../src/core/metadata.ts';
+import { loadDataset, sourceOf } from '../src/data/index.ts';
+import { computeMetrics } from '../src/evaluate/index.ts';
+import { imageBatch, identityOrder } from '../src/schedule/batches.ts';
+import { resumeTraining, runTraining, RunInterrupted, type TrainResult } from '../src/train.ts';
+import { orderedWeights } from '../src/schedule/state.ts';
+
+const CLASSES = ['0_red', '1_green', '2_blue'];
+const PER_SPLIT = { train: 4, val: 2, test: 2 };
+const SIZE = 32;
+let root: string;
+
+/** A 48x40 picture: the class's colour with stripes (orientation per class) and per-image noise. */
+async function drawImage(path: string, cls: number, n: number): Promise<void> {
+  const w = 48;
+  const h = 40;
+  const px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const stripe = (cls === 1 ? x : cls === 2 ? x + y : y) % 8 < 4 ? 1 : 0.6;
+      for (let c = 0; c < 3; c++) {
+        const base = c === cls ? 220 : 50;
+        px[(y * w + x) * 3 + c] = Math.round(base * stripe + ((x * 7 + y * 13 + n * 31 + c * 17) % 23));
+      }
+    }
+  }
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
+}
+
+async function makeDataset(dir: string): Promise<void> {
+  for (const [split, count] of Object.entries(PER_SPLIT)) {
+    for (let c = 0; c < CLASSES.length; c++) {
+      const folder = join(dir, split, CLASSES[c]);
+      await mkdir(folder, { recursive: true });
+      // Two "sources" by file-name prefix, for per-source metrics.
+      for (let i = 0; i < count; i++) await drawImage(join(folder, `${i % 2 ? 'camb' : 'cama'}_${split}${c}${i}.png`), c, i + c * 10);
+    }
+  }
+}
+
+/** tfjs's browser loader (tf.io.http) with fetch answered from the export folder. */
+function browserLikeHandler(dir: string): tf.io.IOHandler {
+  const fetchFunc = async (url: string) => {
+    const name = new URL(url).pathname.split('/').pop() as string;
+    const body = await readFile(join(dir, name));
+    return new Response(body, { status: 200, headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
+  };
+  return tf.io.http('http://app.invalid/model/model.json', { fetchFunc });
+}
+
+const base = () => ({
+  data: join(root, 'data'),
+  backbone: 'mobilenetv2' as const,
+  weights: 'none',
+  alpha: 0.35,
+  inputSize: SIZE,
+  warmupEpochs: 1,
+  epochs: 1,
+  unfreeze: 13,
+  batchSize: 4,
+  seed: 3,
+  backend: 'cpu' as const,
+  runsDir: join(root, 'runs'),
+  name: 'EndoLens e2e',
+});
+
+describe('end to end: train, export, load as the app does', () => {
+  let first: TrainResult;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'endolens-e2e-'));
+    await makeDataset(join(root, 'data'));
+    first = await runTraining({ ...base(), export: join(root, 'export-a'), runId: 'a' });
+  });
+  afterAll(async () => {
+    first?.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('trains both phases and writes the run folder', async () => {
+    expect(first.history.map((r) => [r.phase, r.epoch])).toEqual([
+      ['warmup', 1],
+      ['finetune', 2],
+    ]);
+    expect(first.history.every((r) => Number.isFinite(r.loss) && Number.isFinite(r.valLoss))).toBe(true);
+    const runDir = join(root, 'runs', 'a');
+    expect(JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8')).status).toBe('FINISHED');
+    expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    const artifacts = await readdir(join(runDir, 'artifacts'));
+    for (const f of ['evaluation.json', 'curves.json', 'curves-loss.svg', 'curves-accuracy.svg', 'data-report.json', 'checkpoint']) expect(artifacts).toContain(f);
+    const evaluation = JSON.parse(await readFile(join(runDir, 'artifacts', 'evaluation.json'), 'utf8'));
+    expect(evaluation.test.count).toBe(PER_SPLIT.test * CLASSES.length);
+    expect(Object.keys(evaluation.test.perSource).sort()).toEqual(['cama', 'camb']);
+  });
+
+  it('exports metadata the app accepts, describing the exported model', async () => {
+    const dir = join(root, 'export-a');
+    const metadata = validateMetadata(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')));
+    expect(metadata.classes.map((c) => c.name)).toEqual(CLASSES);
+    expect(metadata.input).toMatchObject({ size: SIZE, range: [-1, 1] });
+    expect(metadata.backbone).toMatchObject({ name: 'mobilenetv2', alpha: 0.35, weights: 'none' });
+    expect(metadata.dataset.counts.test).toEqual({ '0_red': 2, '1_green': 2, '2_blue': 2 });
+    expect(metadata.intendedUse).toMatch(/^Research tool, not a medical device/);
+    expect(metadata.calibration).toMatchObject({ method: 'temperature', split: 'val' });
+    expect(metadata.calibration?.temperature).toBeGreaterThan(0);
+    expect(metadata.lowConfidenceThreshold).toBeGreaterThanOrEqual(1 / 3);
+    expect(metadata.curves).toHaveLength(2);
+    expect(metadata.training).toMatchObject({ seed: 3, backend: expect.stringMatching(/^cpu/) });
+    expect(metadata.training?.config).toMatchObject({ warmupEpochs: 1, epochs: 1, batchSize: 4, unfreeze: 13 });
+
+    // The app's loader on the exported files, and the trainer's own model, on the same inputs.
+    const loaded = await tf.loadLayersModel(browserLikeHandler(dir));
+    const data = await loadDataset(join(root, 'data'), { inputSize: SIZE });
+    const x = imageBatch(data.test, identityOrder(data.test.count), SIZE, [-1, 1]);
+    const fromExport = (loaded.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    const fromTrainer = (first.model.predict(x) as tf.Tensor).dataSync();
+    const diff = Math.max(...Array.from(fromExport).map((v, i) => Math.abs(v - fromTrainer[i])));
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    // metadata.json's test metrics are those of the exported model.
+    const recomputed = computeMetrics(data.test.labels, fromExport, data.classNames, { sources: data.test.files.map(sourceOf) });
+    expect(metadata.metrics?.test?.accuracy).toBe(recomputed.accuracy);
+    expect(metadata.metrics?.test?.confusion).toEqual(recomputed.confusion);
+    expect(metadata.metrics?.test?.loss).toBeCloseTo(recomputed.loss, 6);
+    tf.dispose(x);
+    loaded.dispose();
+  });
+
+  it('an interrupted run resumes from its last finished epoch and ends where the uninterrupted run did', async () => {
+    const controller = new AbortController();
+    const options = { ...base(), export: join(root, 'export-b'), runId: 'b' };
+    const interrupted = runTraining(options, { signal: controller.signal, afterEpoch: (done) => (done === 1 ? controller.abort() : undefined) });
+    await expect(interrupted).rejects.toBeInstanceOf(RunInterrupted);
+    await expect(interrupted).rejects.toThrow(/Resume with: npm run train -- --resume .*runs\/b/);
+    const runDir = join(root, 'runs', 'b');
+    expect(JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8')).status).toBe('KILLED');
+
+    const resumed = await resumeTraining(runDir);
+    try {
+      expect(resumed.history).toEqual(first.history);
+      const a = orderedWeights(first.model).map((w) => w.read().dataSync());
+      const b = orderedWeights(resumed.model).map((w) => w.read().dataSync());
+      expect(b.every((arr, i) => arr.every((v, j) => v === a[i][j]))).toBe(true);
+      expect(resumed.export?.metadata.metrics).toEqual(first.export?.metadata.metrics);
+      const meta = JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8'));
+      expect(meta.status).toBe('FINISHED');
+      expect(meta.resumedAt).toHaveLength(1);
+      expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    } finally {
+      resumed.dispose();
+    }
+  });
+});
