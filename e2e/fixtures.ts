@@ -1,0 +1,105 @@
+/**
+ * Shared e2e setup: `test` with an `endoPage` page object, and a guard that fails any test in which
+ * a request left the app's origin (no frame may ever be uploaded anywhere).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import type { FilePayload } from './support/images.ts';
+
+export { expect };
+
+export interface FrameResult {
+  fileName: string;
+  predictedClass: string;
+  confidence: number;
+  probabilities: number[];
+}
+
+export class EndoPage {
+  readonly fileInput: Locator;
+  readonly cards: Locator;
+  readonly classifiedCards: Locator;
+  readonly errorCards: Locator;
+  readonly modelStatus: Locator;
+  readonly backend: Locator;
+  readonly progress: Locator;
+
+  constructor(readonly page: Page) {
+    this.fileInput = page.getByTestId('file-input');
+    this.cards = page.getByTestId('frame-card');
+    this.classifiedCards = page.locator('[data-testid="frame-card"][data-predicted-class]');
+    this.errorCards = page.getByTestId('frame-error');
+    this.modelStatus = page.getByTestId('model-status');
+    this.backend = page.getByTestId('backend');
+    this.progress = page.getByTestId('progress');
+  }
+
+  /** Opens the app (optionally forcing a backend via the `?backend=` hook) and waits for the model. */
+  async goto(opts: { backend?: 'wasm' | 'webgl' | 'webgpu' } = {}): Promise<void> {
+    await this.page.goto(opts.backend ? `/?backend=${opts.backend}` : '/');
+    await this.waitForModel();
+  }
+
+  async waitForModel(timeout = 30_000): Promise<void> {
+    await expect(this.modelStatus).toHaveAttribute('data-state', 'ready', { timeout });
+  }
+
+  /** Sets files on the dropzone's input[type=file] (paths or in-memory payloads). */
+  async dropImages(files: readonly (string | FilePayload)[]): Promise<void> {
+    await this.fileInput.setInputFiles(files as (string | FilePayload)[]);
+  }
+
+  card(fileName: string): Locator {
+    return this.page.locator(`[data-file-name="${fileName.replace(/"/g, '\\"')}"]`);
+  }
+
+  /** Waits until `count` frames are classified and the queue is idle. */
+  async waitForClassified(count: number, timeout = 120_000): Promise<void> {
+    await expect(this.classifiedCards).toHaveCount(count, { timeout });
+    await expect(this.progress).toHaveAttribute('data-running', 'false', { timeout });
+  }
+
+  async results(): Promise<FrameResult[]> {
+    return this.classifiedCards.evaluateAll((els) => els.map((el) => ({
+      fileName: el.getAttribute('data-file-name') ?? '',
+      predictedClass: el.getAttribute('data-predicted-class') ?? '',
+      confidence: Number(el.getAttribute('data-confidence')),
+      probabilities: JSON.parse(el.getAttribute('data-probabilities') ?? '[]') as number[],
+    })));
+  }
+
+  async openTab(name: RegExp): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  /** "Load another model" with every file of an exported model folder. */
+  async loadModel(dir: string): Promise<void> {
+    const files = (await readdir(dir)).map((f) => join(dir, f));
+    await this.openTab(/model card|ficha/i);
+    await this.page.getByTestId('model-files-input').setInputFiles(files);
+  }
+}
+
+interface Fixtures {
+  endoPage: EndoPage;
+  /** Requests to any origin but the app's; checked empty after every test. */
+  foreignRequests: string[];
+}
+
+export const test = base.extend<Fixtures>({
+  foreignRequests: [async ({ page, baseURL }, use) => {
+    const origin = new URL(baseURL ?? 'http://localhost').origin;
+    const foreign: string[] = [];
+    page.on('request', (req) => {
+      const url = req.url();
+      if (url.startsWith('data:') || url.startsWith('blob:')) return;
+      if (new URL(url).origin !== origin) foreign.push(url);
+    });
+    await use(foreign);
+    expect(foreign, 'requests that left the app origin').toEqual([]);
+  }, { auto: true }],
+  endoPage: async ({ page }, use) => {
+    await use(new EndoPage(page));
+  },
+});

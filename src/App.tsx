@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { startApp } from './app/session.ts';
+import { UpdatePrompt } from './components/UpdatePrompt.tsx';
+import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
+import { LazyMount } from './components/LazyMount.tsx';
+import { ModelCard } from './features/model-card/ModelCard.tsx';
+import { ModelErrorPage } from './features/model-card/ModelErrorPage.tsx';
+import { ModelStatus } from './features/model-card/ModelStatus.tsx';
+import type { ChartRequest } from './features/results/FrameCard.tsx';
+import { ResultsView } from './features/results/ResultsView.tsx';
+import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
+import { DropZone } from './features/upload/DropZone.tsx';
+import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
+import { setLanguage, type Language } from './i18n/index.ts';
+import { useAppStore } from './store/store.ts';
+
+type Tab = 'frames' | 'modelCard' | 'settings';
+const TABS: Tab[] = ['frames', 'modelCard', 'settings'];
+
+/** Charts only for cards near the viewport (1000 frames must stay responsive). Stable identity keeps cards memoised. */
+function renderChart(req: ChartRequest) {
+  return (
+    <LazyMount minHeight={chartHeight(req.labels.length)}>
+      <ProbabilityChart {...req} />
+    </LazyMount>
+  );
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const model = useAppStore((s) => s.model);
+  const updateSettings = useAppStore((s) => s.updateSettings);
+  const [tab, setTab] = useState<Tab>('frames');
+
+  if (model.status === 'error' && model.source === 'embedded') {
+    return (
+      <>
+        <Disclaimer />
+        <ModelErrorPage model={model} onRetry={() => void startApp()} />
+      </>
+    );
+  }
+
+  const onTabKey = (e: React.KeyboardEvent, i: number) => {
+    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (next >= 0) {
+      setTab(TABS[next]);
+      document.getElementById(`tab-${TABS[next]}`)?.focus();
+    }
+  };
+
+  return (
+    <>
+      <header className="header">
+        <div>
+          <h1>{t('app.title')}</h1>
+          <p className="tagline">{t('app.tagline')}</p>
+        </div>
+        <ModelStatus />
+        <label className="lang">
+          {t('app.language')}{' '}
+          <select value={i18n.language} onChange={(e) => { const l = e.target.value as Language; updateSettings({ language: l }); setLanguage(l); }}>
+            <option value="en">English</option>
+            <option value="es">Español</option>
+          </select>
+        </label>
+      </header>
+      <Disclaimer />
+      {model.status === 'error' && (
+        <div className="banner error-text" role="alert" data-testid="model-error" data-kind={model.error?.kind}>
+          {t(`modelError.${model.error?.kind ?? 'corrupt'}`)} {model.error?.message}
+        </div>
+      )}
+      <nav role="tablist" aria-label={t('tabs.label')} className="tabs">
+        {TABS.map((k, i) => (
+          <button key={k} id={`tab-${k}`} role="tab" type="button" aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1}
+            onClick={() => setTab(k)} onKeyDown={(e) => onTabKey(e, i)}>
+            {t(`tabs.${k}`)}
+          </button>
+        ))}
+      </nav>
+      <main>
+        <div id="panel-frames" role="tabpanel" aria-labelledby="tab-frames" hidden={tab !== 'frames'}>
+          <DropZone />
+          <ProgressPanel />
+          <ResultsView renderChart={renderChart} />
+        </div>
+        <div id="panel-modelCard" role="tabpanel" aria-labelledby="tab-modelCard" hidden={tab !== 'modelCard'}>
+          {model.metadata ? <ModelCard metadata={model.metadata} /> : <p>{t('model.loading')}</p>}
+        </div>
+        <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
+          <SettingsPanel />
+        </div>
+      </main>
+      <UpdatePrompt />
+    </>
+  );
+}
+
+function Disclaimer() {
+  const { t } = useTranslation();
+  return <p className="disclaimer" data-testid="disclaimer"><span aria-hidden="true">ⓘ </span>{t('app.disclaimer')}</p>;
+}

@@ -1,0 +1,176 @@
+/**
+ * Wires the store to the inference worker and IndexedDB: model loading with backend choice,
+ * dropped files -> records -> worker jobs, results -> store (one update per batch), cancel,
+ * clear session, resume after reload. Components call these functions; they hold no logic of their own.
+ */
+import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
+import { InferenceClient } from '../inference/client.ts';
+import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
+import {
+  clearCustomModel, clearSessionData, loadBackendChoice, loadCustomModel, loadFiles, loadThumb,
+  saveBackendChoice, saveCustomModel, saveFiles, saveThumb,
+} from '../persistence/db.ts';
+import { hydrate, startPersisting } from '../persistence/persist-store.ts';
+import { forgetAllThumbs, makeThumbnail, mapLimit, rememberThumb } from '../media/thumbnails.ts';
+import { useAppStore } from '../store/store.ts';
+import type { FrameRecord, ModelSourceKind } from '../store/types.ts';
+
+let client: InferenceClient | undefined;
+let persistence: ReturnType<typeof startPersisting> | undefined;
+
+const store = () => useAppStore.getState();
+
+export const EMBEDDED_MODEL_URL = `${import.meta.env.BASE_URL}model/`;
+
+function newId(): string {
+  return crypto.randomUUID();
+}
+
+function getClient(): InferenceClient {
+  client ??= new InferenceClient({
+    onResults: (outcomes, numTensors) => {
+      const modelKey = store().model.modelKey ?? '';
+      store().applyOutcomes(outcomes, modelKey);
+      store().finishWork(outcomes.length, numTensors);
+    },
+    onIdle: (numTensors, cancelledIds) => {
+      if (cancelledIds.length) store().setFrameStatus(cancelledIds.filter((id) => store().frames[id]?.status === 'queued'), 'cancelled');
+      store().setIdle(numTensors);
+    },
+  });
+  return client;
+}
+
+async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Promise<boolean> {
+  const s = store();
+  s.setModel({ status: 'loading', source: sourceKind });
+  const remembered = await loadBackendChoice(sourceKind).catch(() => undefined);
+  const request = resolveBackendRequest({ urlBackend: backendFromUrl(location.search), setting: s.settings.backend, remembered });
+  const res = await getClient().load(source, request);
+  if (res.type === 'load-error') {
+    store().setModel({ status: 'error', source: sourceKind, error: { kind: res.kind, message: res.message } });
+    return false;
+  }
+  if (res.backendReason === 'measured') {
+    await saveBackendChoice(sourceKind, { modelKey: res.modelKey, backend: res.backend, timings: res.timings }).catch(() => undefined);
+  }
+  const timings = res.timings.length ? res.timings : remembered?.modelKey === res.modelKey ? remembered.timings : [];
+  store().setModel({
+    status: 'ready', source: sourceKind, metadata: res.metadata, modelKey: res.modelKey,
+    backend: res.backend, backendReason: res.backendReason, timings,
+  });
+  store().setBaseline(res.numTensors);
+  return true;
+}
+
+/** Sends frames still waiting (after a reload or a model switch) to the worker, reading them back from IndexedDB. */
+async function resumeQueued(): Promise<void> {
+  const s = store();
+  const ids = s.order.filter((id) => s.frames[id]?.status === 'queued');
+  if (!ids.length) return;
+  const files = await loadFiles(ids);
+  const jobs: ClassifyJob[] = [];
+  const lost: string[] = [];
+  ids.forEach((id, i) => {
+    const file = files[i];
+    if (file) jobs.push({ id, fileName: s.frames[id].fileName, file });
+    else lost.push(id);
+  });
+  if (lost.length) {
+    store().applyOutcomes(lost.map((id) => ({ id, ok: false, code: 'decode-failed', detail: 'The file was not kept by the browser; drop it again.' })), '');
+  }
+  store().startWork(jobs.length);
+  getClient().classify(jobs);
+}
+
+export async function startApp(): Promise<void> {
+  await hydrate().catch((e: unknown) => console.error('Could not read the saved session', e));
+  persistence = startPersisting();
+  const custom = await loadCustomModel().catch(() => undefined);
+  const ok = custom?.length ? await loadModel('custom', { kind: 'files', files: custom }) : await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL });
+  if (ok) await resumeQueued();
+}
+
+export async function addFiles(files: readonly File[]): Promise<void> {
+  if (!files.length) return;
+  const now = Date.now();
+  const records: FrameRecord[] = files.map((f, i) => ({
+    id: newId(), fileName: (f as File & { path?: string }).path?.replace(/^\.?\//, '') || f.name, size: f.size,
+    addedAt: now + i, status: 'queued', hasThumb: false,
+  }));
+  store().addFrames(records);
+  const jobs: ClassifyJob[] = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: files[i] }));
+  // Keep the frames themselves so a reload can finish the work; do not wait for it to classify.
+  const saved = saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) => console.error('Could not keep the frames in IndexedDB', e));
+  if (store().model.status === 'ready') {
+    store().startWork(jobs.length);
+    getClient().classify(jobs);
+  }
+  await mapLimit(jobs, 2, async (j) => {
+    const blob = await makeThumbnail(j.file);
+    if (!blob) return;
+    rememberThumb(j.id, blob);
+    store().setThumb(j.id, true);
+    await saveThumb(j.id, blob).catch(() => undefined);
+  });
+  await saved;
+}
+
+export async function restoreThumb(id: string): Promise<string | undefined> {
+  const blob = await loadThumb(id).catch(() => undefined);
+  return blob ? rememberThumb(id, blob) : undefined;
+}
+
+export function cancelClassification(): void {
+  getClient().cancel();
+}
+
+/** Classifies again every frame that was cancelled or interrupted. */
+export async function resumeCancelled(): Promise<void> {
+  const s = store();
+  const ids = s.order.filter((id) => s.frames[id]?.status === 'cancelled');
+  s.setFrameStatus(ids, 'queued');
+  await resumeQueued();
+}
+
+export async function clearSession(): Promise<void> {
+  getClient().cancel();
+  store().removeAllFrames();
+  forgetAllThumbs();
+  await persistence?.flush();
+  await clearSessionData();
+}
+
+export async function loadCustomModelFiles(files: File[]): Promise<boolean> {
+  getClient().cancel();
+  const ok = await loadModel('custom', { kind: 'files', files });
+  if (ok) {
+    await saveCustomModel(files).catch(() => undefined);
+    await resumeQueued();
+  }
+  return ok;
+}
+
+export async function useEmbeddedModel(): Promise<void> {
+  getClient().cancel();
+  await clearCustomModel().catch(() => undefined);
+  if (await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL })) await resumeQueued();
+}
+
+/** Reloads the current model on the backend the settings now ask for. */
+export async function applyBackendSetting(): Promise<void> {
+  const s = store();
+  if (s.model.source === 'custom') {
+    const files = await loadCustomModel();
+    if (files?.length) {
+      await loadModel('custom', { kind: 'files', files });
+      return;
+    }
+  }
+  await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL });
+  await resumeQueued();
+}
+
+export async function flushPersistence(): Promise<void> {
+  await persistence?.flush();
+}

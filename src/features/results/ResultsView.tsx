@@ -1,0 +1,83 @@
+import { useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { countsPerClass, lowConfidenceThreshold, visibleFrameIds } from '../../store/selectors.ts';
+import { useAppStore } from '../../store/store.ts';
+import type { SortKey } from '../../store/types.ts';
+import { FrameCard, type ChartRequest } from './FrameCard.tsx';
+
+const SORTS: SortKey[] = ['added', 'name', 'class', 'confidence-desc', 'confidence-asc'];
+
+/** Counts per class, sort and filter controls, and the frame cards. */
+export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'es' ? 'es' : 'en';
+  const frames = useAppStore((s) => s.frames);
+  const order = useAppStore((s) => s.order);
+  const infos = useAppStore((s) => s.modelInfos);
+  const view = useAppStore((s) => s.view);
+  const updateView = useAppStore((s) => s.updateView);
+  const model = useAppStore((s) => s.model);
+  const threshold = useAppStore(lowConfidenceThreshold);
+  const classes = model.metadata?.classes ?? [];
+  const ids = useMemo(() => visibleFrameIds(order, frames, infos, view, threshold), [order, frames, infos, view, threshold]);
+  const counts = useMemo(() => countsPerClass(frames, infos, classes.map((c) => c.name), threshold), [frames, infos, classes, threshold]);
+  const classified = order.filter((id) => frames[id]?.status === 'done').length;
+  const failed = order.filter((id) => frames[id]?.status === 'error').length;
+  const displayOf = (name: string) => classes.find((c) => c.name === name)?.display[lang] ?? name;
+
+  return (
+    <section className="results" aria-labelledby="results-title">
+      <h2 id="results-title">{t('results.title')}</h2>
+      {order.length === 0 ? (
+        <p>{t('results.empty')}</p>
+      ) : (
+        <>
+          <div className="summary" data-testid="class-counts">
+            <h3>{t('results.counts')}</h3>
+            <ul>
+              {counts.map((c) => (
+                <li key={c.name} data-class={c.name} data-count={c.count}>
+                  <strong>{displayOf(c.name)}</strong>: {t('results.countLine', { count: c.count })}
+                  {c.low > 0 && <> ({t('results.lowCountLine', { count: c.low })})</>}
+                </li>
+              ))}
+            </ul>
+            <p className="muted">{t('results.classified', { count: classified })} · {t('results.failed', { count: failed })}</p>
+          </div>
+          <div className="filters" role="group" aria-label={t('results.sort')}>
+            <label>
+              {t('results.sort')}
+              <select value={view.sort} onChange={(e) => updateView({ sort: e.target.value as SortKey })}>
+                {SORTS.map((s) => <option key={s} value={s}>{t(`results.sort_${s}`)}</option>)}
+              </select>
+            </label>
+            <label>
+              {t('results.classFilter')}
+              <select value={view.classFilter} onChange={(e) => updateView({ classFilter: e.target.value })}>
+                <option value="all">{t('results.allClasses')}</option>
+                {counts.map((c) => <option key={c.name} value={c.name}>{displayOf(c.name)}</option>)}
+              </select>
+            </label>
+            <label>
+              {t('results.minConfidence')}
+              <input type="number" min={0} max={100} step={1} value={Math.round(view.minConfidence * 100)} onChange={(e) => updateView({ minConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+            </label>
+            <label>
+              {t('results.maxConfidence')}
+              <input type="number" min={0} max={100} step={1} value={Math.round(view.maxConfidence * 100)} onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" checked={view.onlyLowConfidence} onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })} />
+              {t('results.onlyLow')}
+            </label>
+          </div>
+          <p className="muted" aria-live="polite">{t('results.showing', { shown: ids.length, total: order.length })}</p>
+          {ids.length === 0 && <p>{t('results.noMatch')}</p>}
+          <div className="grid" data-testid="frame-grid">
+            {ids.map((id) => <FrameCard key={id} id={id} threshold={threshold} activeModelKey={model.modelKey} renderChart={renderChart} />)}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { applyBackendSetting, clearSession } from '../../app/session.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import type { BackendSetting } from '../../inference/backend-choice.ts';
+import { BACKEND_ORDER } from '../../inference/protocol.ts';
+import { setLanguage, type Language } from '../../i18n/index.ts';
+import { useAppStore } from '../../store/store.ts';
+import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
+
+export function SettingsPanel() {
+  const { t, i18n } = useTranslation();
+  const settings = useAppStore((s) => s.settings);
+  const update = useAppStore((s) => s.updateSettings);
+  const model = useAppStore((s) => s.model);
+  const frameCount = useAppStore((s) => s.order.length);
+  const [confirming, setConfirming] = useState(false);
+  const modelDefault = model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
+  const threshold = settings.lowConfidenceThreshold ?? modelDefault;
+  const timings = (model.timings ?? []).map((x) => (x.ok ? `${x.backend} ${x.msPerFrame?.toFixed(1)} ms` : `${x.backend} ✗`)).join(', ');
+
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">{t('settings.title')}</h2>
+      <div className="field">
+        <label htmlFor="language">{t('app.language')}</label>
+        <select id="language" value={i18n.language} onChange={(e) => { const l = e.target.value as Language; update({ language: l }); setLanguage(l); }}>
+          <option value="en">English</option>
+          <option value="es">Español</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="threshold">{t('settings.threshold')}</label>
+        <input id="threshold" type="number" min={0} max={100} step={1} value={Math.round(threshold * 100)} aria-describedby="threshold-help"
+          onChange={(e) => update({ lowConfidenceThreshold: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+        <button type="button" onClick={() => update({ lowConfidenceThreshold: null })} disabled={settings.lowConfidenceThreshold === null}>{t('settings.useModelDefault')}</button>
+        <p id="threshold-help" className="muted">{t('settings.thresholdHelp', { value: Math.round(modelDefault * 100) })}</p>
+      </div>
+      <div className="field">
+        <label htmlFor="backend-setting">{t('settings.backend')}</label>
+        <select id="backend-setting" value={settings.backend} aria-describedby="backend-help"
+          onChange={(e) => { update({ backend: e.target.value as BackendSetting }); void applyBackendSetting(); }}>
+          <option value="auto">{t('settings.auto')}</option>
+          {BACKEND_ORDER.map((b) => <option key={b} value={b}>{b}</option>)}
+        </select>
+        <p id="backend-help" className="muted">{t('settings.backendHelp')} {timings && t('settings.timings', { list: timings })}</p>
+      </div>
+      <div className="field">
+        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={frameCount === 0}>{t('settings.clear')}</button>
+        <p className="muted">{t('settings.clearHelp')}</p>
+      </div>
+      <ConfirmDialog open={confirming} title={t('settings.confirmTitle')} confirmLabel={t('settings.confirm')} cancelLabel={t('settings.cancel')}
+        onCancel={() => setConfirming(false)} onConfirm={() => { setConfirming(false); void clearSession(); }}>
+        <p>{t('settings.confirmBody', { count: frameCount })}</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

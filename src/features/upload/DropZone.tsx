@@ -1,0 +1,43 @@
+import { useCallback, useRef } from 'react';
+import { useDropzone } from 'react-dropzone';
+import { useTranslation } from 'react-i18next';
+import { addFiles } from '../../app/session.ts';
+import { useAppStore } from '../../store/store.ts';
+
+/** Drag-and-drop or pick frames (one, many, or a folder). Every file goes on: the worker says which it cannot read. */
+export function DropZone() {
+  const { t } = useTranslation();
+  const modelReady = useAppStore((s) => s.model.status === 'ready');
+  const folderRef = useRef<HTMLInputElement>(null);
+  const onDrop = useCallback((accepted: File[], rejected: { file: File }[]) => {
+    void addFiles([...accepted, ...rejected.map((r) => r.file)]);
+  }, []);
+  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ onDrop, noClick: true, noKeyboard: true });
+  return (
+    <section className="upload" aria-label={t('upload.inputLabel')}>
+      <div {...getRootProps({ className: `dropzone${isDragActive ? ' active' : ''}`, 'data-testid': 'dropzone' } as Record<string, unknown>)}>
+        <input {...getInputProps({ 'aria-label': t('upload.inputLabel'), 'data-testid': 'file-input' } as Record<string, unknown>)} />
+        <p className="drop-text">{isDragActive ? t('upload.dropActive') : t('upload.dropHere')}</p>
+        <div className="upload-buttons">
+          <button type="button" onClick={open}>{t('upload.orChoose')}</button>
+          <button type="button" onClick={() => folderRef.current?.click()}>{t('upload.chooseFolder')}</button>
+        </div>
+        {!modelReady && <p className="hint">{t('upload.waitingForModel')}</p>}
+      </div>
+      <input
+        ref={folderRef}
+        type="file"
+        multiple
+        hidden
+        aria-label={t('upload.chooseFolder')}
+        data-testid="folder-input"
+        {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
+        onChange={(e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          void addFiles(files);
+        }}
+      />
+    </section>
+  );
+}

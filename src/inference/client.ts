@@ -1,0 +1,70 @@
+/**
+ * The page's handle on the inference worker: promise-based model loading, fire-and-forget frame
+ * jobs with result callbacks, cancel.
+ */
+import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
+
+export type LoadedModel = Extract<FromWorker, { type: 'loaded' }>;
+export type LoadFailure = Extract<FromWorker, { type: 'load-error' }>;
+
+export interface ClientEvents {
+  onResults(outcomes: FrameOutcome[], numTensors: number): void;
+  onIdle(numTensors: number, cancelledIds: string[]): void;
+}
+
+export class InferenceClient {
+  private readonly worker: Worker;
+  private pendingLoad: { resolve(v: LoadedModel | LoadFailure): void } | undefined;
+
+  constructor(private readonly events: ClientEvents) {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.handle(ev.data);
+    this.worker.onerror = (ev) => {
+      this.pendingLoad?.resolve({ type: 'load-error', kind: 'backend', message: `The inference worker failed: ${ev.message}` });
+      this.pendingLoad = undefined;
+    };
+  }
+
+  private handle(msg: FromWorker): void {
+    switch (msg.type) {
+      case 'loaded':
+      case 'load-error':
+        this.pendingLoad?.resolve(msg);
+        this.pendingLoad = undefined;
+        break;
+      case 'results':
+        this.events.onResults(msg.outcomes, msg.numTensors);
+        break;
+      case 'idle':
+        this.events.onIdle(msg.numTensors, msg.cancelledIds);
+        break;
+      case 'memory':
+        break;
+    }
+  }
+
+  private send(msg: ToWorker): void {
+    this.worker.postMessage(msg);
+  }
+
+  /** Resolves with the loaded model or the reason it failed; never rejects. */
+  load(source: ModelSource, backend: BackendRequest): Promise<LoadedModel | LoadFailure> {
+    this.pendingLoad?.resolve({ type: 'load-error', kind: 'backend', message: 'superseded by another model load' });
+    return new Promise((resolve) => {
+      this.pendingLoad = { resolve };
+      this.send({ type: 'load', source, backend });
+    });
+  }
+
+  classify(jobs: ClassifyJob[]): void {
+    if (jobs.length) this.send({ type: 'classify', jobs });
+  }
+
+  cancel(): void {
+    this.send({ type: 'cancel' });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Messages between the app (main thread) and the inference worker, which owns tfjs, decoding and
+ * preprocessing. Plain structured-clone data only.
+ */
+import type { ModelMetadata } from '../core/metadata.ts';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm';
+/** Measured in this order: WASM first (reliable on CPUs), software GPU adapters last. */
+export const BACKEND_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu'];
+
+export function isBackendName(v: unknown): v is BackendName {
+  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
+}
+
+export type ModelSource =
+  | { kind: 'embedded'; baseUrl: string }
+  /** A user's exported model: model.json, its weight shards and metadata.json. */
+  | { kind: 'files'; files: File[] };
+
+/** What to run on: a forced backend (URL hook or settings), a remembered choice, or measure. */
+export type BackendRequest =
+  | { mode: 'forced'; backend: BackendName; reason: 'url' | 'settings' }
+  /** Used only if the loaded model's key matches; otherwise the worker measures. */
+  | { mode: 'remembered'; backend: BackendName; modelKey: string }
+  | { mode: 'measure' };
+
+export type BackendReason = 'measured' | 'remembered' | 'url' | 'settings';
+
+export interface BackendTiming {
+  backend: BackendName;
+  ok: boolean;
+  /** Median milliseconds per frame after warm-up (batch of 1). */
+  msPerFrame?: number;
+  error?: string;
+}
+
+export interface ClassifyJob {
+  id: string;
+  fileName: string;
+  file: Blob;
+}
+
+export type FrameErrorCode = 'empty' | 'not-image' | 'truncated' | 'decode-failed' | 'too-large' | 'inference-failed';
+
+export type FrameOutcome =
+  | { id: string; ok: true; probabilities: number[]; width: number; height: number; downscaled: boolean }
+  | { id: string; ok: false; code: FrameErrorCode; detail?: string };
+
+export type ModelErrorKind = 'missing' | 'metadata' | 'corrupt' | 'mismatch' | 'backend';
+
+export type ToWorker =
+  | { type: 'load'; source: ModelSource; backend: BackendRequest }
+  | { type: 'classify'; jobs: ClassifyJob[] }
+  | { type: 'cancel' }
+  | { type: 'memory' };
+
+export type FromWorker =
+  | {
+      type: 'loaded';
+      metadata: ModelMetadata;
+      modelKey: string;
+      backend: BackendName;
+      backendReason: BackendReason;
+      timings: BackendTiming[];
+      numTensors: number;
+    }
+  | { type: 'load-error'; kind: ModelErrorKind; message: string }
+  | { type: 'results'; outcomes: FrameOutcome[]; numTensors: number }
+  /** Queue empty (finished or cancelled); numTensors is read after every tensor was disposed. */
+  | { type: 'idle'; numTensors: number; cancelledIds: string[] }
+  | { type: 'memory'; numTensors: number };

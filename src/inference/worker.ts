@@ -1,0 +1,159 @@
+/// <reference lib="webworker" />
+/**
+ * The inference worker: owns tfjs, the loaded model and the frame queue, so decoding, preprocessing
+ * and inference never block the page. Frames go through src/core/preprocess.ts, the trainer's code.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { preprocessPixels } from '../core/preprocess.ts';
+import type { ModelMetadata } from '../core/metadata.ts';
+import { availableBackends, measureBackends, useBackend } from './backends.ts';
+import { pickFastest } from './backend-choice.ts';
+import { classifyBatch, modelShape } from './classify.ts';
+import { decodeFrame, FrameError } from './decode.ts';
+import { loadModelBundle, ModelLoadError } from './model-files.ts';
+import type { BackendReason, BackendRequest, BackendName, BackendTiming, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Frames per model call: big enough to amortise the call, small enough for steady progress. */
+export const BATCH_SIZE = 8;
+
+interface Loaded {
+  model: tf.LayersModel;
+  metadata: ModelMetadata;
+  backend: BackendName;
+}
+
+let loaded: Loaded | undefined;
+const queue: ClassifyJob[] = [];
+let pumping: Promise<void> | undefined;
+let cancelledIds: string[] = [];
+/** Loads run one after another, never while a batch uses the model. */
+let loadChain: Promise<void> = Promise.resolve();
+
+interface Choice {
+  backend: BackendName;
+  reason: BackendReason;
+  timings: BackendTiming[];
+}
+
+function post(msg: FromWorker): void {
+  self.postMessage(msg);
+}
+
+async function chooseBackend(request: BackendRequest, modelKey: string, artifacts: tf.io.ModelArtifacts, size: number): Promise<Choice> {
+  if (request.mode === 'forced') return { backend: request.backend, reason: request.reason, timings: [] };
+  if (request.mode === 'remembered' && request.modelKey === modelKey) return { backend: request.backend, reason: 'remembered', timings: [] };
+  const timings = await measureBackends(await availableBackends(), artifacts, size);
+  return { backend: pickFastest(timings), reason: 'measured', timings };
+}
+
+async function load(source: ModelSource, request: BackendRequest): Promise<void> {
+  cancelledIds.push(...queue.splice(0).map((j) => j.id));
+  await pumping;
+  loaded?.model.dispose();
+  loaded = undefined;
+  try {
+    const bundle = await loadModelBundle(source);
+    const size = bundle.metadata.input.size;
+    let choice: Choice;
+    try {
+      choice = await chooseBackend(request, bundle.modelKey, bundle.artifacts, size);
+      await useBackend(choice.backend);
+    } catch (e) {
+      throw new ModelLoadError('backend', e instanceof Error ? e.message : String(e));
+    }
+    let model: tf.LayersModel;
+    try {
+      model = await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts));
+    } catch (e) {
+      throw new ModelLoadError('corrupt', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const shape = modelShape(model);
+    const problems: string[] = [];
+    if (shape.inputSize !== size) problems.push(`model input is ${shape.inputSize}x${shape.inputSize}, metadata says ${size}`);
+    if (shape.channels !== 3) problems.push(`model input has ${shape.channels} channels, expected 3`);
+    if (shape.classes !== bundle.metadata.classes.length) problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
+    if (problems.length) {
+      model.dispose();
+      throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
+    }
+    // Warm up on the chosen backend so the first frame is not slow.
+    await classifyBatch(model, [new Float32Array(size * size * 3)], size);
+    loaded = { model, metadata: bundle.metadata, backend: choice.backend };
+    post({ type: 'loaded', metadata: bundle.metadata, modelKey: bundle.modelKey, backend: choice.backend, backendReason: choice.reason, timings: choice.timings, numTensors: tf.memory().numTensors });
+    if (queue.length) pump();
+  } catch (e) {
+    const kind = e instanceof ModelLoadError ? e.kind : 'corrupt';
+    post({ type: 'load-error', kind, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function prepare(job: ClassifyJob, metadata: ModelMetadata): Promise<{ input: Float32Array; width: number; height: number; downscaled: boolean }> {
+  const decoded = await decodeFrame(job.file);
+  const input = preprocessPixels(decoded.pixels, { inputSize: metadata.input.size, range: metadata.input.range });
+  return { input, width: decoded.width, height: decoded.height, downscaled: decoded.downscaled };
+}
+
+async function runBatch(batch: ClassifyJob[], current: Loaded): Promise<FrameOutcome[]> {
+  const outcomes: FrameOutcome[] = [];
+  const ready: { job: ClassifyJob; input: Float32Array; width: number; height: number; downscaled: boolean }[] = [];
+  for (const job of batch) {
+    try {
+      ready.push({ job, ...(await prepare(job, current.metadata)) });
+    } catch (e) {
+      const code = e instanceof FrameError ? e.code : 'decode-failed';
+      outcomes.push({ id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (ready.length) {
+    try {
+      const rows = await classifyBatch(current.model, ready.map((r) => r.input), current.metadata.input.size);
+      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: rows[i], width: r.width, height: r.height, downscaled: r.downscaled }));
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      ready.forEach((r) => outcomes.push({ id: r.job.id, ok: false, code: 'inference-failed', detail }));
+    }
+  }
+  return outcomes;
+}
+
+function pump(): void {
+  pumping ??= drain().finally(() => {
+    pumping = undefined;
+  });
+}
+
+async function drain(): Promise<void> {
+  try {
+    while (queue.length && loaded) {
+      const current = loaded;
+      const batch = queue.splice(0, BATCH_SIZE);
+      const outcomes = await runBatch(batch, current);
+      post({ type: 'results', outcomes, numTensors: tf.memory().numTensors });
+    }
+  } finally {
+    post({ type: 'idle', numTensors: tf.memory().numTensors, cancelledIds });
+    cancelledIds = [];
+  }
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  switch (msg.type) {
+    case 'load':
+      loadChain = loadChain.then(() => load(msg.source, msg.backend));
+      break;
+    case 'classify':
+      queue.push(...msg.jobs);
+      pump();
+      break;
+    case 'cancel':
+      cancelledIds.push(...queue.splice(0).map((j) => j.id));
+      if (!pumping) post({ type: 'idle', numTensors: tf.memory().numTensors, cancelledIds: cancelledIds.splice(0) });
+      break;
+    case 'memory':
+      post({ type: 'memory', numTensors: tf.memory().numTensors });
+      break;
+  }
+};

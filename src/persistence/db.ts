@@ -1,0 +1,69 @@
+/**
+ * IndexedDB through idb-keyval: the session (results), settings, thumbnails, the dropped frames
+ * themselves (so unfinished work resumes after a reload), a loaded custom model and remembered
+ * backend choices. One database, one object store, keys by prefix.
+ */
+import { createStore, del, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
+import type { RememberedChoice } from '../inference/backend-choice.ts';
+import type { FrameRecord, ModelInfo, Settings, ViewState } from '../store/types.ts';
+
+export const DB_NAME = 'endolens';
+const STORE_NAME = 'kv';
+
+let store: UseStore | undefined;
+function db(): UseStore {
+  store ??= createStore(DB_NAME, STORE_NAME);
+  return store;
+}
+
+/** Tests open a fresh fake IndexedDB per case. */
+export function resetDbHandle(): void {
+  store = undefined;
+}
+
+export interface SessionSnapshot {
+  version: 1;
+  frames: Record<string, FrameRecord>;
+  order: string[];
+  modelInfos: Record<string, ModelInfo>;
+}
+
+export interface SettingsSnapshot {
+  version: 1;
+  settings: Settings;
+  view: ViewState;
+}
+
+const SESSION = 'session';
+const SETTINGS = 'settings';
+const CUSTOM_MODEL = 'custom-model';
+const thumbKey = (id: string) => `thumb:${id}`;
+const fileKey = (id: string) => `file:${id}`;
+/** Keyed by model source ('embedded' or 'custom'); the entry names the exact model it was measured for. */
+const backendKey = (source: string) => `backend:${source}`;
+
+export const saveSession = (s: SessionSnapshot) => set(SESSION, s, db());
+export const loadSession = () => get<SessionSnapshot>(SESSION, db());
+export const saveSettings = (s: SettingsSnapshot) => set(SETTINGS, s, db());
+export const loadSettings = () => get<SettingsSnapshot>(SETTINGS, db());
+
+export const saveThumb = (id: string, blob: Blob) => set(thumbKey(id), blob, db());
+export const loadThumb = (id: string) => get<Blob>(thumbKey(id), db());
+
+export const saveFiles = (entries: { id: string; file: Blob }[]) => setMany(entries.map((e) => [fileKey(e.id), e.file]), db());
+export const loadFiles = async (ids: string[]): Promise<(Blob | undefined)[]> => getMany<Blob>(ids.map(fileKey), db());
+
+/** A user's model, kept so a reload comes back to it. */
+export const saveCustomModel = (files: File[]) => set(CUSTOM_MODEL, files, db());
+export const loadCustomModel = () => get<File[]>(CUSTOM_MODEL, db());
+export const clearCustomModel = () => del(CUSTOM_MODEL, db());
+
+export const saveBackendChoice = (source: string, c: RememberedChoice) => set(backendKey(source), c, db());
+export const loadBackendChoice = (source: string) => get<RememberedChoice>(backendKey(source), db());
+
+/** Removes every frame, thumbnail and result; keeps settings, models and backend choices. */
+export async function clearSessionData(): Promise<void> {
+  const all = await keys(db());
+  const doomed = all.filter((k) => typeof k === 'string' && (k === SESSION || k.startsWith('thumb:') || k.startsWith('file:')));
+  await delMany(doomed, db());
+}

@@ -1,0 +1,62 @@
+import type { StateCreator } from 'zustand';
+import type { FrameOutcome } from '../inference/protocol.ts';
+import type { AppState } from './store.ts';
+import type { FrameRecord } from './types.ts';
+
+export interface FramesSlice {
+  frames: Record<string, FrameRecord>;
+  order: string[];
+  addFrames(records: FrameRecord[]): void;
+  applyOutcomes(outcomes: FrameOutcome[], modelKey: string): void;
+  setFrameStatus(ids: string[], status: FrameRecord['status']): void;
+  setThumb(id: string, hasThumb: boolean): void;
+  removeAllFrames(): void;
+}
+
+export const framesInitial = { frames: {} as Record<string, FrameRecord>, order: [] as string[] };
+
+function argmax(xs: number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+}
+
+export const createFramesSlice: StateCreator<AppState, [], [], FramesSlice> = (set) => ({
+  ...framesInitial,
+  addFrames: (records) =>
+    set((s) => {
+      const frames = { ...s.frames };
+      for (const r of records) frames[r.id] = r;
+      return { frames, order: [...s.order, ...records.map((r) => r.id).filter((id) => !s.frames[id])] };
+    }),
+  // One store update per worker batch, however many frames it holds.
+  applyOutcomes: (outcomes, modelKey) =>
+    set((s) => {
+      const frames = { ...s.frames };
+      const now = Date.now();
+      for (const o of outcomes) {
+        const prev = frames[o.id];
+        if (!prev) continue;
+        if (o.ok) {
+          const predictedIndex = argmax(o.probabilities);
+          frames[o.id] = {
+            ...prev, status: 'done', modelKey, probabilities: o.probabilities, predictedIndex,
+            confidence: o.probabilities[predictedIndex], width: o.width, height: o.height, downscaled: o.downscaled,
+            error: undefined, classifiedAt: now,
+          };
+        } else {
+          frames[o.id] = { ...prev, status: 'error', error: { code: o.code, detail: o.detail }, classifiedAt: now };
+        }
+      }
+      return { frames };
+    }),
+  setFrameStatus: (ids, status) =>
+    set((s) => {
+      const frames = { ...s.frames };
+      for (const id of ids) if (frames[id]) frames[id] = { ...frames[id], status };
+      return { frames };
+    }),
+  setThumb: (id, hasThumb) =>
+    set((s) => (s.frames[id] ? { frames: { ...s.frames, [id]: { ...s.frames[id], hasThumb } } } : {})),
+  removeAllFrames: () => set({ ...framesInitial }),
+});

@@ -1,0 +1,73 @@
+/** Derived views of the store, pure so they are unit-tested and memoised by callers. */
+import type { AppState } from './store.ts';
+import { DEFAULT_LOW_CONFIDENCE, type FrameRecord, type ModelInfo, type ViewState } from './types.ts';
+
+export function lowConfidenceThreshold(s: Pick<AppState, 'settings' | 'model'>): number {
+  return s.settings.lowConfidenceThreshold ?? s.model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
+}
+
+export function predictedClassName(frame: FrameRecord, infos: Record<string, ModelInfo>): string | undefined {
+  if (frame.predictedIndex === undefined || !frame.modelKey) return undefined;
+  return infos[frame.modelKey]?.classes[frame.predictedIndex]?.name;
+}
+
+export function isLowConfidence(frame: FrameRecord, threshold: number): boolean {
+  return frame.status === 'done' && (frame.confidence ?? 0) < threshold;
+}
+
+export function visibleFrameIds(
+  order: readonly string[],
+  frames: Record<string, FrameRecord>,
+  infos: Record<string, ModelInfo>,
+  view: ViewState,
+  threshold: number,
+): string[] {
+  const filtered = order.filter((id) => {
+    const f = frames[id];
+    if (!f) return false;
+    const filtering = view.classFilter !== 'all' || view.onlyLowConfidence || view.minConfidence > 0 || view.maxConfidence < 1;
+    if (!filtering) return true;
+    if (f.status !== 'done') return false;
+    if (view.classFilter !== 'all' && predictedClassName(f, infos) !== view.classFilter) return false;
+    const c = f.confidence ?? 0;
+    if (c < view.minConfidence || c > view.maxConfidence) return false;
+    if (view.onlyLowConfidence && !isLowConfidence(f, threshold)) return false;
+    return true;
+  });
+  const byName = (a: FrameRecord, b: FrameRecord) => a.fileName.localeCompare(b.fileName, undefined, { numeric: true });
+  const conf = (f: FrameRecord) => (f.status === 'done' ? (f.confidence ?? 0) : -1);
+  const cmp: Record<ViewState['sort'], ((a: FrameRecord, b: FrameRecord) => number) | null> = {
+    added: null,
+    name: byName,
+    class: (a, b) => (predictedClassName(a, infos) ?? '\uffff').localeCompare(predictedClassName(b, infos) ?? '\uffff') || conf(b) - conf(a),
+    'confidence-desc': (a, b) => conf(b) - conf(a),
+    'confidence-asc': (a, b) => {
+      // Unclassified frames last in both directions.
+      const ca = conf(a) < 0 ? 2 : conf(a);
+      const cb = conf(b) < 0 ? 2 : conf(b);
+      return ca - cb;
+    },
+  };
+  const fn = cmp[view.sort];
+  return fn ? filtered.sort((a, b) => fn(frames[a], frames[b])) : filtered;
+}
+
+export interface ClassCount {
+  name: string;
+  count: number;
+  low: number;
+}
+
+/** Frames per predicted class of the active model (others' results are counted under their own names). */
+export function countsPerClass(frames: Record<string, FrameRecord>, infos: Record<string, ModelInfo>, classNames: readonly string[], threshold: number): ClassCount[] {
+  const counts = new Map<string, ClassCount>(classNames.map((name) => [name, { name, count: 0, low: 0 }]));
+  for (const f of Object.values(frames)) {
+    const name = predictedClassName(f, infos);
+    if (!name) continue;
+    const c = counts.get(name) ?? { name, count: 0, low: 0 };
+    c.count++;
+    if (isLowConfidence(f, threshold)) c.low++;
+    counts.set(name, c);
+  }
+  return [...counts.values()];
+}

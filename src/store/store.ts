@@ -1,0 +1,18 @@
+/** The app's one store, built from slices (zustand's slices pattern). Plain data only. */
+import { create } from 'zustand';
+import { createFramesSlice, framesInitial, type FramesSlice } from './frames-slice.ts';
+import { createModelSlice, modelInitial, type ModelSlice } from './model-slice.ts';
+import { createProgressSlice, progressInitial, type ProgressSlice } from './progress-slice.ts';
+import { createSettingsSlice, settingsInitial, type SettingsSlice } from './settings-slice.ts';
+
+export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & { reset(): void };
+
+export const initialState = { ...framesInitial, ...modelInitial, ...progressInitial, ...settingsInitial };
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createFramesSlice(...a),
+  ...createModelSlice(...a),
+  ...createProgressSlice(...a),
+  ...createSettingsSlice(...a),
+  reset: () => a[0]({ ...initialState }),
+}));

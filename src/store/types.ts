@@ -1,0 +1,80 @@
+/** Plain data kept in the store and persisted; never tensors, never Blobs. */
+import type { ClassEntry, ModelMetadata } from '../core/metadata.ts';
+import type { BackendName, BackendReason, BackendTiming, FrameErrorCode, ModelErrorKind } from '../inference/protocol.ts';
+import type { BackendSetting } from '../inference/backend-choice.ts';
+
+export type FrameStatus = 'queued' | 'done' | 'error' | 'cancelled';
+
+export interface FrameRecord {
+  id: string;
+  fileName: string;
+  size: number;
+  addedAt: number;
+  status: FrameStatus;
+  /** The model that produced `probabilities` (key into modelInfos). */
+  modelKey?: string;
+  /** Every class's probability, in the model's class order. */
+  probabilities?: number[];
+  predictedIndex?: number;
+  confidence?: number;
+  width?: number;
+  height?: number;
+  downscaled?: boolean;
+  error?: { code: FrameErrorCode; detail?: string };
+  hasThumb: boolean;
+  classifiedAt?: number;
+}
+
+/** What a result needs to be read later, even after another model was loaded. */
+export interface ModelInfo {
+  modelKey: string;
+  name: string;
+  version: string;
+  classes: ClassEntry[];
+}
+
+export type ModelSourceKind = 'embedded' | 'custom';
+
+export interface ModelState {
+  status: 'loading' | 'ready' | 'error';
+  source: ModelSourceKind;
+  metadata?: ModelMetadata;
+  modelKey?: string;
+  backend?: BackendName;
+  /** How the backend was chosen. */
+  backendReason?: BackendReason;
+  timings?: BackendTiming[];
+  error?: { kind: ModelErrorKind; message: string };
+}
+
+export type SortKey = 'added' | 'name' | 'class' | 'confidence-desc' | 'confidence-asc';
+
+export interface ViewState {
+  sort: SortKey;
+  /** Class name to show only, or 'all'. */
+  classFilter: string;
+  /** Confidence range shown, 0..1. */
+  minConfidence: number;
+  maxConfidence: number;
+  onlyLowConfidence: boolean;
+}
+
+export interface Settings {
+  /** null: follow the browser's language. */
+  language: 'en' | 'es' | null;
+  /** null: the model's metadata.lowConfidenceThreshold, else DEFAULT_LOW_CONFIDENCE. */
+  lowConfidenceThreshold: number | null;
+  backend: BackendSetting;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  startedAt: number | null;
+  running: boolean;
+  numTensors: number | null;
+  /** numTensors with the model loaded and idle; after each batch it must return here. */
+  baselineTensors: number | null;
+}
+
+export const DEFAULT_LOW_CONFIDENCE = 0.6;

@@ -1,0 +1,42 @@
+/// <reference lib="webworker" />
+/**
+ * Service worker: precaches the app shell and the embedded model (offline after one visit) and
+ * re-serves every same-origin response with COOP/COEP headers, so the app stays cross-origin
+ * isolated (WASM threads) on a static host that sends no such headers.
+ */
+import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null } | string> };
+
+precache(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+function withIsolation(res: Response): Response {
+  if (res.status === 0 || res.type === 'opaque' || res.type === 'opaqueredirect') return res;
+  const headers = new Headers(res.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+async function respond(request: Request): Promise<Response> {
+  let res = await matchPrecache(request.url);
+  if (!res && request.mode === 'navigate') res = await matchPrecache('index.html');
+  res ??= await fetch(request);
+  return withIsolation(res);
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(respond(request));
+});
