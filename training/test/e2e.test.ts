@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../../src/core/metadata.ts';
 import { loadDataset, sourceOf } from '../src/data/index.ts';
 import { computeMetrics } from '../src/evaluate/index.ts';
+import { fileSaveHandler } from '../src/export/io.ts';
+import { buildBackbone } from '../src/models/index.ts';
 import { imageBatch, identityOrder } from '../src/schedule/batches.ts';
 import { resumeTraining, runTraining, RunInterrupted, type TrainResult } from '../src/train.ts';
 import { orderedWeights } from '../src/schedule/state.ts';
@@ -50,6 +52,26 @@ async function makeDataset(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Starting weights for the backbone, saved as a tfjs layers model (a --weights PATH source).
+ * A randomly initialised MobileNetV2 in inference mode shrinks its features to ~1e-11 (batch norm
+ * with unit moving variance after every layer), which would make every prediction uniform and this
+ * test blind. So each batch norm's moving statistics are set once to the statistics of a batch of
+ * the training images (one training-mode pass with momentum 0), as pretrained weights would have.
+ */
+async function makeStartingWeights(dir: string, dataDir: string): Promise<void> {
+  await tf.setBackend('cpu');
+  const backbone = buildBackbone({ name: 'mobilenetv2', inputSize: SIZE, alpha: 0.35, seed: 11 });
+  const data = await loadDataset(dataDir, { inputSize: SIZE });
+  const bns = backbone.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as Array<{ momentum: number }>;
+  bns.forEach((l) => (l.momentum = 0));
+  tf.tidy(() => backbone.apply(imageBatch(data.train, identityOrder(data.train.count), SIZE, [-1, 1]), { training: true }));
+  bns.forEach((l) => (l.momentum = 0.99));
+  await mkdir(dir, { recursive: true });
+  await backbone.save(fileSaveHandler(dir));
+  backbone.dispose();
+}
+
 /** tfjs's browser loader (tf.io.http) with fetch answered from the export folder. */
 function browserLikeHandler(dir: string): tf.io.IOHandler {
   const fetchFunc = async (url: string) => {
@@ -63,7 +85,7 @@ function browserLikeHandler(dir: string): tf.io.IOHandler {
 const base = () => ({
   data: join(root, 'data'),
   backbone: 'mobilenetv2' as const,
-  weights: 'none',
+  weights: join(root, 'start-weights'),
   alpha: 0.35,
   inputSize: SIZE,
   warmupEpochs: 1,
@@ -82,6 +104,7 @@ describe('end to end: train, export, load as the app does', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'endolens-e2e-'));
     await makeDataset(join(root, 'data'));
+    await makeStartingWeights(join(root, 'start-weights'), join(root, 'data'));
     first = await runTraining({ ...base(), export: join(root, 'export-a'), runId: 'a' });
   });
   afterAll(async () => {
@@ -110,7 +133,7 @@ describe('end to end: train, export, load as the app does', () => {
     const metadata = validateMetadata(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')));
     expect(metadata.classes.map((c) => c.name)).toEqual(CLASSES);
     expect(metadata.input).toMatchObject({ size: SIZE, range: [-1, 1] });
-    expect(metadata.backbone).toMatchObject({ name: 'mobilenetv2', alpha: 0.35, weights: 'none' });
+    expect(metadata.backbone).toMatchObject({ name: 'mobilenetv2', alpha: 0.35, weights: 'start-weights' });
     expect(metadata.dataset.counts.test).toEqual({ '0_red': 2, '1_green': 2, '2_blue': 2 });
     expect(metadata.intendedUse).toMatch(/^Research tool, not a medical device/);
     expect(metadata.calibration).toMatchObject({ method: 'temperature', split: 'val' });
@@ -128,6 +151,10 @@ describe('end to end: train, export, load as the app does', () => {
     const fromTrainer = (first.model.predict(x) as tf.Tensor).dataSync();
     const diff = Math.max(...Array.from(fromExport).map((v, i) => Math.abs(v - fromTrainer[i])));
     expect(diff).toBeLessThanOrEqual(1e-5);
+    // ...and the predictions depend on the image (a blind model would make the comparison empty).
+    const firstRow = Array.from(fromExport.slice(0, 3));
+    const spread = Math.max(...Array.from(fromExport).map((v, i) => Math.abs(v - firstRow[i % 3])));
+    expect(spread).toBeGreaterThan(1e-2);
     // metadata.json's test metrics are those of the exported model.
     const recomputed = computeMetrics(data.test.labels, fromExport, data.classNames, { sources: data.test.files.map(sourceOf) });
     expect(metadata.metrics?.test?.accuracy).toBe(recomputed.accuracy);
