@@ -138,6 +138,38 @@ describe('loadDataset from zip archives', () => {
     sameAsFolders(await loadDataset(dir, { inputSize: SIZE }));
   });
 
+  it('keeps the first copy of a split an archive holds twice, reports the repeats; reads backslash paths', async () => {
+    const tree: Zippable = {};
+    for (const [rel, data] of files) {
+      tree[rel.replace(/\//g, '\\')] = new Uint8Array(data); // Windows-style separators
+      if (rel.startsWith('test/')) tree[`backup/${rel}`] = new Uint8Array(data);
+    }
+    const path = join(tmp, 'dup.zip');
+    await writeFile(path, zipSync(tree));
+    const ds = await loadDataset(path, { inputSize: SIZE });
+    expect(ds.report.counts).toEqual(fromFolders.report.counts);
+    const dups = ds.report.skipped.filter((s) => s.reason.startsWith('duplicate'));
+    expect(dups).toHaveLength(4);
+    expect(dups[0].reason).toMatch(/duplicate of archive entry test\\.*\(entry backup\/test\/.* ignored\)/);
+  });
+
+  it('skips an encrypted entry with a reason', async () => {
+    const zip = zipOf(files, (p) => p);
+    // Set the "encrypted" flag of the first central-directory entry that holds a test image.
+    const dv = new DataView(zip.buffer);
+    for (let i = zip.length - 22; i > 0; i--) {
+      if (dv.getUint32(i, true) === 0x02014b50) {
+        const name = new TextDecoder().decode(zip.subarray(i + 46, i + 46 + dv.getUint16(i + 28, true)));
+        if (name === 'test/2_polyps/kvasirseg_b2.jpg') zip[i + 8] |= 1;
+      }
+    }
+    const path = join(tmp, 'enc.zip');
+    await writeFile(path, zip);
+    const ds = await loadDataset(path, { inputSize: SIZE });
+    expect(ds.report.skipped.find((s) => s.split === 'test')).toEqual({ split: 'test', file: '2_polyps/kvasirseg_b2.jpg', reason: expect.stringMatching(/encrypted/) });
+    expect(ds.report.counts.test['2_polyps']).toBe(1);
+  });
+
   it('fails clearly on a file that is not a zip', async () => {
     const bad = join(tmp, 'bad.zip');
     await writeFile(bad, 'not a zip at all');
@@ -183,6 +215,8 @@ describe('loadDataset layout errors', () => {
       for (const k of [...f.keys()]) if (k.startsWith('test/')) f.delete(k);
     });
     await expect(loadDataset(root, { inputSize: SIZE })).rejects.toThrow(/has no test\/ folder/);
+    await mkdir(join(root, 'test'));
+    await expect(loadDataset(root, { inputSize: SIZE })).rejects.toThrow(/Split test of .* has no class folders/);
     await expect(loadDataset(join(tmp, 'nowhere'), { inputSize: SIZE })).rejects.toThrow(/nowhere does not exist/);
     const lonely = join(tmp, 'lonely');
     await mkdir(lonely);

@@ -91,6 +91,9 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_DECODE_CONCURRENCY));
 
   const layout = await listDataset(dataPath);
+  for (const split of SPLITS) {
+    if (layout.splits[split].size === 0) throw new DatasetError(`Split ${split} of ${dataPath} has no class folders (it is empty).`);
+  }
   const classNames = checkClassesMatch({
     train: [...layout.splits.train.keys()],
     val: [...layout.splits.val.keys()],
@@ -98,7 +101,7 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
   });
   if (classNames.length === 0) throw new DatasetError(`No class folders found in ${dataPath}'s train split.`);
 
-  const skipped: SkippedFile[] = [];
+  const skipped: SkippedFile[] = [...layout.duplicates];
   const jobs: Job[] = [];
   const perSplit = {} as Record<Split, { entries: FileEntry[]; ok: Uint8Array }>;
   for (const split of SPLITS) {

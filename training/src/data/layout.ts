@@ -26,8 +26,12 @@ export interface DatasetLayout {
   format: 'folders' | 'zip';
   /** Per split, per class folder, files sorted by name (as Keras's flow_from_directory does). */
   splits: Record<Split, Map<string, FileEntry[]>>;
-  /** Files left out while listing (metadata, non-images are reported by the loader). */
+  /** Files left out while listing: OS clutter, files outside any class folder. */
   ignored: number;
+  /** Archive entries that repeat a split/class/file already listed (reported as skipped). */
+  duplicates: { split: Split; file: string; reason: string }[];
+  /** split/file -> the path it was listed from, to name duplicates. */
+  origins: Map<string, string>;
 }
 
 export class DatasetError extends Error {
@@ -44,17 +48,25 @@ function splitOf(segment: string): Split | null {
 
 /** OS and archiver clutter, never data: dot-files, `__MACOSX/`, `Thumbs.db`, `desktop.ini`. */
 function isClutter(path: string): boolean {
-  return path.split('/').some((seg) => seg.startsWith('.') || seg === '__MACOSX' || seg === 'Thumbs.db' || seg === 'desktop.ini');
+  return path.split(/[\\/]/).some((seg) => seg.startsWith('.') || seg === '__MACOSX' || seg === 'Thumbs.db' || seg === 'desktop.ini');
 }
 
 function emptyLayout(root: string, format: 'folders' | 'zip'): DatasetLayout {
-  return { root, format, splits: { train: new Map(), val: new Map(), test: new Map() }, ignored: 0 };
+  return { root, format, splits: { train: new Map(), val: new Map(), test: new Map() }, ignored: 0, duplicates: [], origins: new Map() };
 }
 
-function addEntry(layout: DatasetLayout, split: Split, className: string, file: string, read: () => Promise<Buffer>): void {
+function addEntry(layout: DatasetLayout, split: Split, className: string, file: string, read: () => Promise<Buffer>, origin = file): void {
   const classes = layout.splits[split];
   let list = classes.get(className);
   if (!list) classes.set(className, (list = []));
+  // An archive can hold the same split twice (e.g. `train/...` and `data/train/...`): keep the first.
+  const key = `${split}/${file}`;
+  const first = layout.origins.get(key);
+  if (first !== undefined) {
+    layout.duplicates.push({ split, file, reason: `duplicate of archive entry ${first} (entry ${origin} ignored)` });
+    return;
+  }
+  layout.origins.set(key, origin);
   list.push({ file, className, read });
 }
 
@@ -72,7 +84,8 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const d of await readdir(dir, { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${d.name}` : d.name;
-    if (d.isDirectory()) out.push(...(await walk(join(dir, d.name), rel)));
+    const isDir = d.isDirectory() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((st) => st.isDirectory(), () => false)));
+    if (isDir) out.push(...(await walk(join(dir, d.name), rel)));
     else if (d.isFile() || d.isSymbolicLink()) out.push(rel);
   }
   return out;
@@ -114,7 +127,7 @@ function placeBySplitFolder(layout: DatasetLayout, paths: string[], read: (p: st
       layout.ignored++;
       continue;
     }
-    const seg = p.split('/');
+    const seg = p.split(/[\\/]/); // some Windows archivers write backslashes
     let at = -1;
     for (let i = seg.length - 3; i >= 0; i--) {
       if (splitOf(seg[i])) {
@@ -126,7 +139,7 @@ function placeBySplitFolder(layout: DatasetLayout, paths: string[], read: (p: st
       layout.ignored++;
       continue;
     }
-    addEntry(layout, splitOf(seg[at]) as Split, seg[at + 1], seg.slice(at + 1).join('/'), read(p));
+    addEntry(layout, splitOf(seg[at]) as Split, seg[at + 1], seg.slice(at + 1).join('/'), read(p), p);
   }
 }
 
@@ -141,22 +154,22 @@ function placeSplitZip(layout: DatasetLayout, split: Split, zip: ZipReader): voi
   });
   let strip = 0;
   for (;;) {
-    const first = paths[0]?.split('/');
+    const first = paths[0]?.split(/[\\/]/);
     if (!first || first.length < strip + 3) break;
     const head = first[strip];
     if (!paths.every((p) => {
-      const s = p.split('/');
+      const s = p.split(/[\\/]/);
       return s.length >= strip + 3 && s[strip] === head;
     })) break;
     strip++;
   }
   for (const p of paths) {
-    const seg = p.split('/').slice(strip);
+    const seg = p.split(/[\\/]/).slice(strip);
     if (seg.length < 2) {
       layout.ignored++; // a file beside the class folders, not in one
       continue;
     }
-    addEntry(layout, split, seg[0], seg.join('/'), () => zip.read(p));
+    addEntry(layout, split, seg[0], seg.join('/'), () => zip.read(p), p);
   }
 }
 
@@ -193,7 +206,8 @@ export async function listDataset(dataPath: string): Promise<DatasetLayout> {
       const dir = splitDirs.get(split) as string;
       // Register every class folder first, so an empty one is reported rather than unseen.
       for (const d of await readdir(dir, { withFileTypes: true })) {
-        if (d.isDirectory() && !isClutter(d.name) && !layout.splits[split].has(d.name)) layout.splits[split].set(d.name, []);
+        const isDir = d.isDirectory() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((st) => st.isDirectory(), () => false)));
+        if (isDir && !isClutter(d.name) && !layout.splits[split].has(d.name)) layout.splits[split].set(d.name, []);
       }
       for (const rel of await walk(dir)) {
         if (isClutter(rel)) {

@@ -12,6 +12,7 @@ export interface ZipEntryInfo {
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
+  encrypted: boolean;
 }
 
 export class ZipFormatError extends Error {
@@ -80,7 +81,7 @@ export class ZipIndex {
         }
         e += 4 + len;
       }
-      if (!name.endsWith('/')) this.entries.set(name, { name, method, compressedSize, size, localHeaderOffset });
+      if (!name.endsWith('/')) this.entries.set(name, { name, method, compressedSize, size, localHeaderOffset, encrypted: (flags & 1) === 1 });
       p = extraEnd + commentLen;
     }
   }
@@ -93,6 +94,7 @@ export class ZipIndex {
   read(name: string): Uint8Array {
     const info = this.entries.get(name);
     if (!info) throw new ZipFormatError(`no entry ${name}`);
+    if (info.encrypted) throw new ZipFormatError(`${name}: encrypted (password-protected) entries are not supported`);
     const dv = this.dv;
     const at = info.localHeaderOffset;
     if (at + 30 > this.bytes.length || dv.getUint32(at, true) !== LOCAL) throw new ZipFormatError(`${name}: corrupt local header`);
