@@ -109,6 +109,23 @@ describe('wasm training kernels match the cpu backend', () => {
     await expectSameOnWasmAndCpu(() => tf.matMul(tensor(a, 10), tensor(b, 11), ta, tb));
   });
 
+  it('releases every intermediate: repeated backprops leave the wasm backend holding no extra data', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const run = () =>
+      tf.tidy(() => [
+        runKernel('Conv2DBackpropFilter', { x: tensor([2, 9, 9, 3], 1), dy: tensor([2, 5, 5, 4], 2) }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }),
+        runKernel('Conv2DBackpropInput', { dy: tensor([2, 5, 5, 4], 2), filter: tensor([3, 3, 3, 4], 3) }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] }),
+        runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tensor([2, 9, 9, 5], 7), dy: tensor([2, 5, 5, 10], 8) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 5, 2] }),
+        runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tensor([2, 5, 5, 10], 8), filter: tensor([3, 3, 5, 2], 9) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 5] }),
+        tf.matMul(tensor([3, 4], 1), tensor([5, 4], 2), false, true),
+      ]);
+    tf.dispose(run());
+    const before = backend.numDataIds();
+    for (let i = 0; i < 3; i++) tf.dispose(run());
+    expect(backend.numDataIds()).toBe(before);
+  });
+
   function classifierGradients(name: 'mobilenetv2' | 'resnet50v2'): tf.Tensor[] {
     const model = buildClassifier(buildBackbone({ name, inputSize: 32, alpha: name === 'mobilenetv2' ? 0.35 : undefined, seed: 1 }), 3, { seed: 2 });
     const x = tensor([2, 32, 32, 3], 12);
