@@ -121,6 +121,24 @@ describe('classifier and training split', () => {
     classifier.dispose();
   });
 
+  it('the classifier still saves and reloads as one model after being split (export path)', async () => {
+    const backbone = buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35, seed: 8 });
+    const classifier = buildClassifier(backbone, 3, { seed: 9 });
+    splitForTraining(classifier, backbone.layers.length, 0);
+    splitForTraining(classifier, backbone.layers.length, 13);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await classifier.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+    expect(reloaded.layers.map((l) => l.name)).toEqual(classifier.layers.map((l) => l.name));
+    const x = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 10);
+    expect(maxAbsDiff(reloaded.predict(x) as tf.Tensor, classifier.predict(x) as tf.Tensor)).toBeLessThan(1e-6);
+    reloaded.dispose();
+    classifier.dispose();
+  });
+
   it('fitting the trainable part trains the classifier and leaves frozen batch-norm statistics alone', async () => {
     const backbone = buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35, seed: 5 });
     const classifier = buildClassifier(backbone, 2, { seed: 6 });
