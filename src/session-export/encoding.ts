@@ -1,13 +1,31 @@
 /** Bytes <-> base64 data URLs and SHA-256, working in browsers and in Node (tests). */
 
+/** A Blob's bytes; falls back to FileReader where Blob.arrayBuffer is missing (older engines, jsdom). */
+export function readBytes(blob: Blob): Promise<ArrayBuffer> {
+  if (typeof blob.arrayBuffer === 'function') return blob.arrayBuffer();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    // Copied so the buffer belongs to this realm (jsdom's FileReader hands out its own).
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer).slice().buffer);
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsArrayBuffer(blob);
+  });
+}
+
+export async function readText(blob: Blob): Promise<string> {
+  return new TextDecoder().decode(await readBytes(blob));
+}
+
 export async function sha256Hex(data: Blob | ArrayBuffer | Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
     // crypto.subtle exists only in secure contexts (https or localhost).
     throw new Error('This page is not served over HTTPS (or localhost), so the browser offers no SHA-256; serve EndoLens over HTTPS to export or re-attach sessions by hash.');
   }
-  const buf = data instanceof Blob ? await data.arrayBuffer() : data;
-  const digest = await subtle.digest('SHA-256', buf as BufferSource);
+  const buf = data instanceof Blob ? await readBytes(data) : data;
+  // A view, not the bare buffer: some engines (jsdom) reject buffers made in another realm.
+  const view = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
+  const digest = await subtle.digest('SHA-256', view as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -26,7 +44,7 @@ export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 export async function blobToDataUrl(blob: Blob, mimeType?: string): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const bytes = new Uint8Array(await readBytes(blob));
   return `data:${mimeType || blob.type || 'application/octet-stream'};base64,${bytesToBase64(bytes)}`;
 }
 
