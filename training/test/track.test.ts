@@ -120,6 +120,11 @@ describe('RunTracker, local run folder', () => {
     expect(r.status).toBe('RUNNING');
     expect((await r.readEpochs()).map((e) => e.epoch)).toEqual([1, 2]);
     expect(warnings.join()).toMatch(/incomplete last line/);
+    // The torn line is gone, so the next epoch appends cleanly.
+    await r.logEpoch(epoch('fine-tune', 3));
+    expect((await r.readEpochs()).map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(warnings).toHaveLength(1);
+    // Back to an older checkpoint: drop the epochs after it.
     await r.keepEpochs(1);
     await r.logEpoch(epoch('warm-up', 2));
     expect((await r.readEpochs()).map((e) => e.epoch)).toEqual([1, 2]);

@@ -122,7 +122,9 @@ export class RunTracker {
     await mkdir(join(dir, ARTIFACTS), { recursive: true });
     const tracker = new RunTracker(dir, { ...meta, status: 'RUNNING', endTime: undefined, resumedAt: [...(meta.resumedAt ?? []), Date.now()] }, params, opts);
     await tracker.saveMeta();
-    await tracker.connectRemote(await tracker.readEpochs());
+    const epochs = await tracker.readEpochs();
+    await tracker.repairMetrics(epochs);
+    await tracker.connectRemote(epochs);
     return tracker;
   }
 
@@ -194,6 +196,15 @@ export class RunTracker {
     const epochs = await this.readEpochs();
     if (count >= epochs.length) return;
     await writeFileAtomic(join(this.runDir, METRICS), epochs.slice(0, count).map((e) => `${JSON.stringify(e)}\n`).join(''));
+  }
+
+  /** Rewrites metrics.jsonl without a torn last line, so that new epochs append after valid JSON. */
+  private async repairMetrics(valid: EpochRecord[]): Promise<void> {
+    const path = join(this.runDir, METRICS);
+    const text = await readFile(path, 'utf8').catch(() => '');
+    const expected = valid.map((e) => `${JSON.stringify(e)}\n`).join('');
+    if (text !== '' && text.split('\n').filter((l) => l.trim() !== '').length !== valid.length) await writeFileAtomic(path, expected);
+    else if (text !== '' && !text.endsWith('\n')) await appendFile(path, '\n');
   }
 
   async writeJson(name: string, data: unknown): Promise<void> {
