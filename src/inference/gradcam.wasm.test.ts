@@ -50,7 +50,9 @@ describe('gradCam on wasm', () => {
     await tf.setBackend('cpu');
     const model = net();
     const data = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 6).dataSync();
-    const onCpu = tf.tidy(() => gradCam(model, tf.tensor4d(data, [1, 16, 16, 3]), 2));
+    const xCpu = tf.tensor4d(data, [1, 16, 16, 3]);
+    const onCpu = gradCam(model, xCpu, 2);
+    xCpu.dispose();
     await tf.setBackend('wasm');
     const x = tf.tensor4d(data, [1, 16, 16, 3]);
     const before = tf.memory().numTensors;
