@@ -65,7 +65,9 @@ async function makeStartingWeights(dir: string, dataDir: string): Promise<void> 
   const data = await loadDataset(dataDir, { inputSize: SIZE });
   const bns = backbone.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as Array<{ momentum: number }>;
   bns.forEach((l) => (l.momentum = 0));
-  tf.tidy(() => backbone.apply(imageBatch(data.train, identityOrder(data.train.count), SIZE, [-1, 1]), { training: true }));
+  tf.tidy(() => {
+    backbone.apply(imageBatch(data.train, identityOrder(data.train.count), SIZE, [-1, 1]), { training: true });
+  });
   bns.forEach((l) => (l.momentum = 0.99));
   await mkdir(dir, { recursive: true });
   await backbone.save(fileSaveHandler(dir));
@@ -74,7 +76,8 @@ async function makeStartingWeights(dir: string, dataDir: string): Promise<void> 
 
 /** tfjs's browser loader (tf.io.http) with fetch answered from the export folder. */
 function browserLikeHandler(dir: string): tf.io.IOHandler {
-  const fetchFunc = async (url: string) => {
+  const fetchFunc = async (input: string | URL | Request) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const name = new URL(url).pathname.split('/').pop() as string;
     const body = await readFile(join(dir, name));
     return new Response(body, { status: 200, headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
