@@ -197,6 +197,12 @@ interface Plan {
   feature: tf.SymbolicTensor;
   layerName: string;
   featureShape: [number, number, number];
+  /**
+   * Per level, a model from that level's inputs to the next level's inputs (the last one: to the
+   * feature map). tfjs's own executor runs them and frees each activation once used, so the
+   * forward pass peaks at predict()'s memory, not at the sum of all the backbone's activations.
+   */
+  forward: tf.LayersModel[];
 }
 
 const plans = new WeakMap<tf.LayersModel, Plan>();
@@ -224,11 +230,12 @@ function planFor(model: tf.LayersModel): Plan {
   if (cached) return cached;
   const { containers, layer } = locateOrThrow(model);
   const info = findLastConvLayer(model);
-  const plan: Plan = {
-    ...buildPlan(model, containers.slice(1), layer),
-    layerName: [...info.path, info.name].join('/'),
-    featureShape: info.shape,
-  };
+  const route = buildPlan(model, containers.slice(1), layer);
+  const forward = route.containers.map((c, k) => {
+    const outputs = k === route.containers.length - 1 ? [route.feature] : route.links[k].sourceLayer.inboundNodes[route.links[k].nodeIndex].inputTensors;
+    return tf.model({ inputs: c.inputs, outputs, name: `${c.name}_gradcam_forward_${k}` });
+  });
+  const plan: Plan = { ...route, forward, layerName: [...info.path, info.name].join('/'), featureShape: info.shape };
   plans.set(model, plan);
   return plan;
 }
@@ -240,17 +247,13 @@ function planFor(model: tf.LayersModel): Plan {
 function forwardToFeatures(plan: Plan, input: tf.Tensor): { features: tf.Tensor; levels: Values[] } {
   const levels: Values[] = [];
   let inputs: tf.Tensor[] = [input];
-  const usedOutput = { value: false };
   for (let k = 0; k < plan.containers.length; k++) {
-    const container = plan.containers[k];
     const values: Values = new Map();
-    container.inputs.forEach((s, i) => values.set(s.id, inputs[i]));
+    plan.containers[k].inputs.forEach((s, i) => values.set(s.id, inputs[i]));
     levels.push(values);
-    const state: EvalState = { container, values, usedOutput };
-    if (k === plan.containers.length - 1) return { features: evaluate(state, plan.feature), levels };
-    const link = plan.links[k];
-    const node = link.sourceLayer.inboundNodes[link.nodeIndex];
-    inputs = node.inputTensors.map((s) => evaluate(state, s));
+    const out = asArray(plan.forward[k].predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor | tf.Tensor[]);
+    if (k === plan.containers.length - 1) return { features: out[0], levels };
+    inputs = out;
   }
   throw new GradCamError('unreachable: the plan has no containers');
 }
