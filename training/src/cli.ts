@@ -170,8 +170,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 0;
   } catch (err) {
     if (err instanceof RunInterrupted) {
-      console.error(`Interrupted after ${err.completedEpochs} finished epoch(s); nothing was left half-written.`);
-      console.error(`Resume with: npm run train -- --resume ${relative(cwd, err.runDir)}`);
+      if (err.completedEpochs === 0) {
+        console.error('Interrupted before the first epoch finished: nothing to resume; start the run again.');
+      } else {
+        console.error(`Interrupted after ${err.completedEpochs} finished epoch(s); nothing was left half-written.`);
+        console.error(`Resume with: npm run train -- --resume ${relative(cwd, err.runDir)}`);
+      }
       return 130;
     }
     console.error(`train: ${(err as Error).message}`);

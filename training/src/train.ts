@@ -64,7 +64,11 @@ export class RunInterrupted extends Error {
     readonly runDir: string,
     readonly completedEpochs: number,
   ) {
-    super(`Interrupted after ${completedEpochs} finished epoch(s); nothing half-written. Resume with: npm run train -- --resume ${runDir}`);
+    super(
+      completedEpochs > 0
+        ? `Interrupted after ${completedEpochs} finished epoch(s); nothing half-written. Resume with: npm run train -- --resume ${runDir}`
+        : `Interrupted before the first epoch finished: there is no checkpoint to resume (${runDir}); start the run again.`,
+    );
   }
 }
 
@@ -138,6 +142,10 @@ async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; 
   // A resumed run takes every weight from its checkpoint, so the source need not be reachable again.
   if (!resume && opts.weights !== 'none') {
     await loadBackboneWeights(backbone, opts.weights, { cacheDir: opts.cacheDir, backboneName: opts.backbone, alpha });
+  }
+  if (opts.unfreeze > backbone.layers.length - 1) {
+    backbone.dispose();
+    throw new RangeError(`--unfreeze ${opts.unfreeze} exceeds the ${backbone.layers.length - 1} layers of ${opts.backbone} after its input.`);
   }
   const classifier = buildClassifier(backbone, classNames.length, { seed: opts.seed });
 

@@ -102,7 +102,8 @@ export async function writeCheckpoint<C>(dir: string, snap: TrainerSnapshot, con
   // Only now are older tensor files unreferenced.
   const keep = new Set([CHECKPOINT_JSON, stateFile, best?.file]);
   for (const f of await readdir(dir)) {
-    if (!keep.has(f) && /^(state|best)-e\d+\.bin$/.test(f)) await rm(join(dir, f), { force: true });
+    // Also temp files a hard kill (second Ctrl-C) may have left mid-write.
+    if (!keep.has(f) && (/^(state|best)-e\d+\.bin$/.test(f) || /^\.(state|best)-e\d+\.bin\..*\.tmp$/.test(f))) await rm(join(dir, f), { force: true });
   }
   return dir;
 }
