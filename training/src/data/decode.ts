@@ -1,7 +1,9 @@
 /**
- * Decodes one image file to full-size raw pixels for src/core's resizeToRgb. What the browser
- * does on its side (EXIF orientation applied, colour converted to sRGB, alpha kept) is done here
- * with sharp, so the app and the trainer feed the same pixels to the same resize.
+ * Decodes one image file to full-size raw pixels for src/core's resizeToRgb, matching what the app
+ * gets in the browser (src/inference/decode.ts: createImageBitmap with imageOrientation
+ * 'from-image', colorSpaceConversion 'none', premultiplyAlpha 'none'): EXIF orientation applied,
+ * an embedded ICC profile ignored (the file's own values, not converted), alpha kept. The test
+ * data-browser-parity.test.ts checks that Chromium and this give the same model input.
  */
 import sharp from 'sharp';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +24,8 @@ export function hasImageExtension(file: string): boolean {
 
 /**
  * File path or bytes -> RGB or RGBA uint8 pixels: EXIF orientation applied (`rotate()`),
- * grayscale/CMYK/16-bit converted to 8-bit sRGB, alpha kept as a 4th channel.
+ * grayscale/CMYK/16-bit converted to 8-bit sRGB (ICC profiles ignored, as the app does), alpha
+ * kept as a 4th channel.
  * Throws DecodeError with the reason for empty, corrupt or unsupported input.
  */
 export async function decodeImage(input: string | Buffer): Promise<PixelImage> {
@@ -40,7 +43,7 @@ export async function decodeImage(input: string | Buffer): Promise<PixelImage> {
     }
   }
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
+    const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true })
       .rotate()
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
