@@ -46,7 +46,7 @@ function relativeError(got: Float32Array, want: Float32Array): number {
 async function expectSameOnWasmAndCpu(fn: () => tf.Tensor | tf.Tensor[], tolerance = 2e-5): Promise<void> {
   const want = await on('cpu', fn);
   const got = await on('wasm', fn);
-  got.forEach((g, i) => expect(relativeError(g, want[i])).toBeLessThan(tolerance));
+  got.forEach((g, i) => expect(relativeError(g, want[i])).toBeLessThanOrEqual(tolerance));
 }
 
 function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
@@ -109,6 +109,14 @@ describe('wasm training kernels match the cpu backend', () => {
     await expectSameOnWasmAndCpu(() => tf.matMul(tensor(a, 10), tensor(b, 11), ta, tb));
   });
 
+  it.each([
+    { shape: [1, 1, 1, 6], reps: [2, 3, 4, 1] },
+    { shape: [2, 3], reps: [2, 2] },
+    { shape: [3, 1], reps: [1, 5] },
+  ])('Tile $shape x $reps', async ({ shape, reps }) => {
+    await expectSameOnWasmAndCpu(() => tf.tile(tensor(shape, 13), reps), 0);
+  });
+
   it('releases every intermediate: repeated backprops leave the wasm backend holding no extra data', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend();
@@ -119,6 +127,7 @@ describe('wasm training kernels match the cpu backend', () => {
         runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tensor([2, 9, 9, 5], 7), dy: tensor([2, 5, 5, 10], 8) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 5, 2] }),
         runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tensor([2, 5, 5, 10], 8), filter: tensor([3, 3, 5, 2], 9) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 5] }),
         tf.matMul(tensor([3, 4], 1), tensor([5, 4], 2), false, true),
+        tf.tile(tensor([1, 1, 4], 3), [2, 3, 1]),
       ]);
     tf.dispose(run());
     const before = backend.numDataIds();

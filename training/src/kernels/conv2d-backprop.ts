@@ -6,7 +6,7 @@
  * is a customGrad that calls these two kernels by name; the gradient registry is never consulted.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, dilateAndPadForBackpropInput, tapWindows } from './conv-geometry.ts';
+import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, tapWindows } from './conv-geometry.ts';
 import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
@@ -63,7 +63,7 @@ const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
       const dx = s.run('BatchMatMul', { a: s.reshape(dy, [1, positions, co]), b: wT }, { transposeA: false, transposeB: false });
       return s.reshape(dx, inputShape);
     }
-    const flipped = s.transpose(s.run('Reverse', { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+    const flipped = flippedFilter(s, filter, true);
     const padded = dilateAndPadForBackpropInput(s, dy, g);
     return s.run('Conv2D', { x: padded, filter: flipped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
   });

@@ -43,6 +43,18 @@ export class KernelScope {
     }
   }
 
+  /** The values of a float32 tensor (a copy out of wasm memory). */
+  read(x: tf.TensorInfo): Float32Array {
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
+  /** A new float32 tensor owned by this scope (released at the end unless it is the result). */
+  fromValues(shape: number[], values: Float32Array): tf.TensorInfo {
+    const info: tf.TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.temps.push(info);
+    return info;
+  }
+
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }

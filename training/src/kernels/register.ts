@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { transposeFreeBatchMatMul } from './batch-matmul.ts';
 import { conv2DBackpropKernels } from './conv2d-backprop.ts';
 import { depthwiseBackpropKernels } from './depthwise-backprop.ts';
+import { broadcastingTile } from './tile.ts';
 import { WASM } from './kernel-scope.ts';
 
 const registered = new Set<tf.KernelFunc>();
@@ -21,9 +22,12 @@ export function registerWasmTrainingKernels(): void {
     const current = tf.getKernel(config.kernelName, WASM);
     if (current === undefined || !registered.has(current.kernelFunc)) replace(config);
   }
-  const matMul = tf.getKernel('BatchMatMul', WASM);
-  if (matMul === undefined) {
-    throw new Error('The wasm BatchMatMul kernel is not registered: import @tensorflow/tfjs-backend-wasm before registering EndoLens kernels.');
+  // Wrappers around wasm's own kernels: they keep the original for the cases they do not speed up.
+  for (const [name, wrap] of [['BatchMatMul', transposeFreeBatchMatMul], ['Tile', broadcastingTile]] as const) {
+    const original = tf.getKernel(name, WASM);
+    if (original === undefined) {
+      throw new Error(`The wasm ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm before registering EndoLens kernels.`);
+    }
+    if (!registered.has(original.kernelFunc)) replace(wrap(original));
   }
-  if (!registered.has(matMul.kernelFunc)) replace(transposeFreeBatchMatMul(matMul));
 }
