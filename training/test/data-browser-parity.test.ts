@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeImage } from '../src/data/decode.ts';
 import { resizeToRgb, type PixelImage } from '../../src/core/preprocess.ts';
+import { bmp24, bmp32Alpha, bmpPalette } from './helpers/images.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -42,6 +43,10 @@ async function samples(): Promise<Record<string, Buffer>> {
     png: await rgb().png().toBuffer(),
     'png with alpha': await sharp(photo(97, 61, 4), { raw: { width: 97, height: 61, channels: 4 } }).png().toBuffer(),
     'webp lossless': await rgb().webp({ lossless: true }).toBuffer(),
+    'bmp 24-bit (our own decoder)': bmp24(97, 61, photo(97, 61)),
+    'bmp 32-bit with alpha (our own decoder)': bmp32Alpha(97, 61, photo(97, 61, 4)),
+    'bmp 4-bit palette (our own decoder)': bmpPalette(97, 61, 4, Uint8Array.from(photo(97, 61).subarray(0, 97 * 61), (v) => v % 16),
+      Array.from({ length: 16 }, (_, i) => [i * 16, 255 - i * 10, (i * 77) % 256] as [number, number, number])),
   };
 }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeImage, DecodeError } from '../src/data/decode.ts';
 import { resizeToRgb } from '../../src/core/preprocess.ts';
-import { bmp24, bmp32Alpha } from './helpers/images.ts';
+import { bmp24, bmp32Alpha, bmpPalette } from './helpers/images.ts';
 
 describe('decodeImage', () => {
   it('applies EXIF orientation (a 4x2 image tagged "rotate 90" decodes as 2x4)', async () => {
@@ -58,6 +58,19 @@ describe('decodeImage', () => {
     const b = await decodeImage(bmp32Alpha(2, 1, rgba));
     expect(b.channels).toBe(4);
     expect(Array.from(b.data)).toEqual(Array.from(rgba));
+  });
+
+  it('decodes 1-, 4- and 8-bit palette BMP', async () => {
+    const palette: [number, number, number][] = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [10, 20, 30]];
+    const idx = Uint8Array.from([0, 1, 2, 3, 3, 2, 1, 0, 1, 1, 2, 2, 0, 3, 0, 3, 2, 1, 0, 3, 1]); // 7 x 3
+    for (const bpp of [4, 8] as const) {
+      const img = await decodeImage(bmpPalette(7, 3, bpp, idx, palette));
+      expect([img.width, img.height, img.channels]).toEqual([7, 3, 3]);
+      expect(Array.from(img.data)).toEqual(Array.from(idx).flatMap((i) => palette[i]));
+    }
+    const bits = Uint8Array.from([0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 1]); // 12 x 1
+    const mono = await decodeImage(bmpPalette(12, 1, 1, bits, [[0, 0, 0], [255, 255, 255]]));
+    expect(Array.from(mono.data).filter((_, i) => i % 3 === 0)).toEqual(Array.from(bits).map((b) => b * 255));
   });
 
   it('rejects empty, corrupt and truncated input with a reason', async () => {

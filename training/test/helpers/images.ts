@@ -57,3 +57,32 @@ export function bmp32Alpha(w: number, h: number, rgba: Uint8Array): Buffer {
   }
   return buf;
 }
+
+/** A bottom-up palette BMP (1, 4 or 8 bits per pixel) of palette indices. */
+export function bmpPalette(w: number, h: number, bpp: 1 | 4 | 8, indices: Uint8Array, palette: [number, number, number][]): Buffer {
+  const rowBytes = Math.floor((bpp * w + 31) / 32) * 4;
+  const off = 54 + palette.length * 4;
+  const buf = Buffer.alloc(off + rowBytes * h);
+  buf.write('BM', 0, 'latin1');
+  buf.writeUInt32LE(buf.length, 2);
+  buf.writeUInt32LE(off, 10);
+  buf.writeUInt32LE(40, 14);
+  buf.writeInt32LE(w, 18);
+  buf.writeInt32LE(h, 22);
+  buf.writeUInt16LE(1, 26);
+  buf.writeUInt16LE(bpp, 28);
+  buf.writeUInt32LE(palette.length, 46);
+  palette.forEach(([r, g, b], i) => {
+    buf[54 + i * 4] = b;
+    buf[54 + i * 4 + 1] = g;
+    buf[54 + i * 4 + 2] = r;
+  });
+  for (let y = 0; y < h; y++) {
+    const row = off + (h - 1 - y) * rowBytes;
+    for (let x = 0; x < w; x++) {
+      const bit = x * bpp;
+      buf[row + (bit >> 3)] |= indices[y * w + x] << (8 - bpp - (bit & 7));
+    }
+  }
+  return buf;
+}
