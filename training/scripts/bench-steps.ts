@@ -1,20 +1,24 @@
 /**
- * Images/s of one warm-up step (backbone frozen) and one fine-tune step (last --unfreeze layers
- * trainable) on the wasm backend, with tfjs's own wasm kernels ("none"), with only the kernels wasm
- * lacks added ("missing": shipped Conv2DBackpropInput loop and transposing matMul kept), and with all
- * of EndoLens's kernels ("all"). A step = frozen part predict() + trainOnBatch() of the trainable part,
- * as the trainer runs it. Each configuration runs in a fresh process so registrations do not leak.
+ * Images/s of a warm-up step (backbone frozen) and a fine-tune step (last --unfreeze layers trainable)
+ * on the wasm backend, per kernel set:
+ *   none    - tfjs's wasm kernels as shipped (fine-tuning cannot run: gradient kernels are missing)
+ *   missing - only the kernels wasm lacks added (shipped Conv2DBackpropInput loop, transposing matMul
+ *             and element-wise Tile kept)
+ *   all     - every EndoLens wasm training kernel (what initBackend('wasm') installs)
+ * A step = predict() of the frozen part + trainOnBatch() of the trainable part, as the trainer runs it.
+ * Kernel sets are swapped in one process and their steps interleaved, so load from other processes
+ * on the machine hits every set alike; step 0 of each set is untimed (XNNPACK operator set-up).
  *
- *   node --import tsx training/scripts/bench-steps.ts                 # the whole matrix, a table at the end
- *   node --import tsx training/scripts/bench-steps.ts --backbone mobilenetv2 --phase finetune --kernels all
+ *   node --import tsx training/scripts/bench-steps.ts [--batch 8] [--input-size 224] [--steps 2]
+ *   node --import tsx training/scripts/bench-steps.ts --backbone mobilenetv2 --phase finetune
  */
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/backend.ts';
+import { transposeFreeBatchMatMul } from '../src/kernels/batch-matmul.ts';
 import { conv2DBackpropKernels } from '../src/kernels/conv2d-backprop.ts';
 import { depthwiseBackpropKernels } from '../src/kernels/depthwise-backprop.ts';
+import { broadcastingTile } from '../src/kernels/tile.ts';
 import { buildBackbone, buildClassifier, splitForTraining, type BackboneName } from '../src/models/index.ts';
 
 type KernelSet = 'none' | 'missing' | 'all';
@@ -23,36 +27,45 @@ const { values: args } = parseArgs({
   options: {
     backbone: { type: 'string' },
     phase: { type: 'string' },
-    kernels: { type: 'string' },
     batch: { type: 'string', default: '8' },
     'input-size': { type: 'string', default: '224' },
     unfreeze: { type: 'string', default: '13' },
-    steps: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '2' },
     alpha: { type: 'string', default: '0.35' },
   },
 });
 
-async function setUpWasm(set: KernelSet): Promise<void> {
-  if (set === 'all') {
-    await initBackend('wasm');
-    return;
-  }
-  await import('@tensorflow/tfjs-backend-wasm');
-  await tf.setBackend('wasm');
-  await tf.ready();
-  if (set === 'missing') {
-    for (const k of [...conv2DBackpropKernels.filter((c) => c.kernelName === 'Conv2DBackpropFilter'), ...depthwiseBackpropKernels]) tf.registerKernel(k);
+await tf.setBackend('wasm');
+await tf.ready();
+
+const shipped = new Map(['Conv2DBackpropInput', 'BatchMatMul', 'Tile'].map((n) => [n, tf.getKernel(n, 'wasm') as tf.KernelConfig]));
+const ours: Record<string, tf.KernelConfig> = Object.fromEntries(
+  [
+    ...conv2DBackpropKernels,
+    ...depthwiseBackpropKernels,
+    transposeFreeBatchMatMul(shipped.get('BatchMatMul') as tf.KernelConfig),
+    broadcastingTile(shipped.get('Tile') as tf.KernelConfig),
+  ].map((k) => [k.kernelName, k]),
+);
+
+function useKernelSet(set: KernelSet): void {
+  for (const name of Object.keys(ours)) {
+    if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
+    const missingOnWasm = !shipped.has(name);
+    const mine = set === 'all' || (set === 'missing' && missingOnWasm);
+    if (mine) tf.registerKernel(ours[name]);
+    else if (!missingOnWasm) tf.registerKernel(shipped.get(name) as tf.KernelConfig);
   }
 }
 
-interface Measurement {
-  frozenS: number;
-  trainS: number;
-  imagesPerS: number;
+interface Result {
+  set: KernelSet;
+  frozenS: number[];
+  trainS: number[];
+  error?: string;
 }
 
-async function measure(backbone: BackboneName, phase: 'warmup' | 'finetune', set: KernelSet): Promise<Measurement> {
-  await setUpWasm(set);
+async function bench(backbone: BackboneName, phase: 'warmup' | 'finetune'): Promise<string[]> {
   const batch = Number(args.batch);
   const inputSize = Number(args['input-size']);
   const base = buildBackbone({ name: backbone, inputSize, alpha: backbone === 'mobilenetv2' ? Number(args.alpha) : undefined, seed: 1 });
@@ -61,62 +74,52 @@ async function measure(backbone: BackboneName, phase: 'warmup' | 'finetune', set
   trainable.compile({ optimizer: tf.train.adam(phase === 'warmup' ? 1e-3 : 1e-4), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.randomUniform([batch, inputSize, inputSize, 3], -1, 1, 'float32', 3);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 4), 'int32'), 4);
-  let frozenS = 0;
-  let trainS = 0;
-  const steps = Number(args.steps);
-  for (let step = 0; step <= steps; step++) {
-    const t0 = performance.now();
-    const mid = frozen.predict(x) as tf.Tensor | tf.Tensor[];
-    await Promise.all((Array.isArray(mid) ? mid : [mid]).map((t) => t.data()));
-    const t1 = performance.now();
-    await trainable.trainOnBatch(mid, y);
-    const t2 = performance.now();
-    tf.dispose(mid);
-    if (step > 0) {
-      // step 0 is a warm-up: XNNPACK operators are created and the optimizer's slots allocated.
-      frozenS += (t1 - t0) / 1000;
-      trainS += (t2 - t1) / 1000;
-    }
-  }
-  frozenS /= steps;
-  trainS /= steps;
-  return { frozenS, trainS, imagesPerS: batch / (frozenS + trainS) };
-}
-
-async function child(): Promise<void> {
-  const backbone = args.backbone as BackboneName;
-  const phase = args.phase as 'warmup' | 'finetune';
-  const set = args.kernels as KernelSet;
-  try {
-    console.log(`RESULT ${JSON.stringify(await measure(backbone, phase, set))}`);
-  } catch (err) {
-    console.log(`RESULT ${JSON.stringify({ error: (err as Error).message.split('\n')[0] })}`);
-  }
-}
-
-function matrix(): void {
-  const script = fileURLToPath(import.meta.url);
-  const rows: string[] = [];
-  for (const backbone of ['mobilenetv2', 'resnet50v2'] as const) {
-    for (const phase of ['warmup', 'finetune'] as const) {
-      for (const set of ['none', 'missing', 'all'] as const) {
-        const extra = ['--batch', args.batch, '--input-size', args['input-size'], '--unfreeze', args.unfreeze, '--steps', args.steps, '--alpha', args.alpha];
-        const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--backbone', backbone, '--phase', phase, '--kernels', set, ...(extra as string[])], {
-          encoding: 'utf8',
-        });
-        const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-        const r = line ? (JSON.parse(line.slice(7)) as Partial<Measurement> & { error?: string }) : { error: run.stderr.trim().split('\n').pop() };
-        const text = r.error
-          ? `does not run: ${r.error}`
-          : `${r.imagesPerS?.toFixed(2)} images/s (frozen predict ${r.frozenS?.toFixed(2)} s + train ${r.trainS?.toFixed(2)} s per step)`;
-        const row = `${backbone.padEnd(11)} ${phase.padEnd(8)} kernels=${set.padEnd(7)} ${text}`;
-        console.log(row);
-        rows.push(row);
+  const results: Result[] = (['none', 'missing', 'all'] as const).map((set) => ({ set, frozenS: [], trainS: [] }));
+  for (let step = 0; step <= Number(args.steps); step++) {
+    for (const r of results) {
+      if (r.error) continue;
+      useKernelSet(r.set);
+      const t0 = performance.now();
+      const mid = frozen.predict(x) as tf.Tensor | tf.Tensor[];
+      await Promise.all((Array.isArray(mid) ? mid : [mid]).map((t) => t.data()));
+      const t1 = performance.now();
+      try {
+        await trainable.trainOnBatch(mid, y);
+      } catch (err) {
+        r.error = (err as Error).message.split('\n')[0];
+      }
+      const t2 = performance.now();
+      tf.dispose(mid);
+      if (step > 0) {
+        r.frozenS.push((t1 - t0) / 1000);
+        r.trainS.push((t2 - t1) / 1000);
       }
     }
   }
-  console.log(`\nbatch ${args.batch}, input ${args['input-size']}, unfreeze ${args.unfreeze}, mobilenetv2 alpha ${args.alpha}, ${args.steps} timed steps after 1 untimed\n${rows.join('\n')}`);
+  tf.dispose([x, y]);
+  classifier.dispose();
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return results.map((r) => {
+    const label = `${backbone.padEnd(11)} ${phase.padEnd(8)} kernels=${r.set.padEnd(7)}`;
+    if (r.error) return `${label} does not run: ${r.error}`;
+    const f = mean(r.frozenS);
+    const t = mean(r.trainS);
+    return `${label} ${(batch / (f + t)).toFixed(2).padStart(6)} images/s  (frozen predict ${f.toFixed(2)} s + train ${t.toFixed(3)} s per step; train part alone ${(batch / t).toFixed(1)} images/s)`;
+  });
 }
 
-if (args.backbone && args.phase && args.kernels) await child();
-else matrix();
+const backbones = args.backbone ? [args.backbone as BackboneName] : (['mobilenetv2', 'resnet50v2'] as const);
+const phases = args.phase ? [args.phase as 'warmup' | 'finetune'] : (['warmup', 'finetune'] as const);
+const rows: string[] = [];
+for (const backbone of backbones) {
+  for (const phase of phases) {
+    for (const row of await bench(backbone, phase)) {
+      console.log(row);
+      rows.push(row);
+    }
+  }
+}
+console.log(
+  `\nwasm, batch ${args.batch}, input ${args['input-size']}, unfreeze ${args.unfreeze}, mobilenetv2 alpha ${args.alpha}, ` +
+    `mean of ${args.steps} timed steps per set (interleaved) after 1 untimed\n${rows.join('\n')}`,
+);
