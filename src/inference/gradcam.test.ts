@@ -91,6 +91,15 @@ describe('gradCam on a model whose evidence sits in one corner', () => {
     x.dispose();
   });
 
+  it('returns an all-zero map, not NaNs, when nothing in the frame supports the class', () => {
+    const model = cornerNet('features');
+    const dark = tf.fill([1, SIZE, SIZE, 3], -1) as tf.Tensor4D;
+    const r = gradCam(model, dark, 1);
+    expect(r.heatmap.length).toBe(64);
+    expect(Array.from(r.heatmap).every((v) => v === 0)).toBe(true);
+    dark.dispose();
+  });
+
   it('leaks no tensors, sync or async', async () => {
     const model = cornerNet('features');
     const x = frameWithPatch(0, 0);
