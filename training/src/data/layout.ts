@@ -190,7 +190,7 @@ export async function listDataset(dataPath: string): Promise<DatasetLayout> {
   const splitZips = new Map<Split, string>();
   for (const n of names) {
     const full = join(root, n);
-    const isDir = (await stat(full)).isDirectory();
+    const isDir = await stat(full).then((st) => st.isDirectory(), () => false); // a dangling link is no split
     const base = n.toLowerCase().replace(/\.zip$/, '');
     const split = splitOf(base);
     if (!split) continue;
