@@ -2,12 +2,15 @@
  * Shared e2e setup: `test` with an `endoPage` page object, and a guard that fails any test in which
  * a request left the app's origin (no frame may ever be uploaded anywhere).
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { FilePayload } from './support/images.ts';
 
 export { expect };
+
+const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
+const mimeOf = (path: string) => MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
 export interface FrameResult {
   fileName: string;
@@ -47,7 +50,9 @@ export class EndoPage {
 
   /** Sets files on the dropzone's input[type=file] (paths or in-memory payloads). */
   async dropImages(files: readonly (string | FilePayload)[]): Promise<void> {
-    await this.fileInput.setInputFiles(files as (string | FilePayload)[]);
+    // Playwright takes paths or payloads, not a mix: payloads are read from paths first.
+    const payloads = await Promise.all(files.map(async (f) => (typeof f === 'string' ? { name: basename(f), mimeType: mimeOf(f), buffer: await readFile(f) } : f)));
+    await this.fileInput.setInputFiles(payloads);
   }
 
   card(fileName: string): Locator {

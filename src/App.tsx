@@ -4,6 +4,7 @@ import { startApp } from './app/session.ts';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
 import { LazyMount } from './components/LazyMount.tsx';
+import { LoadModelPanel } from './features/model-card/LoadModelPanel.tsx';
 import { ModelCard } from './features/model-card/ModelCard.tsx';
 import { ModelErrorPage } from './features/model-card/ModelErrorPage.tsx';
 import { ModelStatus } from './features/model-card/ModelStatus.tsx';
@@ -88,6 +89,7 @@ export function App() {
         </div>
         <div id="panel-modelCard" role="tabpanel" aria-labelledby="tab-modelCard" hidden={tab !== 'modelCard'}>
           {model.metadata ? <ModelCard metadata={model.metadata} /> : <p>{t('model.loading')}</p>}
+          <LoadModelPanel />
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
           <SettingsPanel />

@@ -43,6 +43,7 @@ export const en = {
     counts: 'Frames per predicted class',
     countLine: '{{count}} frames',
     lowCountLine: '{{count}} low confidence',
+    sortFilter: 'Sort and filter',
     sort: 'Sort by',
     sort_added: 'Order added',
     sort_name: 'File name',

@@ -45,6 +45,7 @@ export const es: Messages = {
     counts: 'Imágenes por clase predicha',
     countLine: '{{count}} imágenes',
     lowCountLine: '{{count}} con confianza baja',
+    sortFilter: 'Ordenar y filtrar',
     sort: 'Ordenar por',
     sort_added: 'Orden de llegada',
     sort_name: 'Nombre de archivo',

@@ -4,12 +4,12 @@
  * and inference never block the page. Frames go through src/core/preprocess.ts, the trainer's code.
  */
 import * as tf from '@tensorflow/tfjs';
-import { preprocessPixels } from '../core/preprocess.ts';
 import type { ModelMetadata } from '../core/metadata.ts';
 import { availableBackends, measureBackends, useBackend } from './backends.ts';
 import { pickFastest } from './backend-choice.ts';
 import { classifyBatch, modelShape } from './classify.ts';
-import { decodeFrame, FrameError } from './decode.ts';
+import { FrameError } from './decode.ts';
+import { prepareFrame } from './prepare.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
 import type { BackendReason, BackendRequest, BackendName, BackendTiming, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
@@ -89,18 +89,12 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   }
 }
 
-async function prepare(job: ClassifyJob, metadata: ModelMetadata): Promise<{ input: Float32Array; width: number; height: number; downscaled: boolean }> {
-  const decoded = await decodeFrame(job.file);
-  const input = preprocessPixels(decoded.pixels, { inputSize: metadata.input.size, range: metadata.input.range });
-  return { input, width: decoded.width, height: decoded.height, downscaled: decoded.downscaled };
-}
-
 async function runBatch(batch: ClassifyJob[], current: Loaded): Promise<FrameOutcome[]> {
   const outcomes: FrameOutcome[] = [];
   const ready: { job: ClassifyJob; input: Float32Array; width: number; height: number; downscaled: boolean }[] = [];
   for (const job of batch) {
     try {
-      ready.push({ job, ...(await prepare(job, current.metadata)) });
+      ready.push({ job, ...(await prepareFrame(job.file, { inputSize: current.metadata.input.size, range: current.metadata.input.range })) });
     } catch (e) {
       const code = e instanceof FrameError ? e.code : 'decode-failed';
       outcomes.push({ id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) });

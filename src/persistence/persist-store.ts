@@ -43,19 +43,27 @@ export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.frames !== prev.frames || s.order !== prev.order || s.modelInfos !== prev.modelInfos) sessionDirty = true;
     if (s.settings !== prev.settings || s.view !== prev.view) settingsDirty = true;
-    if ((sessionDirty || settingsDirty) && !timer) timer = setTimeout(() => void flush(), delayMs);
+    // Settings change rarely and by hand: write them at once. Results arrive in bursts: batch them.
+    if (settingsDirty) void flush();
+    else if (sessionDirty && !timer) timer = setTimeout(() => void flush(), delayMs);
   });
 
   const onHide = () => {
     if (document.visibilityState === 'hidden') void flush();
   };
-  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onHide);
+  if (typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', onHide);
+  }
 
   return {
     flush,
     stop: async () => {
       unsubscribe();
-      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onHide);
+      if (typeof document !== 'undefined') {
+        document.removeEventListener('visibilitychange', onHide);
+        window.removeEventListener('pagehide', onHide);
+      }
       await flush();
     },
   };

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ModelMetadata } from '../../core/metadata.ts';
 import { formatPercent } from '../../components/Percent.ts';
-import { LoadModelPanel } from './LoadModelPanel.tsx';
 
 const fmt = (x: number | undefined, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');
 
@@ -96,7 +95,6 @@ export function ModelCard({ metadata }: { metadata: ModelMetadata }) {
           )}
         </>
       )}
-      <LoadModelPanel />
     </section>
   );
 }

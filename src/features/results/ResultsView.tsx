@@ -44,32 +44,32 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
             </ul>
             <p className="muted">{t('results.classified', { count: classified })} · {t('results.failed', { count: failed })}</p>
           </div>
-          <div className="filters" role="group" aria-label={t('results.sort')}>
-            <label>
-              {t('results.sort')}
-              <select value={view.sort} onChange={(e) => updateView({ sort: e.target.value as SortKey })}>
+          <div className="filters" role="group" aria-label={t('results.sortFilter')}>
+            <div className="filter">
+              <label htmlFor="sort">{t('results.sort')}</label>
+              <select id="sort" value={view.sort} onChange={(e) => updateView({ sort: e.target.value as SortKey })}>
                 {SORTS.map((s) => <option key={s} value={s}>{t(`results.sort_${s}`)}</option>)}
               </select>
-            </label>
-            <label>
-              {t('results.classFilter')}
-              <select value={view.classFilter} onChange={(e) => updateView({ classFilter: e.target.value })}>
+            </div>
+            <div className="filter">
+              <label htmlFor="class-filter">{t('results.classFilter')}</label>
+              <select id="class-filter" value={view.classFilter} onChange={(e) => updateView({ classFilter: e.target.value })}>
                 <option value="all">{t('results.allClasses')}</option>
                 {counts.map((c) => <option key={c.name} value={c.name}>{displayOf(c.name)}</option>)}
               </select>
-            </label>
-            <label>
-              {t('results.minConfidence')}
-              <input type="number" min={0} max={100} step={1} value={Math.round(view.minConfidence * 100)} onChange={(e) => updateView({ minConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
-            </label>
-            <label>
-              {t('results.maxConfidence')}
-              <input type="number" min={0} max={100} step={1} value={Math.round(view.maxConfidence * 100)} onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
-            </label>
-            <label className="checkbox">
-              <input type="checkbox" checked={view.onlyLowConfidence} onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })} />
-              {t('results.onlyLow')}
-            </label>
+            </div>
+            <div className="filter">
+              <label htmlFor="min-confidence">{t('results.minConfidence')}</label>
+              <input id="min-confidence" type="number" min={0} max={100} step={1} value={Math.round(view.minConfidence * 100)} onChange={(e) => updateView({ minConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+            </div>
+            <div className="filter">
+              <label htmlFor="max-confidence">{t('results.maxConfidence')}</label>
+              <input id="max-confidence" type="number" min={0} max={100} step={1} value={Math.round(view.maxConfidence * 100)} onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+            </div>
+            <div className="filter checkbox">
+              <input id="only-low" type="checkbox" checked={view.onlyLowConfidence} onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })} />
+              <label htmlFor="only-low">{t('results.onlyLow')}</label>
+            </div>
           </div>
           <p className="muted" aria-live="polite">{t('results.showing', { shown: ids.length, total: order.length })}</p>
           {ids.length === 0 && <p>{t('results.noMatch')}</p>}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en.ts';
+import { es } from './es.ts';
+import { browserLanguage } from './index.ts';
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+function placeholders(o: object): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const walk = (x: object, p: string) => Object.entries(x).forEach(([k, v]) => {
+    if (typeof v === 'string') out[`${p}${k}`] = (v.match(/\{\{\w+\}\}/g) ?? []).sort();
+    else walk(v as object, `${p}${k}.`);
+  });
+  walk(o, '');
+  return out;
+}
+
+describe('translations', () => {
+  it('Spanish has every English key and the same placeholders', () => {
+    expect(keys(es).sort()).toEqual(keys(en).sort());
+    expect(placeholders(es)).toEqual(placeholders(en));
+  });
+
+  it('chooses Spanish for any Spanish browser locale and English otherwise', () => {
+    expect(browserLanguage(['es-MX', 'en'])).toBe('es');
+    expect(browserLanguage(['fr-FR', 'es-ES'])).toBe('es');
+    expect(browserLanguage(['de-DE'])).toBe('en');
+    expect(browserLanguage([])).toBe('en');
+  });
+});

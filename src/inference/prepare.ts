@@ -1,0 +1,18 @@
+/**
+ * One frame from file to model input: browser decode, then src/core's preprocessPixels (the trainer's
+ * own resize and scaling). The decoder is a parameter so the path is unit-tested without a browser.
+ */
+import { preprocessPixels, type PreprocessSpec } from '../core/preprocess.ts';
+import { decodeFrame, type DecodedFrame } from './decode.ts';
+
+export interface PreparedFrame {
+  input: Float32Array;
+  width: number;
+  height: number;
+  downscaled: boolean;
+}
+
+export async function prepareFrame(file: Blob, spec: PreprocessSpec, decode: (file: Blob) => Promise<DecodedFrame> = decodeFrame): Promise<PreparedFrame> {
+  const decoded = await decode(file);
+  return { input: preprocessPixels(decoded.pixels, spec), width: decoded.width, height: decoded.height, downscaled: decoded.downscaled };
+}

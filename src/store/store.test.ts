@@ -1,0 +1,135 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { validateMetadata } from '../core/metadata.ts';
+import { clearSessionData, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
+import { hydrate, startPersisting } from '../persistence/persist-store.ts';
+import { countsPerClass, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
+import { initialState, useAppStore } from './store.ts';
+import type { FrameRecord } from './types.ts';
+
+const metadata = validateMetadata({
+  format: 'endolens-model', formatVersion: 1, name: 'M', version: '1', createdAt: '2026-01-01', intendedUse: 'research',
+  classes: ['0_normal', '2_polyps'], input: { size: 8 }, backbone: { name: 'b', weights: 'w' },
+  dataset: { name: 'd', description: 'd', counts: {} }, lowConfidenceThreshold: 0.7,
+});
+
+const frame = (id: string, fileName: string): FrameRecord => ({ id, fileName, size: 10, addedAt: Number(id.slice(1)), status: 'queued', hasThumb: false });
+
+function readyModel() {
+  useAppStore.getState().setModel({ status: 'ready', source: 'embedded', metadata, modelKey: 'M@1#x', backend: 'wasm', backendReason: 'measured' });
+}
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory(); // a fresh database per test
+  resetDbHandle();
+  useAppStore.getState().reset();
+});
+
+describe('store', () => {
+  it('applies a batch of outcomes in one update: predicted class, confidence and errors', () => {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg'), frame('f3', 'c.txt')]);
+    let updates = 0;
+    const unsub = useAppStore.subscribe(() => updates++);
+    s.applyOutcomes([
+      { id: 'f1', ok: true, probabilities: [0.2, 0.8], width: 4, height: 4, downscaled: false },
+      { id: 'f2', ok: true, probabilities: [0.65, 0.35], width: 4, height: 4, downscaled: false },
+      { id: 'f3', ok: false, code: 'not-image' },
+    ], 'M@1#x');
+    unsub();
+    expect(updates).toBe(1);
+    const { frames } = useAppStore.getState();
+    expect(frames.f1).toMatchObject({ status: 'done', predictedIndex: 1, confidence: 0.8, modelKey: 'M@1#x' });
+    expect(frames.f3).toMatchObject({ status: 'error', error: { code: 'not-image' } });
+  });
+
+  it('reset() returns to the initial state', () => {
+    useAppStore.getState().addFrames([frame('f1', 'a.jpg')]);
+    useAppStore.getState().updateSettings({ lowConfidenceThreshold: 0.3 });
+    useAppStore.getState().reset();
+    const s = useAppStore.getState();
+    expect({ frames: s.frames, order: s.order, settings: s.settings }).toEqual({ frames: initialState.frames, order: initialState.order, settings: initialState.settings });
+  });
+});
+
+describe('persistence in IndexedDB', () => {
+  it('restores results, settings and view after a "reload" (store reset + hydrate)', async () => {
+    readyModel();
+    const p = startPersisting(5);
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
+    s.applyOutcomes([{ id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 4, height: 4, downscaled: false }], 'M@1#x');
+    s.updateSettings({ language: 'es', lowConfidenceThreshold: 0.55 });
+    s.updateView({ sort: 'confidence-asc' });
+    await p.stop();
+    const before = useAppStore.getState();
+    useAppStore.getState().reset();
+    expect(useAppStore.getState().order).toEqual([]);
+    await hydrate();
+    const after = useAppStore.getState();
+    expect(after.frames).toEqual(before.frames);
+    expect(after.order).toEqual(['f1', 'f2']);
+    expect(after.modelInfos['M@1#x'].classes.map((c) => c.name)).toEqual(['0_normal', '2_polyps']);
+    expect(after.settings).toEqual({ language: 'es', lowConfidenceThreshold: 0.55, backend: 'auto' });
+    expect(after.view.sort).toBe('confidence-asc');
+  });
+
+  it('clearing the session removes frames and thumbnails but keeps settings', async () => {
+    const p = startPersisting(5);
+    useAppStore.getState().addFrames([frame('f1', 'a.jpg')]);
+    useAppStore.getState().updateSettings({ lowConfidenceThreshold: 0.4 });
+    await p.flush();
+    await saveThumb('f1', new Blob(['jpeg']));
+    useAppStore.getState().removeAllFrames();
+    await p.stop();
+    await clearSessionData();
+    useAppStore.getState().reset();
+    await hydrate();
+    expect(useAppStore.getState().order).toEqual([]);
+    expect(useAppStore.getState().settings.lowConfidenceThreshold).toBe(0.4);
+    expect(await loadThumb('f1')).toBeUndefined();
+  });
+});
+
+describe('selectors', () => {
+  function classified() {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'img10.jpg'), frame('f2', 'img2.jpg'), frame('f3', 'img3.jpg'), frame('f4', 'bad.txt')]);
+    s.applyOutcomes([
+      { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
+      { id: 'f2', ok: true, probabilities: [0.4, 0.6], width: 1, height: 1, downscaled: false },
+      { id: 'f3', ok: true, probabilities: [0.25, 0.75], width: 1, height: 1, downscaled: false },
+      { id: 'f4', ok: false, code: 'not-image' },
+    ], 'M@1#x');
+    return useAppStore.getState();
+  }
+
+  it('takes the low-confidence threshold from settings, else from the model metadata', () => {
+    const s = classified();
+    expect(lowConfidenceThreshold(s)).toBe(0.7);
+    s.updateSettings({ lowConfidenceThreshold: 0.5 });
+    expect(lowConfidenceThreshold(useAppStore.getState())).toBe(0.5);
+  });
+
+  it('sorts by name (numeric), confidence and class, and filters by class, range and low confidence', () => {
+    const s = classified();
+    const ids = (view: Partial<typeof s.view>) => visibleFrameIds(s.order, s.frames, s.modelInfos, { ...s.view, ...view }, 0.7);
+    expect(ids({ sort: 'name' })).toEqual(['f4', 'f2', 'f3', 'f1']);
+    expect(ids({ sort: 'confidence-desc' })).toEqual(['f1', 'f3', 'f2', 'f4']);
+    expect(ids({ sort: 'confidence-asc' })).toEqual(['f2', 'f3', 'f1', 'f4']);
+    expect(ids({ classFilter: '2_polyps' })).toEqual(['f2', 'f3']);
+    expect(ids({ minConfidence: 0.7 })).toEqual(['f1', 'f3']);
+    expect(ids({ onlyLowConfidence: true })).toEqual(['f2']);
+  });
+
+  it('counts frames per class with their low-confidence share, listing classes with none', () => {
+    const s = classified();
+    expect(countsPerClass(s.frames, s.modelInfos, ['0_normal', '2_polyps'], 0.8)).toEqual([
+      { name: '0_normal', count: 1, low: 0 },
+      { name: '2_polyps', count: 2, low: 2 },
+    ]);
+  });
+});
