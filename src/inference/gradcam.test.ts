@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findLastConvLayer, gradCam, gradCamAsync, GradCamError } from './gradcam.ts';
+import { findLastConvLayer, gradCam, gradCamAsync, GradCamError, gradCamFromPixels } from './gradcam.ts';
 
 const SIZE = 16;
 
@@ -107,6 +107,9 @@ describe('gradCam on a model whose evidence sits in one corner', () => {
     const before = tf.memory().numTensors;
     gradCam(model, x, 1);
     await gradCamAsync(model, x, 0);
+    const fromPixels = await gradCamFromPixels(model, x.dataSync() as Float32Array, SIZE, 1);
+    expect(Array.from(fromPixels.heatmap)).toEqual(Array.from(gradCam(model, x, 1).heatmap));
+    await expect(gradCamFromPixels(model, new Float32Array(5), SIZE, 1)).rejects.toThrow(/16x16x3 = 768 preprocessed values, got 5/);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });

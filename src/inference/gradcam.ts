@@ -339,3 +339,19 @@ export async function gradCamAsync(model: tf.LayersModel, input: tf.Tensor4D, cl
     cam.dispose();
   }
 }
+
+/**
+ * Convenience for the app: Grad-CAM from a preprocessed frame as the classifier takes it
+ * (HWC float32 of size x size x 3, see src/core/preprocess.ts); the input tensor is disposed here.
+ */
+export async function gradCamFromPixels(model: tf.LayersModel, pixels: Float32Array, size: number, classIndex: number): Promise<GradCamResult> {
+  if (pixels.length !== size * size * 3) {
+    throw new GradCamError(`Expected ${size}x${size}x3 = ${size * size * 3} preprocessed values, got ${pixels.length}.`);
+  }
+  const x = tf.tensor4d(pixels, [1, size, size, 3]);
+  try {
+    return await gradCamAsync(model, x, classIndex);
+  } finally {
+    x.dispose();
+  }
+}
