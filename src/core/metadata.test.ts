@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MetadataError, validateMetadata } from './metadata.ts';
+
+const valid = {
+  format: 'endolens-model', formatVersion: 1, name: 'Proxy', version: '1.0.0', createdAt: '2026-11-26T00:00:00Z',
+  intendedUse: 'Research only.', classes: ['0_normal', '2_polyps'], input: { size: 224 },
+  backbone: { name: 'MobileNetV2', alpha: 0.35, weights: 'imagenet' },
+  dataset: { name: 'gi-proxy', description: 'two classes', counts: { test: { '0_normal': 150, '2_polyps': 197 } } },
+};
+
+function problems(json: unknown): string[] {
+  try {
+    validateMetadata(json);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(MetadataError);
+    return (e as MetadataError).problems;
+  }
+}
+
+describe('validateMetadata', () => {
+  it('fills defaults: display names for class folders, the [-1, 1] range and the resize method', () => {
+    const m = validateMetadata(valid);
+    expect(m.classes).toEqual([
+      { name: '0_normal', display: { en: 'Normal mucosa', es: 'Mucosa normal' } },
+      { name: '2_polyps', display: { en: 'Polyp', es: 'Pólipo' } },
+    ]);
+    expect(m.input).toEqual({ size: 224, channels: 3, range: [-1, 1], resize: 'bilinear-antialias', layout: 'NHWC' });
+  });
+
+  it('reads unknown class folders as readable names', () => {
+    expect(validateMetadata({ ...valid, classes: ['0_foo_bar', '1_baz'] }).classes[0].display.en).toBe('Foo bar');
+  });
+
+  it('lists every problem, each naming the field and the value it got', () => {
+    const p = problems({ ...valid, format: 'keras', classes: ['a', 'a'], input: { size: 7, range: [1, -1] }, lowConfidenceThreshold: 2 });
+    expect(p).toEqual(expect.arrayContaining([
+      'format must be "endolens-model", got "keras"',
+      'class names must be unique, "a" appears twice',
+      'input.size must be an integer in 8..1024, got 7',
+      'input.range must be [low, high] with low < high, got [1,-1]',
+      'lowConfidenceThreshold must be in 0..1, got 2',
+    ]));
+  });
+
+  it('rejects a confusion matrix that does not match the classes', () => {
+    const metrics = { test: { confusion: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] } };
+    expect(problems({ ...valid, metrics })).toEqual(['metrics.test.confusion has 3 rows for 2 classes']);
+  });
+
+  it('rejects non-objects and newer format versions', () => {
+    expect(problems([1, 2])[0]).toMatch(/expected a JSON object/);
+    expect(problems({ ...valid, formatVersion: 99 })[0]).toMatch(/formatVersion must be a number <= 1, got 99/);
+  });
+});
