@@ -1,6 +1,12 @@
 /**
  * Registers the kernels EndoLens's training schedule needs on the wasm backend (see the files beside
  * this one for each, and why). Idempotent; only the wasm backend is touched.
+ *
+ * Kernels rather than gradient overrides: tfjs-layers runs the fused conv / depthwise ops, whose
+ * gradients are customGrads calling Conv2DBackpropFilter/Input and DepthwiseConv2dNativeBackprop*
+ * by kernel name, so the gradient registry is never consulted. Each kernel here is composed from
+ * wasm's own kernels (XNNPACK conv, matmul, slice, pad) called directly, as backends compose theirs:
+ * forward-conv speed, no engine or tape involvement, and other backends are left untouched.
  */
 import * as tf from '@tensorflow/tfjs';
 import { transposeFreeBatchMatMul } from './batch-matmul.ts';
