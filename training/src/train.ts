@@ -55,6 +55,8 @@ export interface TrainResult {
 interface RunConfig {
   options: TrainOptions;
   elapsedSeconds: number;
+  /** Class names and per-split counts the run trained on: resuming on other data is refused. */
+  data?: { classNames: string[]; counts: Record<string, Record<string, number>> };
 }
 
 /** Thrown when a run stops early (Ctrl-C, abort); says how to continue. */
@@ -124,10 +126,27 @@ export async function resumeTraining(runDir: string, overrides: Partial<TrainOpt
   }
   const opts = resolvePaths({ ...config.options, ...overrides, runsDir: dirname(dir), runId: basename(dir) });
   validateOptions(opts);
-  return execute(opts, { snapshot, elapsedSeconds: config.elapsedSeconds }, hooks);
+  return execute(opts, { snapshot, elapsedSeconds: config.elapsedSeconds, data: config.data }, hooks);
 }
 
-async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; elapsedSeconds: number } | null, hooks: RunHooks): Promise<TrainResult> {
+interface ResumeState {
+  snapshot: TrainerSnapshot;
+  elapsedSeconds: number;
+  data?: RunConfig['data'];
+}
+
+function checkSameData(before: NonNullable<RunConfig['data']>, now: Dataset): void {
+  const was = JSON.stringify({ classNames: before.classNames, counts: before.counts });
+  const is = JSON.stringify({ classNames: now.classNames, counts: now.report.counts });
+  if (was !== is) {
+    throw new Error(
+      `The data at the run's --data path changed since the run started (classes/counts were ${was}, now ${is}); ` +
+        'a resumed run must see the same images. Start a new run instead.',
+    );
+  }
+}
+
+async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: RunHooks): Promise<TrainResult> {
   const started = performance.now();
   const progress = hooks.progress ?? silentProgress();
   const backend = await initBackend(opts.backend);
@@ -135,6 +154,7 @@ async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; 
 
   const data = await loadDataset(opts.data, { inputSize: opts.inputSize, concurrency: opts.concurrency });
   const { classNames } = data;
+  if (resume?.data) checkSameData(resume.data, data);
   progress.log(`data: ${classNames.length} classes; train ${data.train.count}, val ${data.val.count}, test ${data.test.count}` + (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped (see data-report.json)` : ''));
 
   const alpha = opts.backbone === 'mobilenetv2' ? (opts.alpha ?? (await weightsAlpha(opts.weights))) : undefined;
@@ -189,7 +209,11 @@ async function execute(opts: TrainOptions, resume: { snapshot: TrainerSnapshot; 
       progress.startEpoch(`epoch ${pos.globalEpoch}/${trainer.totalEpochs} ${pos.phase.name}`, data.train.count);
       const t0 = performance.now();
       const record = await trainer.runEpoch({ signal: hooks.signal, onBatch: (p) => progress.batch(p) });
-      const config: RunConfig = { options: resolved, elapsedSeconds: before + (performance.now() - started) / 1000 };
+      const config: RunConfig = {
+        options: resolved,
+        elapsedSeconds: before + (performance.now() - started) / 1000,
+        data: { classNames, counts: data.report.counts },
+      };
       await writeCheckpoint(runCheckpointFolder(runDir), await trainer.snapshot(), config);
       await tracker.logEpoch({ ...record });
       const best = trainer.bestEpoch;

@@ -56,7 +56,7 @@ describe('train CLI, end to end', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'endolens-cli-'));
     await makeDataset(join(root, 'data'));
-  });
+  }, 60_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
   });

@@ -109,7 +109,7 @@ describe('end to end: train, export, load as the app does', () => {
     await makeDataset(join(root, 'data'));
     await makeStartingWeights(join(root, 'start-weights'), join(root, 'data'));
     first = await runTraining({ ...base(), export: join(root, 'export-a'), runId: 'a' });
-  });
+  }, 120_000); // vitest's 10 s hook default is too short for a training run on a busy machine
   afterAll(async () => {
     first?.dispose();
     await rm(root, { recursive: true, force: true });
@@ -176,6 +176,7 @@ describe('end to end: train, export, load as the app does', () => {
     const runDir = join(root, 'runs', 'b');
     expect(JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8')).status).toBe('KILLED');
 
+    const tensorsBefore = tf.memory().numTensors;
     const resumed = await resumeTraining(runDir);
     try {
       expect(resumed.history).toEqual(first.history);
@@ -189,6 +190,20 @@ describe('end to end: train, export, load as the app does', () => {
       expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
     } finally {
       resumed.dispose();
+    }
+    // Everything a run makes (split models, optimizer, best weights, the reloaded export) is freed.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('refuses to resume on data that changed since the run started', async () => {
+    const controller = new AbortController();
+    const run = runTraining({ ...base(), runId: 'c' }, { signal: controller.signal, afterEpoch: () => controller.abort() });
+    await expect(run).rejects.toBeInstanceOf(RunInterrupted);
+    await drawImage(join(root, 'data', 'val', CLASSES[0], 'cama_extra.png'), 0, 99);
+    try {
+      await expect(resumeTraining(join(root, 'runs', 'c'))).rejects.toThrow(/data at the run's --data path changed/);
+    } finally {
+      await rm(join(root, 'data', 'val', CLASSES[0], 'cama_extra.png'));
     }
   });
 });

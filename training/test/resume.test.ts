@@ -52,7 +52,7 @@ describe('resume', () => {
   let reference: Awaited<ReturnType<typeof uninterrupted>>;
   beforeAll(async () => {
     reference = await uninterrupted();
-  });
+  }, 120_000);
 
   // 2: at the phase boundary (next phase starts a fresh Adam); 3: mid fine-tune (Adam's moments carry over).
   it.each([2, 3])('interrupted during epoch %i+1, resumed from the checkpoint, ends where an uninterrupted run does', async (k) => {

@@ -176,7 +176,7 @@ export class Trainer {
   private async ensurePhase(pos: EpochPosition): Promise<PhaseRuntime> {
     if (this.runtime?.phaseIndex === pos.phaseIndex) return this.runtime;
     this.dropRuntime();
-    // The split models share the classifier's layers; they hold no weights of their own to dispose.
+    // The split models share the classifier's layers and hold no weights of their own (see dropRuntime).
     const split = splitForTraining(this.opts.classifier, this.opts.backboneLayerCount, pos.phase.unfreeze);
     // A fresh Adam per phase, as Keras's compile() before each fit(); Keras's defaults
     // (beta1 0.9, beta2 0.999, epsilon 1e-7 = tfjs's float32 backend epsilon).
@@ -190,7 +190,13 @@ export class Trainer {
   }
 
   private dropRuntime(): void {
-    this.runtime?.optimizer.dispose();
+    const rt = this.runtime;
+    if (!rt) return;
+    rt.optimizer.dispose();
+    // Building the tail re-applied its layers, which raised their tfjs ref counts; disposing the tail
+    // model lowers them again (the classifier still holds them, so no weight is freed). The frozen
+    // model re-applied nothing and must NOT be disposed: that would free the classifier's weights.
+    rt.split.trainable.dispose();
     this.runtime = null;
   }
 
