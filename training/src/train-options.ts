@@ -35,8 +35,10 @@ export interface TrainOptions extends ScheduleConfig {
   cacheDir?: string;
   /** Images decoded at once. */
   concurrency?: number;
-  /** The exact command line, recorded in metadata.json. */
+  /** The exact command line that started the run, recorded in metadata.json. */
   command?: string;
+  /** Command lines that resumed the run, in order (set by resumeTraining). */
+  resumedWith?: string[];
 }
 
 export const DEFAULT_OPTIONS = Object.freeze({

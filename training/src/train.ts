@@ -69,7 +69,7 @@ export class RunInterrupted extends Error {
     super(
       completedEpochs > 0
         ? `Interrupted after ${completedEpochs} finished epoch(s); nothing half-written. Resume with: npm run train -- --resume ${runDir}`
-        : `Interrupted before the first epoch finished: there is no checkpoint to resume (${runDir}); start the run again.`,
+        : `Interrupted before the first epoch finished: there is no checkpoint to resume${runDir ? ` (${runDir})` : ''}; start the run again.`,
     );
   }
 }
@@ -124,7 +124,10 @@ export async function resumeTraining(runDir: string, overrides: Partial<TrainOpt
   if (bad.length) {
     throw new Error(`--resume continues the run as it was configured; ${bad.map((k) => `--${k}`).join(', ')} cannot change (allowed: ${RESUMABLE_OVERRIDES.join(', ')}).`);
   }
-  const opts = resolvePaths({ ...config.options, ...overrides, runsDir: dirname(dir), runId: basename(dir) });
+  // The command that defined the run stays its command; each resume's command line is added to the list.
+  const { command: resumeCommand, ...rest } = overrides;
+  const resumedWith = [...(config.options.resumedWith ?? []), ...(resumeCommand ? [resumeCommand] : [])];
+  const opts = resolvePaths({ ...config.options, ...rest, runsDir: dirname(dir), runId: basename(dir), resumedWith });
   validateOptions(opts);
   return execute(opts, { snapshot, elapsedSeconds: config.elapsedSeconds, data: config.data }, hooks);
 }
@@ -153,6 +156,7 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   progress.log(`backend: ${backend.name} (${backend.note})`);
 
   const data = await loadDataset(opts.data, { inputSize: opts.inputSize, concurrency: opts.concurrency });
+  if (hooks.signal?.aborted) throw new RunInterrupted('', 0);
   const { classNames } = data;
   if (resume?.data) checkSameData(resume.data, data);
   progress.log(`data: ${classNames.length} classes; train ${data.train.count}, val ${data.val.count}, test ${data.test.count}` + (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped (see data-report.json)` : ''));

@@ -84,7 +84,8 @@ describe('train CLI, end to end', () => {
     expect(second.stdout).not.toMatch(/^epoch 1\/2/m);
     expect(await readdir(join(root, 'public', 'model'))).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
     const metadata = validateMetadata(JSON.parse(await readFile(join(root, 'public', 'model', 'metadata.json'), 'utf8')));
-    expect(metadata.training?.command).toBe('npm run train -- --resume runs/r1 --export public/model');
+    expect(metadata.training?.command).toBe(`npm run train -- ${args.join(' ')}`);
+    expect(metadata.training?.config?.resumedWith).toEqual(['npm run train -- --resume runs/r1 --export public/model']);
     expect(metadata.curves?.map((r) => r.epoch)).toEqual([1, 2]);
   });
 
