@@ -64,14 +64,27 @@ describe('computeMetrics (sklearn classification_report definitions)', () => {
     expect(t.confusion).toEqual([[0, 0], [1, 0]]);
   });
 
-  it('reports accuracy, count and macro F1 per source', () => {
+  it('reports accuracy and count per source, and macro F1 only over the classes a source truly holds', () => {
     const s = computeMetrics(Y_TRUE, probsFor(Y_PRED, 3), NAMES, { sources: ['p', 'p', 'q', 'q', 'q', 'r'] });
     expect(Object.keys(s.perSource ?? {})).toEqual(['p', 'q', 'r']);
-    expect(s.perSource?.p).toEqual({ accuracy: 1, count: 2, macroF1: 1 });
+    expect(s.perSource?.p).toEqual({ accuracy: 1, count: 2 });
     expect(s.perSource?.q.accuracy).toBeCloseTo(1 / 3, 12);
     expect(s.perSource?.q.count).toBe(3);
-    expect(s.perSource?.q.macroF1).toBeCloseTo(0.5 / 3, 12);
-    expect(s.perSource?.r).toEqual({ accuracy: 1, count: 1, macroF1: 1 });
+    // q holds classes 0 and 1: F1 0 and 0.5 (class 2 is only predicted, so it does not count).
+    expect(s.perSource?.q.macroF1).toBeCloseTo(0.25, 12);
+    expect(s.perSource?.r).toEqual({ accuracy: 1, count: 1 });
+  });
+
+  it('pools sources sharing a prefix into a family, so gv_* shows the finding within one image source', () => {
+    const s = computeMetrics(Y_TRUE, probsFor(Y_PRED, 3), NAMES, { sources: ['gv_a', 'gv_a', 'gv_a', 'gv_b', 'k_x', 'k_x'] });
+    expect(Object.keys(s.perSource ?? {})).toEqual(['gv_*', 'gv_a', 'gv_b', 'k_x']);
+    const gv = s.perSource?.['gv_*'];
+    expect(gv?.count).toBe(4);
+    expect(gv?.accuracy).toBeCloseTo(3 / 4, 12);
+    // class 0: P 1, R 2/3, F1 0.8; class 1: P 1/2, R 1, F1 2/3.
+    expect(gv?.macroF1).toBeCloseTo((0.8 + 2 / 3) / 2, 12);
+    // a family of one source is not repeated
+    expect(s.perSource?.['k_*']).toBeUndefined();
   });
 
   it('rejects mismatched shapes and labels with the numbers involved', () => {

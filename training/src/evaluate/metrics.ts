@@ -88,9 +88,9 @@ function average(rows: PerClassMetrics[], weighted: boolean): AveragedMetrics {
 /**
  * Accuracy, loss, per-class precision/recall/F1/support, macro and weighted averages over all
  * `classNames` (as sklearn with `labels=range(k)`), and confusion[true][pred].
- * Per source (when `opts.sources` is given): accuracy, count and macro F1 over the classes that
- * occur in that source's labels or predictions (sklearn's default label set), since a source
- * usually holds one class only.
+ * Per source (when `opts.sources` is given): accuracy and count; macro F1 over the classes the
+ * source truly holds, where it holds more than one. Sources sharing a prefix (gv_normal, gv_polyp)
+ * are also pooled as a family (`gv_*`).
  */
 export function computeMetrics(yTrue: Int32Array | number[], probs: Float32Array, classNames: string[], opts: MetricsOptions = {}): EvalMetrics {
   const k = classNames.length;
@@ -114,24 +114,39 @@ export function computeMetrics(yTrue: Int32Array | number[], probs: Float32Array
 
   if (opts.sources) {
     if (opts.sources.length !== n) throw new MetricsError(`sources lists ${opts.sources.length} entries for ${n} samples`);
-    const bySource = new Map<string, number[]>();
-    opts.sources.forEach((s, i) => {
-      const list = bySource.get(s);
+    const groups = new Map<string, number[]>();
+    const add = (key: string, i: number) => {
+      const list = groups.get(key);
       if (list) list.push(i);
-      else bySource.set(s, [i]);
-    });
+      else groups.set(key, [i]);
+    };
+    opts.sources.forEach((s, i) => add(s, i));
+    // Source families ("gv_*" for gv_normal + gv_polyp) hold several classes from one image source:
+    // their macro F1 is the figure that shows whether a model learned the finding or the source.
+    const family = (s: string) => (s.includes('_') ? `${s.slice(0, s.indexOf('_'))}_*` : undefined);
+    const families = new Map<string, Set<string>>();
+    for (const s of groups.keys()) {
+      const f = family(s);
+      if (f) families.set(f, (families.get(f) ?? new Set()).add(s));
+    }
+    for (const [f, members] of families) {
+      if (members.size > 1) opts.sources.forEach((s, i) => members.has(s) && add(f, i));
+    }
     metrics.perSource = {};
-    for (const [source, idx] of [...bySource.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [source, idx] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const t = idx.map((i) => yTrue[i]);
       const p = idx.map((i) => yPred[i]);
-      const conf = confusionMatrix(t, p, k);
-      const present = new Set([...t, ...p]);
-      const rows = perClassFromConfusion(conf, classNames).filter((_, c) => present.has(c));
-      metrics.perSource[source] = {
+      const trueClasses = new Set(t);
+      const entry: { accuracy: number; count: number; macroF1?: number } = {
         accuracy: t.filter((y, j) => y === p[j]).length / idx.length,
         count: idx.length,
-        macroF1: average(rows, false).f1,
       };
+      // Macro F1 over the classes the source truly holds; a one-class source has accuracy only.
+      if (trueClasses.size > 1) {
+        const rows = perClassFromConfusion(confusionMatrix(t, p, k), classNames).filter((_, c) => trueClasses.has(c));
+        entry.macroF1 = average(rows, false).f1;
+      }
+      metrics.perSource[source] = entry;
     }
   }
   return metrics;
