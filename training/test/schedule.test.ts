@@ -90,6 +90,18 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  it("validates on cached frozen outputs with the whole classifier's numbers", async () => {
+    const opts = options({ warmup: 1, finetune: 2, unfreeze: 3 });
+    const trainer = new Trainer(opts);
+    for (let e = 0; e < 3; e++) {
+      const r = await trainer.runEpoch();
+      const full = trainer.evaluate(opts.val);
+      expect(r.valLoss).toBeCloseTo(full.loss, 6);
+      expect(r.valAccuracy).toBe(full.accuracy);
+    }
+    trainer.dispose();
+  });
+
   it('keeps the tensor count flat across epochs of a phase', async () => {
     const trainer = new Trainer(options({ warmup: 0, finetune: 3 }));
     await trainer.runEpoch(); // creates Adam's moments

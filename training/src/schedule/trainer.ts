@@ -86,6 +86,12 @@ interface PhaseRuntime {
   optimizer: tf.AdamOptimizer;
   vars: tf.Variable[];
   dropouts: tf.layers.Layer[];
+  /**
+   * The frozen part's outputs for every validation image, computed at the phase's first validation:
+   * the frozen layers do not change within a phase and validation is not augmented, so each epoch
+   * only runs the tail. One array per boundary tensor, N x (per-image size).
+   */
+  valFeatures: { data: Float32Array[]; shapes: number[][] } | null;
 }
 
 /** tfjs's Dropout keeps its seed in a private field read on every call; we set it per step. */
@@ -185,7 +191,7 @@ export class Trainer {
     if (this.pendingAdam && this.pendingAdam.phaseIndex === pos.phaseIndex) await restoreAdam(optimizer, this.pendingAdam, vars);
     this.pendingAdam = null;
     const dropouts = split.trainable.layers.filter((l) => l.getClassName() === 'Dropout');
-    this.runtime = { phaseIndex: pos.phaseIndex, split, optimizer, vars, dropouts };
+    this.runtime = { phaseIndex: pos.phaseIndex, split, optimizer, vars, dropouts, valFeatures: null };
     return this.runtime;
   }
 
@@ -208,7 +214,7 @@ export class Trainer {
     try {
       const runtime = await this.ensurePhase(pos);
       const train = await this.trainOneEpoch(pos, runtime, hooks);
-      const val = this.evaluate(this.opts.val);
+      const val = this.validate(runtime);
       const record: EpochRecord = {
         phase: pos.phase.name,
         epoch: pos.globalEpoch,
@@ -275,6 +281,46 @@ export class Trainer {
       rt.dropouts.forEach((l, i) => ((l as SeededLayer).seed = savedSeeds[i]));
     }
     return { loss: lossSum / seen, accuracy: correctSum / seen };
+  }
+
+  /** The frozen part's outputs for the whole validation split (once per phase). */
+  private valFeatures(rt: PhaseRuntime): { data: Float32Array[]; shapes: number[][] } {
+    if (rt.valFeatures) return rt.valFeatures;
+    const { val, batchSize, inputSize } = this.opts;
+    const shapes = rt.split.frozen.outputs.map((o) => o.shape.slice(1) as number[]);
+    const sizes = shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
+    const data = sizes.map((n) => new Float32Array(val.count * n));
+    for (const idx of batchRanges(identityOrder(val.count), batchSize)) {
+      const out = tf.tidy(() => rt.split.frozen.predict(imageBatch(val, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor | tf.Tensor[]);
+      const outs = Array.isArray(out) ? out : [out];
+      outs.forEach((t, k) => data[k].set(t.dataSync(), idx[0] * sizes[k]));
+      tf.dispose(outs);
+    }
+    rt.valFeatures = { data, shapes };
+    return rt.valFeatures;
+  }
+
+  /** Validation loss and accuracy: the tail (inference mode) on the cached frozen outputs; equals evaluate(val). */
+  private validate(rt: PhaseRuntime): { loss: number; accuracy: number } {
+    const { val, batchSize, numClasses } = this.opts;
+    const feats = this.valFeatures(rt);
+    const sizes = feats.shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
+    let lossSum = 0;
+    let correct = 0;
+    for (const idx of batchRanges(identityOrder(val.count), batchSize)) {
+      const from = idx[0];
+      const to = from + idx.length;
+      const [l, c] = tf.tidy(() => {
+        const inputs = feats.data.map((d, k) => tf.tensor(d.subarray(from * sizes[k], to * sizes[k]), [idx.length, ...feats.shapes[k]], 'float32'));
+        const p = rt.split.trainable.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: idx.length }) as tf.Tensor;
+        const y = labelBatch(val, idx, numClasses);
+        return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), countCorrect(p, y)];
+      });
+      lossSum += l.dataSync()[0];
+      correct += c.dataSync()[0];
+      tf.dispose([l, c]);
+    }
+    return { loss: lossSum / val.count, accuracy: correct / val.count };
   }
 
   /** Loss and accuracy of the classifier as it is now, inference mode, no augmentation. */
