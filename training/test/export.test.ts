@@ -128,7 +128,13 @@ describe('metadata', () => {
 describe('publishing an export', () => {
   it('replaces a previous export whole, and refuses a folder holding other files', async () => {
     const target = join(dir, 'public-model');
+    // A model placed by hand: its own shard name, and a .gitkeep that must survive.
+    await mkdir(target);
+    await writeFile(join(target, 'model.json'), JSON.stringify({ weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }));
+    await writeFile(join(target, 'weights.bin'), 'old');
+    await writeFile(join(target, '.gitkeep'), '');
     await publishExport(target, (f) => writeFile(join(f, 'model.json'), '{"v":1}'));
+    expect((await readdir(target)).sort()).toEqual(['.gitkeep', 'model.json']);
     await publishExport(target, async (f) => {
       await writeFile(join(f, 'model.json'), '{"v":2}');
       await writeFile(join(f, 'group1-shard1of1.bin'), 'x');

@@ -3,10 +3,20 @@
  * a sibling `<dir>.partial-*` folder first, then swapped in by renames. An existing folder is only
  * replaced when it holds nothing but a previous export, so a mistyped --export cannot delete work.
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-const EXPORT_FILE = /^(model\.json|metadata\.json|group\d+-shard\d+of\d+\.bin|\..*)$/;
+const EXPORT_FILE = /^(model\.json|metadata\.json|group\d+-shard\d+of\d+\.bin)$/;
+
+/** The weight files an existing model.json names (a previous export may use other shard names). */
+async function manifestPaths(dir: string): Promise<Set<string>> {
+  try {
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> };
+    return new Set((json.weightsManifest ?? []).flatMap((g) => g.paths ?? []));
+  } catch {
+    return new Set();
+  }
+}
 
 async function existingEntries(dir: string): Promise<string[] | undefined> {
   try {
@@ -22,7 +32,10 @@ async function existingEntries(dir: string): Promise<string[] | undefined> {
 export async function publishExport(target: string, write: (folder: string) => Promise<void>): Promise<void> {
   const dir = resolve(target);
   const entries = await existingEntries(dir);
-  const foreign = entries?.filter((f) => !EXPORT_FILE.test(f)) ?? [];
+  const named = entries ? await manifestPaths(dir) : new Set<string>();
+  // Dotfiles (.gitkeep, ...) are kept: copied into the new folder before the swap.
+  const dotfiles = entries?.filter((f) => f.startsWith('.')) ?? [];
+  const foreign = entries?.filter((f) => !EXPORT_FILE.test(f) && !named.has(f) && !f.startsWith('.')) ?? [];
   if (foreign.length) {
     throw new Error(
       `--export ${dir} already holds files that are not a model export (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); ` +
@@ -36,6 +49,8 @@ export async function publishExport(target: string, write: (folder: string) => P
   await mkdir(partial);
   try {
     await write(partial);
+    const written = new Set(await readdir(partial));
+    for (const f of dotfiles) if (!written.has(f)) await copyFile(join(dir, f), join(partial, f));
   } catch (err) {
     await rm(partial, { recursive: true, force: true });
     throw err;
