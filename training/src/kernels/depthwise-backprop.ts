@@ -16,17 +16,14 @@ const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const filterShape = a.filterShape as Shape4;
   const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, true, 'DepthwiseConv2dNativeBackpropFilter', a.dilations);
   const [kh, kw, c, m] = filterShape;
-  const positions = g.batch * g.outH * g.outW;
   return KernelScope.use(backend, (s) => {
     const xp = s.pad(x, [[0, 0], [g.top, g.bottom], [g.left, g.right], [0, 0]]);
     const dyM = m === 1 ? dy : s.reshape(dy, [g.batch, g.outH, g.outW, c, m]);
-    // Summing over positions as ones[1,P] . product[P, C*m]: wasm's Sum over leading axes transposes first.
-    const ones = s.run('Fill', {}, { shape: [1, 1, positions], value: 1, dtype: 'float32' });
     const perTap = tapWindows(g, c).map(({ begin, end }) => {
       let window = s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);
       if (m > 1) window = s.reshape(window, [g.batch, g.outH, g.outW, c, 1]);
-      const product = s.reshape(s.run('Multiply', { a: window, b: dyM }), [1, positions, c * m]);
-      return s.reshape(s.run('BatchMatMul', { a: ones, b: product }, { transposeA: false, transposeB: false }), [1, c * m]);
+      const product = s.run('Multiply', { a: window, b: dyM });
+      return s.reshape(s.run('Sum', { x: product }, { axis: [0, 1, 2], keepDims: false }), [1, c * m]);
     });
     const stacked = perTap.length === 1 ? perTap[0] : s.run('Concat', perTap, { axis: 0 });
     return s.reshape(stacked, [kh, kw, c, m]);
