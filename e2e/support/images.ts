@@ -87,3 +87,15 @@ export async function hugeJpeg(name: string, side = 10000): Promise<FilePayload>
 
 export const zeroByte = (name: string): FilePayload => ({ name, mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
 export const textFile = (name: string): FilePayload => ({ name, mimeType: 'text/plain', buffer: Buffer.from('not an image, just some notes\n') });
+
+/** Many small distinct frames, fast to make (a drop of hundreds or a thousand). */
+export async function manyFrames(count: number, prefix = 'bulk'): Promise<FilePayload[]> {
+  return Promise.all(Array.from({ length: count }, async (_, i) => {
+    const noise = Buffer.alloc(96 * 80 * 3);
+    for (let p = 0; p < noise.length; p++) noise[p] = (p * (i + 3) * 2654435761) >>> 24;
+    const buffer = await sharp(noise, { raw: { width: 96, height: 80, channels: 3 } })
+      .composite([{ input: { create: { width: 40, height: 30, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 29) % 256 } } }, left: i % 50, top: i % 45 }])
+      .jpeg({ quality: 85 }).toBuffer();
+    return { name: `${prefix}-${String(i).padStart(4, '0')}.jpg`, mimeType: 'image/jpeg', buffer };
+  }));
+}

@@ -91,26 +91,46 @@ export async function startApp(): Promise<void> {
   if (ok) await resumeQueued();
 }
 
+/** Thumbnails finish one by one; the store hears about them in batches (one render per batch). */
+const readyThumbs: string[] = [];
+let thumbTimer: ReturnType<typeof setTimeout> | undefined;
+function markThumbReady(id: string): void {
+  readyThumbs.push(id);
+  thumbTimer ??= setTimeout(() => {
+    thumbTimer = undefined;
+    store().setThumbs(readyThumbs.splice(0));
+  }, 100);
+}
+
+/** Records are added in chunks, one render each, so a drop of 1000 frames never blocks the page for long. */
+export const ADD_CHUNK = 100;
+
 export async function addFiles(files: readonly File[]): Promise<void> {
   if (!files.length) return;
   const now = Date.now();
-  const records: FrameRecord[] = files.map((f, i) => ({
-    id: newId(), fileName: (f as File & { path?: string }).path?.replace(/^\.?\//, '') || f.name, size: f.size,
-    addedAt: now + i, status: 'queued', hasThumb: false,
-  }));
-  store().addFrames(records);
-  const jobs: ClassifyJob[] = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: files[i] }));
+  const jobs: ClassifyJob[] = [];
+  for (let start = 0; start < files.length; start += ADD_CHUNK) {
+    const chunk = files.slice(start, start + ADD_CHUNK);
+    const records: FrameRecord[] = chunk.map((f, i) => ({
+      id: newId(), fileName: (f as File & { path?: string }).path?.replace(/^\.?\//, '') || f.name, size: f.size,
+      addedAt: now + start + i, status: 'queued', hasThumb: false,
+    }));
+    store().addFrames(records);
+    const chunkJobs = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: chunk[i] }));
+    jobs.push(...chunkJobs);
+    if (store().model.status === 'ready') {
+      store().startWork(chunkJobs.length);
+      getClient().classify(chunkJobs);
+    }
+    if (start + ADD_CHUNK < files.length) await new Promise((r) => setTimeout(r, 0));
+  }
   // Keep the frames themselves so a reload can finish the work; do not wait for it to classify.
   const saved = saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) => console.error('Could not keep the frames in IndexedDB', e));
-  if (store().model.status === 'ready') {
-    store().startWork(jobs.length);
-    getClient().classify(jobs);
-  }
   await mapLimit(jobs, 2, async (j) => {
     const blob = await makeThumbnail(j.file);
     if (!blob) return;
     rememberThumb(j.id, blob);
-    store().setThumb(j.id, true);
+    markThumbReady(j.id);
     await saveThumb(j.id, blob).catch(() => undefined);
   });
   await saved;

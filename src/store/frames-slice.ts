@@ -9,7 +9,7 @@ export interface FramesSlice {
   addFrames(records: FrameRecord[]): void;
   applyOutcomes(outcomes: FrameOutcome[], modelKey: string): void;
   setFrameStatus(ids: string[], status: FrameRecord['status']): void;
-  setThumb(id: string, hasThumb: boolean): void;
+  setThumbs(ids: string[]): void;
   removeAllFrames(): void;
 }
 
@@ -56,7 +56,11 @@ export const createFramesSlice: StateCreator<AppState, [], [], FramesSlice> = (s
       for (const id of ids) if (frames[id]) frames[id] = { ...frames[id], status };
       return { frames };
     }),
-  setThumb: (id, hasThumb) =>
-    set((s) => (s.frames[id] ? { frames: { ...s.frames, [id]: { ...s.frames[id], hasThumb } } } : {})),
+  setThumbs: (ids) =>
+    set((s) => {
+      const frames = { ...s.frames };
+      for (const id of ids) if (frames[id]) frames[id] = { ...frames[id], hasThumb: true };
+      return { frames };
+    }),
   removeAllFrames: () => set({ ...framesInitial }),
 });

@@ -10,6 +10,7 @@ export function DropZone() {
   const modelReady = useAppStore((s) => s.model.status === 'ready');
   const folderRef = useRef<HTMLInputElement>(null);
   const onDrop = useCallback((accepted: File[], rejected: { file: File }[]) => {
+    performance.mark('endolens:drop'); // lets tests and benchmarks time from the drop
     void addFiles([...accepted, ...rejected.map((r) => r.file)]);
   }, []);
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ onDrop, noClick: true, noKeyboard: true });
