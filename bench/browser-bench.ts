@@ -1,0 +1,464 @@
+/**
+ * The browser half: headless Chromium against the production build (dist/), served by
+ * bench/server.ts twice: cross-origin isolated (COOP/COEP, as `vite preview` and the service
+ * worker serve it) and plain (no headers, service worker blocked: WASM without threads).
+ *
+ * Two kinds of runs per backend and model:
+ * - harness: bench/harness-page.ts on the same origin (same tfjs and .wasm files as the app) for
+ *   first inference, batch-1 latency, batch sizes, a matMul peak and the drop's stages;
+ * - UI: the app itself through its automation hooks (src/features/*: model-status, backend,
+ *   file-input, frame-card, progress) for cold and warm model loads, a drop of frames end to end,
+ *   memory during it (the inference worker's tfjs engine and JS heap, the page's JS heap), and the
+ *   backend the app picks by itself.
+ */
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import type { HarnessApi } from './harness-page.ts';
+import type { BenchModel } from './models.ts';
+import { startStaticServer, type StaticServer } from './server.ts';
+import { median, p90 } from './stats.ts';
+
+export type BackendName = 'wasm' | 'webgl' | 'webgpu';
+
+export interface RunConfig {
+  id: string;
+  backend: BackendName;
+  isolated: boolean;
+}
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu',
+];
+
+export interface Budget {
+  /** Batch-1 frames to time (the issue asks for >= 30). */
+  steadyFrames: number;
+  /** Time cap per model for batch-1 timing; slow software-GPU cases stop early (frames recorded). */
+  steadyCapMs: number;
+  minFrames: number;
+  batchSizes: number[];
+  batchCapMs: number;
+  /** Drop size for the embedded model; ResNet drops are sized to dropBudgetMs from its batch-1 latency. */
+  dropFrames: number;
+  dropBudgetMs: number;
+  /** A model whose batch-1 latency is above this is not driven through the UI (stated in the table). */
+  uiMaxMsPerFrame: number;
+  stageFrames: number;
+}
+
+export interface HarnessRow {
+  config: string;
+  backend: string;
+  isolated: boolean;
+  threads?: number;
+  adapter?: string;
+  model: BenchModel['key'];
+  loadMs: number;
+  firstMs: number;
+  steadyFrames: number;
+  medianMs: number;
+  p90Ms: number;
+  batches: { batch: number; msPerFrame: number }[];
+  bestBatch?: { batch: number; msPerFrame: number };
+  gflops: number;
+  peakGflops?: number;
+  peakHow?: string;
+  /** GFLOP/s at the best batch size. */
+  gflopsBest?: number;
+  error?: string;
+}
+
+export interface UiRow {
+  config: string;
+  backend: string;
+  model: BenchModel['key'];
+  shownBackend?: string;
+  coldLoadMs?: number;
+  warmLoadMs?: number;
+  coldBytes?: { model: number; total: number };
+  warmBytes?: { model: number; total: number };
+  dropFrames?: number;
+  dropMs?: number;
+  framesPerS?: number;
+  errors?: number;
+  memory?: { workerHeapPeak?: number; pageHeapPeak?: number; tfBytesPeak?: number; wasmHeapBytes?: number; numTensorsBefore?: number; numTensorsAfter?: number; samples: number };
+  note?: string;
+  error?: string;
+}
+
+export interface StageTimes {
+  config: string;
+  frames: number;
+  decodeMs: number;
+  preprocessMs: number;
+  inferMs: number;
+}
+
+export interface AutoChoice {
+  picked?: string;
+  reason?: string;
+  loadMs?: number;
+  error?: string;
+}
+
+export interface BrowserResult {
+  chromium: string;
+  webgpuAdapter: boolean;
+  harness: HarnessRow[];
+  ui: UiRow[];
+  stages?: StageTimes;
+  auto: AutoChoice;
+}
+
+interface Servers {
+  isolated: StaticServer;
+  plain: StaticServer;
+}
+
+type Bench = { __endolensBench: HarnessApi };
+
+async function bundleHarness(dir: string, here: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await build({ entryPoints: [join(here, 'harness-page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'page.js'), logLevel: 'warning' });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./page.js"></script>');
+}
+
+function modelBytes(server: StaticServer): { model: number; total: number } {
+  let model = 0;
+  let total = 0;
+  for (const [path, n] of server.bytes) {
+    total += n;
+    if (path.startsWith('/model/')) model += n;
+  }
+  return { model, total };
+}
+
+async function newContext(browser: Browser, isolated: boolean): Promise<BrowserContext> {
+  // The plain origin must not get isolation from the app's service worker either.
+  return browser.newContext({ serviceWorkers: isolated ? 'allow' : 'block', viewport: { width: 1280, height: 900 } });
+}
+
+async function waitReady(page: Page, timeoutMs: number, nameIncludes?: string): Promise<void> {
+  await page.waitForFunction(
+    (name) => {
+      const el = document.querySelector('[data-testid="model-status"]');
+      if (el?.getAttribute('data-state') === 'error') throw new Error(`model failed: ${document.querySelector('[data-testid="model-error"]')?.textContent ?? ''}`);
+      return el?.getAttribute('data-state') === 'ready' && (!name || (el.textContent ?? '').includes(name));
+    },
+    nameIncludes,
+    { timeout: timeoutMs, polling: 100 },
+  );
+}
+
+function inferenceWorker(page: Page): Worker | undefined {
+  return page.workers().find((w) => !w.url().includes('sw.js'));
+}
+
+interface WorkerMemory { numTensors?: number; numBytes?: number; wasmHeap?: number }
+
+async function workerMemory(page: Page): Promise<WorkerMemory> {
+  const w = inferenceWorker(page);
+  if (!w) return {};
+  // tfjs keeps its engine on the global object (`_tfengine`), so the worker's bundle needs no hook.
+  return w.evaluate(() => {
+    const g = globalThis as unknown as { _tfengine?: { memory(): { numTensors: number; numBytes: number }; registry: Record<string, { wasm?: { HEAPU8?: Uint8Array } }> } };
+    const m = g._tfengine?.memory();
+    // The wasm backend's linear memory only grows: its size after the drop is its peak.
+    const wasmHeap = g._tfengine?.registry.wasm?.wasm?.HEAPU8?.byteLength;
+    return { numTensors: m?.numTensors, numBytes: m?.numBytes, wasmHeap };
+  }).catch(() => ({}));
+}
+
+/**
+ * JS heap of the page's dedicated workers (the inference worker), read over CDP: workers have no
+ * performance.memory. Attaches in CDP's non-flat mode, so messages go through Target.sendMessageToTarget.
+ */
+async function workerHeapReader(cdp: CDPSession): Promise<() => Promise<number | undefined>> {
+  const sessions: string[] = [];
+  const pending = new Map<number, (v: { result?: { usedSize: number } }) => void>();
+  let nextId = 1;
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') sessions.push(e.sessionId);
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  return async () => {
+    let total = 0;
+    for (const sessionId of sessions) {
+      const id = nextId++;
+      const reply = new Promise<{ result?: { usedSize: number } }>((r) => pending.set(id, r));
+      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => undefined);
+      const res = await Promise.race([reply, new Promise<undefined>((r) => setTimeout(r, 2000))]);
+      pending.delete(id);
+      total += res?.result?.usedSize ?? 0;
+    }
+    return total || undefined;
+  };
+}
+
+async function drop(page: Page, frames: string[], timeoutMs: number, log: (m: string) => void): Promise<Pick<UiRow, 'dropMs' | 'framesPerS' | 'errors' | 'memory'>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const workerHeap = await workerHeapReader(cdp);
+  await page.waitForTimeout(300); // attach events for the existing worker
+  const pageHeap = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
+  };
+  const before = await workerMemory(page);
+  const mem = { workerHeapPeak: await workerHeap(), wasmHeapBytes: before.wasmHeap, pageHeapPeak: await pageHeap(), tfBytesPeak: before.numBytes, numTensorsBefore: before.numTensors, numTensorsAfter: undefined as number | undefined, samples: 0 };
+  const input = page.locator('input[type=file]').first();
+  const t0 = performance.now();
+  await input.setInputFiles(frames);
+  let done = false;
+  let lastLog = t0;
+  while (!done) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`drop of ${frames.length} frames not finished after ${timeoutMs / 1000} s`);
+    const state = await page.evaluate(() => ({
+      ok: document.querySelectorAll('[data-testid="frame-card"][data-predicted-class]').length,
+      failed: document.querySelectorAll('[data-testid="frame-error"]').length,
+      running: document.querySelector('[data-testid="progress"]')?.getAttribute('data-running'),
+    }));
+    done = state.ok + state.failed >= frames.length && state.running !== 'true';
+    if (done) break;
+    const m = await workerMemory(page);
+    const h = await pageHeap();
+    mem.samples++;
+    mem.workerHeapPeak = Math.max(mem.workerHeapPeak ?? 0, (await workerHeap()) ?? 0) || undefined;
+    mem.tfBytesPeak = Math.max(mem.tfBytesPeak ?? 0, m.numBytes ?? 0) || undefined;
+    mem.pageHeapPeak = Math.max(mem.pageHeapPeak ?? 0, h ?? 0) || undefined;
+    if (performance.now() - lastLog > 15_000) {
+      log(`  ... ${state.ok + state.failed}/${frames.length} frames`);
+      lastLog = performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const dropMs = performance.now() - t0;
+  const errors = await page.locator('[data-testid="frame-error"]').count();
+  const after = await workerMemory(page);
+  mem.numTensorsAfter = after.numTensors;
+  mem.wasmHeapBytes = after.wasmHeap;
+  await cdp.detach();
+  return { dropMs, framesPerS: (frames.length / dropMs) * 1000, errors, memory: mem };
+}
+
+async function swReady(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    if (!('serviceWorker' in navigator) || !navigator.serviceWorker) return;
+    const regs = await navigator.serviceWorker.getRegistrations();
+    if (regs.length) await navigator.serviceWorker.ready;
+  }).catch(() => undefined);
+}
+
+/** Cold load (fresh profile), warm load (reload: service worker / HTTP cache), then a drop. */
+async function uiEmbedded(browser: Browser, servers: Servers, cfg: RunConfig, frames: string[], budget: Budget, log: (m: string) => void): Promise<UiRow> {
+  const server = cfg.isolated ? servers.isolated : servers.plain;
+  const row: UiRow = { config: cfg.id, backend: cfg.backend, model: 'embedded' };
+  const context = await newContext(browser, cfg.isolated);
+  try {
+    const page = await context.newPage();
+    server.resetBytes();
+    let t0 = performance.now();
+    await page.goto(`${server.origin}/?backend=${cfg.backend}`);
+    await waitReady(page, 180_000);
+    row.coldLoadMs = performance.now() - t0;
+    row.coldBytes = modelBytes(server);
+    row.shownBackend = (await page.getAttribute('[data-testid="backend"]', 'data-backend')) ?? undefined;
+    await swReady(page);
+    await page.waitForTimeout(500); // let the service worker finish precaching before the warm load
+    server.resetBytes();
+    t0 = performance.now();
+    await page.reload();
+    await waitReady(page, 180_000);
+    row.warmLoadMs = performance.now() - t0;
+    row.warmBytes = modelBytes(server);
+    log(`ui ${cfg.id} embedded: cold load ${row.coldLoadMs.toFixed(0)} ms, warm ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`);
+    Object.assign(row, { dropFrames: frames.length }, await drop(page, frames, 600_000, log));
+    log(`ui ${cfg.id} embedded: ${row.framesPerS?.toFixed(2)} frames/s`);
+  } catch (e) {
+    row.error = (e as Error).message.split('\n')[0];
+    log(`ui ${cfg.id} embedded failed: ${row.error}`);
+  } finally {
+    await context.close();
+  }
+  return row;
+}
+
+/** "Load another model" through the model card's file input (cold), reload (kept in IndexedDB: warm), then a drop. */
+async function uiResnet(browser: Browser, servers: Servers, cfg: RunConfig, model: BenchModel, frames: string[], log: (m: string) => void): Promise<UiRow> {
+  const server = cfg.isolated ? servers.isolated : servers.plain;
+  const row: UiRow = { config: cfg.id, backend: cfg.backend, model: 'resnet50v2' };
+  const context = await newContext(browser, cfg.isolated);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/?backend=${cfg.backend}`);
+    await waitReady(page, 180_000);
+    const files = readdirSync(model.served.dir).map((f) => join(model.served.dir, f));
+    await page.getByRole('tab', { name: /model card|ficha/i }).click();
+    let t0 = performance.now();
+    await page.locator('[data-testid="model-files-input"]').setInputFiles(files);
+    await waitReady(page, 300_000, 'ResNet50V2');
+    row.coldLoadMs = performance.now() - t0;
+    // The app keeps the model in IndexedDB before it reports the load; reloading earlier would lose it.
+    await page.locator('[data-testid="load-model-message"]').waitFor({ timeout: 120_000 });
+    t0 = performance.now();
+    await page.reload();
+    await waitReady(page, 300_000, 'ResNet50V2');
+    row.warmLoadMs = performance.now() - t0;
+    row.shownBackend = (await page.getAttribute('[data-testid="backend"]', 'data-backend')) ?? undefined;
+    log(`ui ${cfg.id} resnet50v2: load from files ${row.coldLoadMs.toFixed(0)} ms, reload ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`);
+    Object.assign(row, { dropFrames: frames.length }, await drop(page, frames, 600_000, log));
+    log(`ui ${cfg.id} resnet50v2: ${row.framesPerS?.toFixed(2)} frames/s`);
+  } catch (e) {
+    row.error = (e as Error).message.split('\n')[0];
+    log(`ui ${cfg.id} resnet50v2 failed: ${row.error}`);
+  } finally {
+    await context.close();
+  }
+  return row;
+}
+
+async function autoChoice(browser: Browser, servers: Servers): Promise<AutoChoice> {
+  const context = await newContext(browser, true);
+  try {
+    const page = await context.newPage();
+    const t0 = performance.now();
+    await page.goto(`${servers.isolated.origin}/`);
+    await waitReady(page, 300_000);
+    const el = page.locator('[data-testid="backend"]');
+    return { picked: (await el.getAttribute('data-backend')) ?? undefined, reason: (await el.getAttribute('title')) ?? undefined, loadMs: performance.now() - t0 };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0] };
+  } finally {
+    await context.close();
+  }
+}
+
+async function harnessRuns(browser: Browser, servers: Servers, configs: RunConfig[], models: BenchModel[], frameUrls: string[], budget: Budget, log: (m: string) => void): Promise<{ rows: HarnessRow[]; stages?: StageTimes }> {
+  const rows: HarnessRow[] = [];
+  let stages: StageTimes | undefined;
+  for (const isolated of [true, false]) {
+    const cfgs = configs.filter((c) => c.isolated === isolated);
+    if (!cfgs.length) continue;
+    const server = isolated ? servers.isolated : servers.plain;
+    for (const cfg of cfgs) {
+      // A fresh page per backend: what one backend leaves behind (GPU memory, wasm heap) does not weigh on the next.
+      const context = await newContext(browser, false);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log(`harness page error: ${e.message}`));
+      await page.goto(`${server.origin}/__bench/`);
+      await page.waitForFunction(() => (window as unknown as Partial<Bench>).__endolensBench !== undefined, undefined, { timeout: 60_000 });
+      const call = <K extends keyof HarnessApi>(fn: K, ...args: Parameters<HarnessApi[K]>) =>
+        page.evaluate(([f, a]) => ((window as unknown as Bench).__endolensBench[f as K] as (...x: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<Awaited<ReturnType<HarnessApi[K]>>>;
+      try {
+        const info = await call('init', cfg.backend, `${server.origin}/__bench/wasm/`);
+        for (const m of models) {
+          const row: HarnessRow = { config: cfg.id, backend: info.backend, isolated: info.isolated, threads: info.threads, adapter: info.adapter, model: m.key, loadMs: NaN, firstMs: NaN, steadyFrames: 0, medianMs: NaN, p90Ms: NaN, batches: [], gflops: NaN };
+          try {
+            row.loadMs = await call('load', `${server.origin}/__models/${m.key}/model.json`);
+            row.firstMs = await call('first');
+            const slow = m.key === 'resnet50v2' && cfg.backend !== 'wasm';
+            const times = await call('steady', budget.steadyFrames, slow ? 2 : budget.minFrames, budget.steadyCapMs);
+            row.steadyFrames = times.length;
+            row.medianMs = median(times);
+            row.p90Ms = p90(times);
+            row.gflops = m.flops.flops / (row.medianMs / 1000) / 1e9;
+            // Only sizes that fit the cap at the measured batch-1 rate (3 calls each: 1 untimed + 2 timed).
+            const sizes = budget.batchSizes.filter((b) => 3 * b * row.medianMs < budget.batchCapMs);
+            row.batches = await call('batches', sizes, budget.batchCapMs);
+            row.bestBatch = [...row.batches].sort((a, b) => a.msPerFrame - b.msPerFrame)[0];
+            if (row.bestBatch) row.gflopsBest = m.flops.flops / (row.bestBatch.msPerFrame / 1000) / 1e9;
+            if (m.key === 'embedded' && cfg.id === 'wasm-isolated' && frameUrls.length) {
+              const s = await call('stages', frameUrls);
+              stages = { config: cfg.id, frames: frameUrls.length, decodeMs: median(s.decodeMs), preprocessMs: median(s.preprocessMs), inferMs: median(s.inferMs) };
+            }
+            log(`harness ${cfg.id} ${m.key}: load ${row.loadMs.toFixed(0)} ms, first ${row.firstMs.toFixed(0)} ms, batch-1 median ${row.medianMs.toFixed(1)} ms p90 ${row.p90Ms.toFixed(1)} ms over ${row.steadyFrames}, best batch ${row.bestBatch?.batch} at ${row.bestBatch?.msPerFrame.toFixed(1)} ms/frame`);
+          } catch (e) {
+            row.error = (e as Error).message.split('\n')[0];
+            log(`harness ${cfg.id} ${m.key} failed: ${row.error}`);
+          }
+          await call('dispose').catch(() => undefined);
+          rows.push(row);
+        }
+        // The software GPU adapters are 10-50x slower than wasm: half-size kernels keep this short.
+        const peak = await call('peak', 2, cfg.backend === 'wasm' ? 1 : 0.5).catch((e: Error) => ({ error: e.message }));
+        for (const r of rows) {
+          if (r.config !== cfg.id) continue;
+          if ('gflops' in peak) Object.assign(r, { peakGflops: peak.gflops, peakHow: peak.how });
+        }
+        log(`harness ${cfg.id}: peak ${'how' in peak ? peak.how : peak.error}`);
+      } catch (e) {
+        log(`harness ${cfg.id} failed: ${(e as Error).message.split('\n')[0]}`);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return { rows, stages };
+}
+
+export interface BrowserBenchOptions {
+  here: string;
+  distDir: string;
+  workDir: string;
+  wasmDir: string;
+  models: BenchModel[];
+  frames: string[];
+  budget: Budget;
+  only?: string[];
+  skipUi?: boolean;
+  log(msg: string): void;
+}
+
+export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserResult> {
+  const harnessDir = join(o.workDir, 'harness');
+  await bundleHarness(harnessDir, o.here);
+  const mounts: Record<string, string> = { '/': o.distDir, '/__bench/': harnessDir, '/__bench/wasm/': o.wasmDir, '/__frames/': join(o.frames[0], '..') };
+  for (const m of o.models) mounts[`/__models/${m.key}/`] = m.served.dir;
+  const servers: Servers = { isolated: await startStaticServer(mounts, true), plain: await startStaticServer(mounts, false) };
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  try {
+    const probe = await browser.newPage();
+    await probe.goto(`${servers.isolated.origin}/__bench/`);
+    await probe.waitForFunction(() => (window as unknown as Partial<Bench>).__endolensBench !== undefined);
+    const webgpuAdapter = await probe.evaluate(() => (window as unknown as Bench).__endolensBench.hasWebGpuAdapter());
+    await probe.close();
+    const all: RunConfig[] = [
+      { id: 'wasm-isolated', backend: 'wasm', isolated: true },
+      { id: 'wasm-plain', backend: 'wasm', isolated: false },
+      { id: 'webgl', backend: 'webgl', isolated: true },
+      ...(webgpuAdapter ? [{ id: 'webgpu', backend: 'webgpu', isolated: true } as RunConfig] : []),
+    ];
+    const configs = all.filter((c) => !o.only || o.only.includes(c.id));
+    const stageUrls = o.frames.slice(0, o.budget.stageFrames).map((f) => `${servers.isolated.origin}/__frames/${basename(f)}`);
+    const { rows, stages } = await harnessRuns(browser, servers, configs, o.models, stageUrls, o.budget, o.log);
+    const ui: UiRow[] = [];
+    const auto = o.skipUi ? { error: 'skipped (--skip-ui)' } : await autoChoice(browser, servers);
+    if (!o.skipUi) o.log(`auto choice: ${auto.picked ?? auto.error} (${auto.loadMs?.toFixed(0)} ms to ready)`);
+    for (const cfg of o.skipUi ? [] : configs) {
+      ui.push(await uiEmbedded(browser, servers, cfg, o.frames.slice(0, o.budget.dropFrames), o.budget, o.log));
+      const resnet = o.models.find((m) => m.key === 'resnet50v2');
+      const h = rows.find((r) => r.config === cfg.id && r.model === 'resnet50v2');
+      if (!resnet) continue;
+      const perFrame = h?.bestBatch?.msPerFrame ?? h?.medianMs ?? NaN;
+      if (!Number.isFinite(perFrame) || perFrame > o.budget.uiMaxMsPerFrame) {
+        ui.push({ config: cfg.id, backend: cfg.backend, model: 'resnet50v2', note: `not driven through the UI: ${Number.isFinite(perFrame) ? `${(perFrame / 1000).toFixed(1)} s/frame in the harness` : 'no harness timing'} (over the ${o.budget.uiMaxMsPerFrame / 1000} s/frame limit of this run)` });
+        continue;
+      }
+      // Sized to the budget at the harness's rate, in whole app batches (8), at least one batch.
+      const n = Math.min(o.budget.dropFrames, Math.max(8, Math.floor(o.budget.dropBudgetMs / perFrame / 8) * 8));
+      ui.push(await uiResnet(browser, servers, cfg, resnet, o.frames.slice(0, n), o.log));
+    }
+    return { chromium: browser.version(), webgpuAdapter, harness: rows, ui, stages, auto };
+  } finally {
+    await browser.close();
+    await servers.isolated.close();
+    await servers.plain.close();
+  }
+}

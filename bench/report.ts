@@ -1,0 +1,97 @@
+/** Turns the benchmark's results into the printed tables (also pasted into BENCHMARKS.md). */
+import type { BrowserResult, HarnessRow, UiRow } from './browser-bench.ts';
+import type { BenchModel } from './models.ts';
+import type { NodeResult } from './node-bench.ts';
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt?: string;
+  durationS?: number;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; chromium?: string; loadAvgStart: number[]; loadAvgEnd?: number[]; uptimeStart: string; uptimeEnd?: string };
+  mode: string;
+  models: BenchModel[];
+  node?: NodeResult;
+  browser?: BrowserResult;
+  notes: string[];
+}
+
+const f = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
+const mb = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : (v / 1e6).toFixed(1));
+const modelName = (k: string) => (k === 'embedded' ? 'embedded' : 'ResNet50V2+head');
+
+function table(head: string[], rows: string[][]): string {
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+
+function browserTable(b: BrowserResult): string {
+  const rows = b.harness.map((h: HarnessRow) => {
+    const u = b.ui.find((x: UiRow) => x.config === h.config && x.model === h.model);
+    const drop = u?.framesPerS !== undefined ? `${f(u.framesPerS, 2)} (${u.dropFrames} fr)` : u?.error ? `failed: ${u.error}` : u?.note ?? '-';
+    const threads = h.backend === 'wasm' ? `, ${h.threads} thr` : '';
+    return [
+      `${h.config}${threads}`, modelName(h.model),
+      u?.coldLoadMs !== undefined ? f(u.coldLoadMs) : '-', u?.warmLoadMs !== undefined ? f(u.warmLoadMs) : '-',
+      f(h.firstMs), `${f(h.medianMs, 1)} / ${f(h.p90Ms, 1)} (${h.steadyFrames})`,
+      h.bestBatch ? `${f(h.bestBatch.msPerFrame, 1)} @${h.bestBatch.batch}` : '-',
+      drop, `${f(h.gflops, 2)} / ${f(h.gflopsBest, 2)}`, f(h.peakGflops, 1), h.peakGflops ? `${f((100 * h.gflops) / h.peakGflops, 0)}% / ${f((100 * (h.gflopsBest ?? NaN)) / h.peakGflops, 0)}%` : '-',
+      h.error ? `error: ${h.error}` : '',
+    ];
+  });
+  return table(['config', 'model', 'cold load ms', 'warm load ms', '1st inference ms', 'batch-1 median / p90 ms (frames)', 'best batch ms/frame @size', '200-frame drop frames/s', 'GFLOP/s batch 1 / best batch', 'measured peak GFLOP/s', 'of peak', ''], rows);
+}
+
+function memoryTable(b: BrowserResult): string {
+  return table(
+    ['config', 'model', 'drop frames', 'worker JS heap peak MB', 'page JS heap peak MB', 'tfjs bytes peak MB', 'wasm memory after MB', 'numTensors before / after', 'samples'],
+    b.ui.filter((u) => u.memory).map((u) => [u.config, modelName(u.model), String(u.dropFrames), mb(u.memory?.workerHeapPeak), mb(u.memory?.pageHeapPeak), mb(u.memory?.tfBytesPeak), mb(u.memory?.wasmHeapBytes), `${u.memory?.numTensorsBefore ?? '-'} / ${u.memory?.numTensorsAfter ?? '-'}`, String(u.memory?.samples)]),
+  );
+}
+
+function sizeTable(r: BenchResult, b?: BrowserResult): string {
+  return table(
+    ['model', 'params', 'FLOPs/frame (conv+dw+dense MACs x2)', 'served as', 'served bytes on disk', 'transferred on cold load', 'float32 on disk / gzip', 'float16 on disk / gzip'],
+    r.models.map((m) => {
+      const u = b?.ui.find((x) => x.model === m.key && x.config === 'wasm-isolated');
+      return [
+        m.label, String(m.params), `${(m.flops.flops / 1e9).toFixed(3)} G (${m.flops.layersCounted} layers)`, m.servedQuantization,
+        `${mb(m.served.bytesOnDisk)} MB`, m.key === 'embedded' ? `${mb(u?.coldBytes?.model)} MB model (${mb(u?.coldBytes?.total)} MB all)` : 'from local files (no network)',
+        `${mb(m.float32.bytesOnDisk)} / ${mb(m.float32.bytesGzip)} MB`, `${mb(m.float16.bytesOnDisk)} / ${mb(m.float16.bytesGzip)} MB`,
+      ];
+    }),
+  );
+}
+
+function nodeTable(n: NodeResult): string {
+  return table(
+    ['model (Node, ' + n.backend + ')', 'batch', 'forward images/s', 'forward GFLOP/s', 'of peak', 'warm-up step images/s', 'fine-tune step images/s'],
+    n.models.map((m) => [m.backbone, String(m.batch), f(m.forwardImagesPerS, 2), f(m.forwardGflops, 1), `${f((100 * m.forwardGflops) / n.peak.gflops, 0)}%`, f(m.warmupStepImagesPerS, 2), f(m.finetuneStepImagesPerS, 2)]),
+  );
+}
+
+export function renderReport(r: BenchResult): string {
+  const parts: string[] = [];
+  const b = r.browser;
+  if (b) {
+    parts.push(`### Headless Chromium ${b.chromium}, production build (WebGPU adapter: ${b.webgpuAdapter ? 'yes' : 'no'})\n`, browserTable(b));
+    const picked = b.auto.picked;
+    const emb = b.harness.filter((h) => h.model === 'embedded' && Number.isFinite(h.medianMs)).sort((a, c) => a.medianMs - c.medianMs);
+    const pickedRow = emb.find((h) => h.backend === picked && (picked !== 'wasm' || h.isolated));
+    parts.push(
+      `\n**Automatic backend choice** (fresh profile, no \`?backend=\`, embedded model): the app picked **${picked ?? `nothing (${b.auto.error})`}** ` +
+        `(${f(b.auto.loadMs)} ms to ready, measuring included); fastest batch-1 here: **${emb[0]?.config ?? '-'}** at ${f(emb[0]?.medianMs, 1)} ms/frame; ` +
+        `the picked one: ${f(pickedRow?.medianMs, 1)} ms/frame.` + (picked && emb[0] && emb[0].backend === picked ? ' Same backend.' : ' Different backends.'),
+    );
+    if (b.stages) {
+      const s = b.stages;
+      parts.push(`\n**Per-frame stages** (embedded model, ${s.config}, median of ${s.frames} 1280x1024 JPEGs, page main thread, same code as the worker): decode ${f(s.decodeMs, 1)} ms, preprocess (src/core resize + scale) ${f(s.preprocessMs, 1)} ms, inference batch 1 ${f(s.inferMs, 1)} ms.`);
+    }
+    parts.push('\n**Memory during the drop** (inference worker: tfjs engine + JS heap; page: CDP JSHeapUsedSize; sampled every ~0.2 s)\n', memoryTable(b));
+  }
+  if (r.node) parts.push(`\n### Node ${r.machine.node}, trainer backend: ${r.node.backendNote}; peak ${f(r.node.peak.gflops, 1)} GFLOP/s (${r.node.peak.how})\n`, nodeTable(r.node));
+  parts.push('\n### Size\n', sizeTable(r, b));
+  if (r.notes.length) parts.push('\n' + r.notes.map((n) => `- ${n}`).join('\n'));
+  return parts.join('\n');
+}

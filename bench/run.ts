@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: how fast and how big, side by side (issue 5). Builds the production app into a
+ * temp folder, generates the models and frames it needs, measures in Node (trainer's backend) and in
+ * headless Chromium (bench/browser-bench.ts), prints the tables and writes
+ * bench-results/<timestamp>.json. Nothing it makes is committed; the temp folder is removed.
+ *
+ *   npm run bench                       full run (under 15 minutes on the 2-core reference machine)
+ *   npm run bench -- --quick            shorter: fewer frames, smaller drops (for development)
+ *   npm run bench -- --only wasm-isolated,webgl --skip-node --skip-ui
+ *   npm run bench -- --embedded-model DIR   build the app with DIR in place of public/model
+ *   npm run bench -- --dist DIR         use an existing production build instead of building
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ModelMetadata } from '../src/core/metadata.ts';
+import { runBrowserBench, type Budget } from './browser-bench.ts';
+import { makeFrames } from './frames.ts';
+import { prepareModels } from './models.ts';
+import { runNodeBench } from './node-bench.ts';
+import { renderReport, type BenchResult } from './report.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'skip-node': { type: 'boolean', default: false },
+    'skip-browser': { type: 'boolean', default: false },
+    'skip-ui': { type: 'boolean', default: false },
+    'embedded-model': { type: 'string' },
+    dist: { type: 'string' },
+    out: { type: 'string', default: join(root, 'bench-results') },
+    'keep-temp': { type: 'boolean', default: false },
+  },
+});
+
+const FULL: Budget = {
+  steadyFrames: 30, steadyCapMs: 25_000, minFrames: 30, batchSizes: [1, 2, 4, 8, 16], batchCapMs: 25_000,
+  dropFrames: 200, dropBudgetMs: 45_000, uiMaxMsPerFrame: 4_000, stageFrames: 12,
+};
+const QUICK: Budget = {
+  steadyFrames: 10, steadyCapMs: 8_000, minFrames: 5, batchSizes: [1, 4, 8], batchCapMs: 8_000,
+  dropFrames: 40, dropBudgetMs: 12_000, uiMaxMsPerFrame: 1_500, stageFrames: 4,
+};
+const budget = args.quick ? QUICK : FULL;
+
+const t0 = Date.now();
+const stamp = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
+const log = (m: string) => console.log(`[${stamp()}] ${m}`);
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+
+const result: BenchResult = {
+  startedAt: new Date(t0).toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvgStart: loadavg(), uptimeStart: uptime() },
+  mode: args.quick ? 'quick' : 'full',
+  models: [],
+  notes: [],
+};
+
+const work = mkdtempSync(join(tmpdir(), 'endolens-bench-'));
+try {
+  log(`load at start: ${result.machine.uptimeStart}`);
+  // 1. The production build, into the temp folder (dist/ belongs to whoever builds the app).
+  let distDir = args.dist ? resolve(args.dist) : join(work, 'dist');
+  if (!args.dist) {
+    const { build } = await import('vite');
+    let publicDir = join(root, 'public');
+    if (args['embedded-model']) {
+      publicDir = join(work, 'public');
+      cpSync(join(root, 'public'), publicDir, { recursive: true });
+      rmSync(join(publicDir, 'model'), { recursive: true, force: true });
+      cpSync(resolve(args['embedded-model']), join(publicDir, 'model'), { recursive: true });
+      result.notes.push(`Embedded model replaced for this run by ${args['embedded-model']}.`);
+    }
+    log('building the app (vite build) ...');
+    await build({ root, configFile: join(root, 'vite.config.ts'), publicDir, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  }
+  if (!existsSync(join(distDir, 'index.html'))) throw new Error(`No production build at ${distDir} (index.html missing).`);
+
+  // 2. Models: the trainer's backend builds and exports them (and then runs the Node half).
+  await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
+  const embeddedMeta = (await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })).default as ModelMetadata;
+  log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
+  result.models = await prepareModels(join(distDir, 'model'), join(work, 'models'));
+  for (const m of result.models) log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
+  tf.disposeVariables();
+
+  if (!args['skip-node']) {
+    log('Node: forward and training steps on the trainer backend ...');
+    result.node = await runNodeBench({
+      alpha: embeddedMeta.backbone?.alpha ?? 0.35, classes: embeddedMeta.classes.length,
+      batch: 8, steps: args.quick ? 1 : 2, unfreeze: 13, log,
+    });
+    result.notes.push(`Node: batch 8 at 224; forward = median of ${args.quick ? 1 : 2} predict() calls after 1 untimed; a step = frozen-part predict() + trainOnBatch() of the trainable tail (warm-up: head only; fine-tune: last 13 backbone layers + head, the trainer's default), mean of ${args.quick ? 1 : 2} after 1 untimed. MobileNetV2 alpha from the embedded model's metadata (else 0.35).`);
+  }
+
+  if (!args['skip-browser']) {
+    log('making frames ...');
+    const frames = await makeFrames(join(work, 'frames'), budget.dropFrames);
+    log('headless Chromium ...');
+    result.browser = await runBrowserBench({
+      here, distDir, workDir: work, wasmDir: join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+      models: result.models, frames, budget, only: args.only?.split(','), skipUi: args['skip-ui'], log,
+    });
+    result.machine.chromium = result.browser.chromium;
+    result.notes.push(
+      `Browser batch-1: up to ${budget.steadyFrames} frames or ${budget.steadyCapMs / 1000} s per model (at least ${budget.minFrames}; ResNet50V2 on the software WebGL/WebGPU adapters at least 2), frame count in brackets. ` +
+        `Batch sizes tried: ${budget.batchSizes.join(', ')} while 3 calls fit ${budget.batchCapMs / 1000} s at the batch-1 rate. GFLOP/s = counted FLOPs / batch-1 median.`,
+      `Drops: ${budget.dropFrames} frames of 1280x1024 JPEG for the embedded model; ResNet50V2 drops are sized to about ${budget.dropBudgetMs / 1000} s at the harness rate in whole app batches of 8 (frame count stated), and skipped above ${budget.uiMaxMsPerFrame / 1000} s/frame. ` +
+        'Time = from setting the files on input[type=file] until every card is classified and the progress bar is idle (decode, preprocess, inference, render, thumbnails).',
+      'Cold load = fresh browser profile, navigation to model-status ready (app boot, model fetch, backend init, warm-up inference). Warm load = reload after the service worker installed (wasm-plain: service worker blocked, HTTP cache only). ResNet50V2: cold = "load another model" from files until ready, warm = reload (kept in IndexedDB).',
+    );
+  }
+} catch (e) {
+  result.notes.push(`RUN FAILED: ${(e as Error).stack ?? String(e)}`);
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  if (!args['keep-temp']) rmSync(work, { recursive: true, force: true });
+  else log(`temp folder kept: ${work}`);
+}
+
+result.finishedAt = new Date().toISOString();
+result.durationS = (Date.now() - t0) / 1000;
+result.machine.loadAvgEnd = loadavg();
+result.machine.uptimeEnd = uptime();
+const report = renderReport(result);
+console.log(`\n${report}\n\nload: start "${result.machine.uptimeStart}", end "${result.machine.uptimeEnd}"; ${result.durationS.toFixed(0)} s in all`);
+mkdirSync(args.out, { recursive: true });
+const file = join(args.out, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ ...result, report }, null, 2));
+console.log(`results: ${file}`);
+process.exit(process.exitCode ?? 0);
