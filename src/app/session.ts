@@ -183,12 +183,11 @@ export async function applyBackendSetting(): Promise<void> {
   if (s.model.source === 'custom') {
     const files = await loadCustomModel();
     if (files?.length) {
-      await loadModel('custom', { kind: 'files', files });
+      if (await loadModel('custom', { kind: 'files', files })) await resumeQueued();
       return;
     }
   }
-  await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL });
-  await resumeQueued();
+  if (await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL })) await resumeQueued();
 }
 
 export async function flushPersistence(): Promise<void> {

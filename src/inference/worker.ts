@@ -9,7 +9,8 @@ import { availableBackends, measureBackends, useBackend } from './backends.ts';
 import { pickFastest } from './backend-choice.ts';
 import { classifyBatch, modelShape } from './classify.ts';
 import { FrameError } from './decode.ts';
-import { prepareFrame } from './prepare.ts';
+import { PrepPool } from './prep-pool.ts';
+import type { PreparedFrame } from './prepare.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
 import type { BackendReason, BackendRequest, BackendName, BackendTiming, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
@@ -25,6 +26,7 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
+const prepPool = new PrepPool();
 const queue: ClassifyJob[] = [];
 let pumping: Promise<void> | undefined;
 let cancelledIds: string[] = [];
@@ -89,21 +91,28 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   }
 }
 
-async function runBatch(batch: ClassifyJob[], current: Loaded): Promise<FrameOutcome[]> {
-  const outcomes: FrameOutcome[] = [];
-  const ready: { job: ClassifyJob; input: Float32Array; width: number; height: number; downscaled: boolean }[] = [];
-  for (const job of batch) {
+type Prepared = { job: ClassifyJob; frame?: PreparedFrame; error?: FrameOutcome };
+
+/** Starts decoding + preprocessing a batch (in helper workers where there are cores to spare). */
+function startPrep(batch: ClassifyJob[], metadata: ModelMetadata): Promise<Prepared[]> {
+  const spec = { inputSize: metadata.input.size, range: metadata.input.range };
+  return Promise.all(batch.map(async (job): Promise<Prepared> => {
     try {
-      ready.push({ job, ...(await prepareFrame(job.file, { inputSize: current.metadata.input.size, range: current.metadata.input.range })) });
+      return { job, frame: await prepPool.prepare(job.file, spec) };
     } catch (e) {
       const code = e instanceof FrameError ? e.code : 'decode-failed';
-      outcomes.push({ id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) });
+      return { job, error: { id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) } };
     }
-  }
+  }));
+}
+
+async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcome[]> {
+  const outcomes: FrameOutcome[] = prepared.flatMap((p) => (p.error ? [p.error] : []));
+  const ready = prepared.filter((p): p is Prepared & { frame: PreparedFrame } => !!p.frame);
   if (ready.length) {
     try {
-      const rows = await classifyBatch(current.model, ready.map((r) => r.input), current.metadata.input.size);
-      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: rows[i], width: r.width, height: r.height, downscaled: r.downscaled }));
+      const rows = await classifyBatch(current.model, ready.map((r) => r.frame.input), current.metadata.input.size);
+      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: rows[i], width: r.frame.width, height: r.frame.height, downscaled: r.frame.downscaled }));
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       ready.forEach((r) => outcomes.push({ id: r.job.id, ok: false, code: 'inference-failed', detail }));
@@ -120,12 +129,17 @@ function pump(): void {
 
 async function drain(): Promise<void> {
   try {
-    while (queue.length && loaded) {
+    // Pipeline: the next batch is decoded while the model runs on this one.
+    let next = queue.length && loaded ? startPrep(queue.splice(0, BATCH_SIZE), loaded.metadata) : undefined;
+    while (next && loaded) {
       const current = loaded;
-      const batch = queue.splice(0, BATCH_SIZE);
-      const outcomes = await runBatch(batch, current);
+      const prepared = await next;
+      next = queue.length ? startPrep(queue.splice(0, BATCH_SIZE), current.metadata) : undefined;
+      const outcomes = await infer(prepared, current);
       post({ type: 'results', outcomes, numTensors: tf.memory().numTensors });
     }
+    // The model went away mid-run: frames already being decoded count as cancelled.
+    if (next) cancelledIds.push(...(await next).map((p) => p.job.id));
   } finally {
     post({ type: 'idle', numTensors: tf.memory().numTensors, cancelledIds });
     cancelledIds = [];

@@ -1,0 +1,85 @@
+/**
+ * Spreads frame decoding + preprocessing over helper workers (one fewer than the cores, at most 3),
+ * or does it in place when the machine has no core to spare or workers cannot start.
+ */
+import type { PreprocessSpec } from '../core/preprocess.ts';
+import { FrameError } from './decode.ts';
+import { prepareFrame, type PreparedFrame } from './prepare.ts';
+import type { FrameErrorCode } from './protocol.ts';
+
+export interface PrepRequest {
+  id: number;
+  file: Blob;
+  spec: PreprocessSpec;
+}
+
+export type PrepResponse =
+  | ({ id: number; ok: true } & PreparedFrame)
+  | { id: number; ok: false; code: FrameErrorCode; detail?: string };
+
+interface Helper {
+  worker: Worker;
+  pending: number;
+}
+
+export const MAX_HELPERS = 3;
+
+export function helperCount(cores: number | undefined): number {
+  return Math.max(0, Math.min(MAX_HELPERS, (cores ?? 1) - 1));
+}
+
+export class PrepPool {
+  private helpers: Helper[] = [];
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(p: PreparedFrame): void; reject(e: Error): void; helper: Helper }>();
+
+  constructor(count = helperCount(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency)) {
+    for (let i = 0; i < count; i++) {
+      try {
+        const worker = new Worker(new URL('./prep-worker.ts', import.meta.url), { type: 'module', name: `endolens-prep-${i}` });
+        const helper: Helper = { worker, pending: 0 };
+        worker.onmessage = (ev: MessageEvent<PrepResponse>) => this.settle(ev.data);
+        worker.onerror = () => this.retire(helper);
+        this.helpers.push(helper);
+      } catch {
+        break; // nested workers unavailable: prepare in place
+      }
+    }
+  }
+
+  get size(): number {
+    return this.helpers.length;
+  }
+
+  private settle(msg: PrepResponse): void {
+    const w = this.waiting.get(msg.id);
+    if (!w) return;
+    this.waiting.delete(msg.id);
+    w.helper.pending--;
+    if (msg.ok) w.resolve({ input: msg.input, width: msg.width, height: msg.height, downscaled: msg.downscaled });
+    else w.reject(new FrameError(msg.code, msg.detail));
+  }
+
+  /** A helper that crashed: its frames fail with a message, later frames go elsewhere. */
+  private retire(helper: Helper): void {
+    this.helpers = this.helpers.filter((h) => h !== helper);
+    helper.worker.terminate();
+    for (const [id, w] of this.waiting) {
+      if (w.helper !== helper) continue;
+      this.waiting.delete(id);
+      w.reject(new FrameError('decode-failed', 'the decoding worker stopped (out of memory?)'));
+    }
+  }
+
+  prepare(file: Blob, spec: PreprocessSpec): Promise<PreparedFrame> {
+    if (!this.helpers.length) return prepareFrame(file, spec);
+    const helper = this.helpers.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const id = this.nextId++;
+    helper.pending++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, helper });
+      const req: PrepRequest = { id, file, spec };
+      helper.worker.postMessage(req);
+    });
+  }
+}
