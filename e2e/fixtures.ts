@@ -78,11 +78,11 @@ export class EndoPage {
     await this.page.getByRole('tab', { name }).click();
   }
 
-  /** "Load another model" with every file of an exported model folder. */
-  async loadModel(dir: string): Promise<void> {
-    const files = (await readdir(dir)).map((f) => join(dir, f));
+  /** "Load another model" with every file of an exported model folder (as files, or as the folder itself). */
+  async loadModel(dir: string, as: 'files' | 'folder' = 'files'): Promise<void> {
     await this.openTab(/model card|ficha/i);
-    await this.page.getByTestId('model-files-input').setInputFiles(files);
+    if (as === 'folder') await this.page.getByTestId('model-folder-input').setInputFiles(dir);
+    else await this.page.getByTestId('model-files-input').setInputFiles((await readdir(dir)).map((f) => join(dir, f)));
   }
 }
 
