@@ -1,6 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 
+/**
+ * Asks the waiting service worker to take over, then reloads once it controls the page. (The
+ * plugin's own reload only fires when the page was already controlled at load time.)
+ */
+function reloadIntoNewVersion(update: (reload?: boolean) => Promise<void>): void {
+  navigator.serviceWorker?.addEventListener('controllerchange', () => location.reload(), { once: true });
+  void update(true);
+}
+
 /** Announces a new version (waiting service worker) with a reload button. */
 export function UpdatePrompt() {
   const { t } = useTranslation();
@@ -15,7 +24,7 @@ export function UpdatePrompt() {
       {needRefresh ? (
         <>
           <span>{t('pwa.update')}</span>
-          <button type="button" onClick={() => void updateServiceWorker(true)}>{t('pwa.reload')}</button>
+          <button type="button" onClick={() => reloadIntoNewVersion(updateServiceWorker)}>{t('pwa.reload')}</button>
           <button type="button" onClick={() => setNeedRefresh(false)}>{t('pwa.later')}</button>
         </>
       ) : (

@@ -1,0 +1,53 @@
+/** The production build on a static host (a bare server over a copy of dist/), not vite preview. */
+import { appendFile, cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { test, expect } from './fixtures.ts';
+import { REPO_ROOT, GENERATED } from './support/paths.ts';
+import { serveFolder } from './support/static-server.ts';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
+const SITE = join(GENERATED, 'static-site');
+
+test.use({ baseURL: `http://localhost:${PORT}` });
+
+async function site(isolation: boolean): Promise<Server> {
+  await rm(SITE, { recursive: true, force: true });
+  await cp(join(REPO_ROOT, 'dist'), SITE, { recursive: true });
+  return serveFolder(SITE, PORT, isolation);
+}
+
+test('a host without COOP/COEP headers: the service worker makes the app cross-origin isolated', async ({ endoPage, page }) => {
+  const server = await site(false);
+  try {
+    const direct = await fetch(`http://localhost:${PORT}/`);
+    expect(direct.headers.get('cross-origin-embedder-policy'), 'the host itself sends no isolation headers').toBeNull();
+    await page.goto('/');
+    // First load is not isolated; once the service worker controls the page it reloads itself, isolated.
+    await expect.poll(() => page.evaluate(() => window.crossOriginIsolated).catch(() => false), { timeout: 60_000 }).toBe(true);
+    await endoPage.waitForModel();
+    await expect(endoPage.backend).toHaveAttribute('data-backend', /.+/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a new version is announced with a reload prompt, and reloading activates it', async ({ endoPage, page }) => {
+  const server = await site(true);
+  try {
+    await endoPage.goto();
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await expect(page.getByTestId('offline-ready')).toBeVisible();
+    // The next release: a byte-different service worker on the same origin.
+    await appendFile(join(SITE, 'sw.js'), '\n// next release\n');
+    await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update(); });
+    await expect(page.getByTestId('update-prompt')).toBeVisible();
+    await expect(page.getByTestId('update-prompt')).toContainText('A new version of EndoLens is available.');
+    await page.getByRole('button', { name: 'Reload now' }).click();
+    await endoPage.waitForModel();
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
