@@ -48,6 +48,8 @@ export default defineConfig({
   },
   server: { headers: isolation },
   preview: { headers: isolation },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  // Dev only: the worker's imports are not found by Vite's scan, so prebundle them up front (one
+  // optimisation run: one copy of tfjs-core shared by every backend).
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
 });

@@ -20,7 +20,7 @@ export class InferenceClient {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.handle(ev.data);
     this.worker.onerror = (ev) => {
-      this.pendingLoad?.resolve({ type: 'load-error', kind: 'backend', message: `The inference worker failed: ${ev.message}` });
+      this.pendingLoad?.resolve({ type: 'load-error', kind: 'backend', message: `The inference worker failed: ${ev.message || 'its script could not be loaded'}` });
       this.pendingLoad = undefined;
     };
   }
