@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { preprocessPixels } from '../src/core/preprocess.ts';
 import { decodeFrame } from '../src/inference/decode.ts';
 import { measurePeak, type Peak } from './peak.ts';
@@ -28,8 +28,15 @@ async function predict(x: tf.Tensor): Promise<void> {
 }
 
 const api = {
-  async init(backend: string, wasmBase: string): Promise<{ backend: string; threads?: number; isolated: boolean; adapter?: string }> {
+  /** `threads` overrides tfjs's own choice (which is 1 on a 2-core machine); only before the wasm backend starts. */
+  async init(backend: string, wasmBase: string, threads?: number): Promise<{ backend: string; threads?: number; isolated: boolean; adapter?: string }> {
     setWasmPaths(wasmBase);
+    if (threads) {
+      // The threaded binary sizes its pthread pool from hardwareConcurrency / 2 (1 on 2 cores), which caps
+      // XNNPACK whatever setThreadsCount says; report twice the wanted threads so the pool can hold them.
+      Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+      setThreadsCount(threads);
+    }
     if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not initialise ${backend}`);
     await tf.ready();
     let adapter: string | undefined;

@@ -40,12 +40,12 @@ function browserTable(b: BrowserResult): string {
       h.error ? `error: ${h.error}` : '',
     ];
   });
-  return table(['config', 'model', 'cold load ms', 'warm load ms', '1st inference ms', 'batch-1 median / p90 ms (frames)', 'best batch ms/frame @size', '200-frame drop frames/s', 'GFLOP/s batch 1 / best batch', 'measured peak GFLOP/s', 'of peak', ''], rows);
+  return table(['config', 'model', 'cold load ms', 'warm load ms', '1st inference ms', 'batch-1 median / p90 ms (frames)', 'best batch ms/frame @size', 'drop frames/s (frames)', 'GFLOP/s batch 1 / best batch', 'measured peak GFLOP/s', 'of peak', ''], rows);
 }
 
 function memoryTable(b: BrowserResult): string {
   return table(
-    ['config', 'model', 'drop frames', 'worker JS heap peak MB', 'page JS heap peak MB', 'tfjs bytes peak MB', 'wasm memory after MB', 'numTensors before / after', 'samples'],
+    ['config', 'model', 'drop frames', 'inference worker JS heap peak MB', 'page JS heap peak MB', 'tfjs bytes peak MB', 'wasm memory after MB', 'numTensors before / after', 'samples'],
     b.ui.filter((u) => u.memory).map((u) => [u.config, modelName(u.model), String(u.dropFrames), mb(u.memory?.workerHeapPeak), mb(u.memory?.pageHeapPeak), mb(u.memory?.tfBytesPeak), mb(u.memory?.wasmHeapBytes), `${u.memory?.numTensorsBefore ?? '-'} / ${u.memory?.numTensorsAfter ?? '-'}`, String(u.memory?.samples)]),
   );
 }
@@ -88,7 +88,7 @@ export function renderReport(r: BenchResult): string {
       const s = b.stages;
       parts.push(`\n**Per-frame stages** (embedded model, ${s.config}, median of ${s.frames} 1280x1024 JPEGs, page main thread, same code as the worker): decode ${f(s.decodeMs, 1)} ms, preprocess (src/core resize + scale) ${f(s.preprocessMs, 1)} ms, inference batch 1 ${f(s.inferMs, 1)} ms.`);
     }
-    parts.push('\n**Memory during the drop** (inference worker: tfjs engine + JS heap; page: CDP JSHeapUsedSize; sampled every ~0.2 s)\n', memoryTable(b));
+    parts.push('\n**Memory during the drop** (inference worker: tfjs engine, and its JS heap over CDP Runtime.getHeapUsage, its nested decode helper not included; page: CDP JSHeapUsedSize; sampled every ~0.2 s; wasm memory = the wasm backend linear memory after the drop, which only grows)\n', memoryTable(b));
   }
   if (r.node) parts.push(`\n### Node ${r.machine.node}, trainer backend: ${r.node.backendNote}; peak ${f(r.node.peak.gflops, 1)} GFLOP/s (${r.node.peak.how})\n`, nodeTable(r.node));
   parts.push('\n### Size\n', sizeTable(r, b));

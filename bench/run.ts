@@ -41,13 +41,15 @@ const { values: args } = parseArgs({
 });
 
 const FULL: Budget = {
-  steadyFrames: 30, steadyCapMs: 25_000, minFrames: 30, batchSizes: [1, 2, 4, 8, 16], batchCapMs: 25_000,
-  dropFrames: 200, dropBudgetMs: 45_000, uiMaxMsPerFrame: 4_000, stageFrames: 12,
+  steadyFrames: 30, steadyCapMs: 20_000, minFrames: 30, batchSizes: [1, 2, 4, 8, 16], batchCapMs: 20_000,
+  dropFrames: 200, fullDropConfigs: ['wasm-isolated', 'wasm-plain'], dropBudgetMs: 40_000, uiMaxMsPerFrame: 2_000, stageFrames: 12,
 };
 const QUICK: Budget = {
   steadyFrames: 10, steadyCapMs: 8_000, minFrames: 5, batchSizes: [1, 4, 8], batchCapMs: 8_000,
-  dropFrames: 40, dropBudgetMs: 12_000, uiMaxMsPerFrame: 1_500, stageFrames: 4,
+  dropFrames: 40, fullDropConfigs: [], dropBudgetMs: 12_000, uiMaxMsPerFrame: 1_500, stageFrames: 4,
 };
+/** The issue's limit is 15 minutes for the whole run; optional slow cases stop being started after this. */
+const DEADLINE_MS = (args.quick ? 6 : 13) * 60_000;
 const budget = args.quick ? QUICK : FULL;
 
 const t0 = Date.now();
@@ -107,13 +109,14 @@ try {
     log('headless Chromium ...');
     result.browser = await runBrowserBench({
       here, distDir, workDir: work, wasmDir: join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
-      models: result.models, frames, budget, only: args.only?.split(','), skipUi: args['skip-ui'], log,
+      models: result.models, frames, budget, only: args.only?.split(','), skipUi: args['skip-ui'], deadline: t0 + DEADLINE_MS, log,
     });
     result.machine.chromium = result.browser.chromium;
     result.notes.push(
       `Browser batch-1: up to ${budget.steadyFrames} frames or ${budget.steadyCapMs / 1000} s per model (at least ${budget.minFrames}; ResNet50V2 on the software WebGL/WebGPU adapters at least 2), frame count in brackets. ` +
         `Batch sizes tried: ${budget.batchSizes.join(', ')} while 3 calls fit ${budget.batchCapMs / 1000} s at the batch-1 rate. GFLOP/s = counted FLOPs / batch-1 median.`,
-      `Drops: ${budget.dropFrames} frames of 1280x1024 JPEG for the embedded model; ResNet50V2 drops are sized to about ${budget.dropBudgetMs / 1000} s at the harness rate in whole app batches of 8 (frame count stated), and skipped above ${budget.uiMaxMsPerFrame / 1000} s/frame. ` +
+      `Drops: 1280x1024 JPEGs (24 distinct, copied under 200 names); ${budget.dropFrames} frames on ${budget.fullDropConfigs.join(' and ') || 'no config'}; elsewhere sized to about ${budget.dropBudgetMs / 1000} s at the harness rate (+ decode/preprocess) in whole app batches of 8 (frame count stated). ` +
+        `ResNet50V2 above ${budget.uiMaxMsPerFrame / 1000} s/frame goes through the UI only if a one-batch drop fits the run's ${DEADLINE_MS / 60_000}-minute mark. ` +
         'Time = from setting the files on input[type=file] until every card is classified and the progress bar is idle (decode, preprocess, inference, render, thumbnails).',
       'Cold load = fresh browser profile, navigation to model-status ready (app boot, model fetch, backend init, warm-up inference). Warm load = reload after the service worker installed (wasm-plain: service worker blocked, HTTP cache only). ResNet50V2: cold = "load another model" from files until ready, warm = reload (kept in IndexedDB).',
     );
