@@ -21,9 +21,9 @@ export function resetDbHandle(): void {
   store = undefined;
 }
 
-export interface SessionSnapshot {
-  version: 1;
-  frames: Record<string, FrameRecord>;
+/** The session's index; each frame record is stored under its own key so a change writes only that frame. */
+export interface SessionIndex {
+  version: 2;
   order: string[];
   modelInfos: Record<string, ModelInfo>;
 }
@@ -42,8 +42,13 @@ const fileKey = (id: string) => `file:${id}`;
 /** Keyed by model source ('embedded' or 'custom'); the entry names the exact model it was measured for. */
 const backendKey = (source: string) => `backend:${source}`;
 
-export const saveSession = (s: SessionSnapshot) => set(SESSION, s, db());
-export const loadSession = () => get<SessionSnapshot>(SESSION, db());
+const frameKey = (id: string) => `frame:${id}`;
+
+export const saveSessionIndex = (s: SessionIndex) => set(SESSION, s, db());
+export const loadSessionIndex = () => get<SessionIndex>(SESSION, db());
+export const saveFrameRecords = (frames: FrameRecord[]) => setMany(frames.map((f) => [frameKey(f.id), f]), db());
+export const deleteFrameRecords = (ids: string[]) => delMany(ids.map(frameKey), db());
+export const loadFrameRecords = (ids: string[]) => getMany<FrameRecord>(ids.map(frameKey), db());
 export const saveSettings = (s: SettingsSnapshot) => set(SETTINGS, s, db());
 export const loadSettings = () => get<SettingsSnapshot>(SETTINGS, db());
 
@@ -64,6 +69,6 @@ export const loadBackendChoice = (source: string) => get<RememberedChoice>(backe
 /** Removes every frame, thumbnail and result; keeps settings, models and backend choices. */
 export async function clearSessionData(): Promise<void> {
   const all = await keys(db());
-  const doomed = all.filter((k) => typeof k === 'string' && (k === SESSION || k.startsWith('thumb:') || k.startsWith('file:')));
+  const doomed = all.filter((k) => typeof k === 'string' && (k === SESSION || k.startsWith('frame:') || k.startsWith('thumb:') || k.startsWith('file:')));
   await delMany(doomed, db());
 }

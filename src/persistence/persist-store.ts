@@ -1,30 +1,40 @@
 /**
- * Keeps the store and IndexedDB in step: hydrate once at start, then write the session and the
- * settings shortly after each change (batched), and at once when the page is hidden.
+ * Keeps the store and IndexedDB in step: hydrate once at start, then write every change almost at
+ * once (changes made in the same tick are written together), so a reload or a crash right after a
+ * result loses nothing. Frames are stored one key each and only changed frames are written, so a
+ * session of 1000 frames costs no more per update than a session of 10.
  */
 import { useAppStore, type AppState } from '../store/store.ts';
 import type { FrameRecord } from '../store/types.ts';
-import { loadSession, loadSettings, saveSession, saveSettings } from './db.ts';
+import { deleteFrameRecords, loadFrameRecords, loadSessionIndex, loadSettings, saveFrameRecords, saveSessionIndex, saveSettings } from './db.ts';
 
-export const SAVE_DELAY_MS = 250;
+export const SAVE_DELAY_MS = 0;
 
 export async function hydrate(): Promise<void> {
-  const [session, settings] = await Promise.all([loadSession(), loadSettings()]);
+  const [index, settings] = await Promise.all([loadSessionIndex(), loadSettings()]);
   const patch: Partial<AppState> = {};
-  if (session?.version === 1) {
-    // Frames a reload interrupted go back to the queue (their files are in IndexedDB too).
+  if (index?.version === 2) {
+    const records = await loadFrameRecords(index.order);
     const frames: Record<string, FrameRecord> = {};
-    for (const [id, f] of Object.entries(session.frames)) frames[id] = f;
-    Object.assign(patch, { frames, order: session.order.filter((id) => frames[id]), modelInfos: session.modelInfos });
+    records.forEach((f) => {
+      if (f) frames[f.id] = f;
+    });
+    // Frames still 'queued' go back to the worker after the model loads (their files are kept too).
+    Object.assign(patch, { frames, order: index.order.filter((id) => frames[id]), modelInfos: index.modelInfos });
   }
-  if (settings?.version === 1) Object.assign(patch, { settings: { ...useAppStore.getState().settings, ...settings.settings }, view: { ...useAppStore.getState().view, ...settings.view } });
+  if (settings?.version === 1) {
+    const s = useAppStore.getState();
+    Object.assign(patch, { settings: { ...s.settings, ...settings.settings }, view: { ...s.view, ...settings.view } });
+  }
   useAppStore.setState(patch);
 }
 
-/** Starts saving; returns a function that stops it and flushes. */
+/** Starts saving; `stop()` unsubscribes and flushes, `flush()` writes what is pending now. */
 export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void>; flush(): Promise<void> } {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let sessionDirty = false;
+  let saved = useAppStore.getState().frames; // what IndexedDB holds (after hydrate)
+  let indexDirty = false;
+  let framesDirty = false;
   let settingsDirty = false;
   let writing: Promise<void> = Promise.resolve();
 
@@ -33,19 +43,25 @@ export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void
     timer = undefined;
     const s = useAppStore.getState();
     const jobs: Promise<void>[] = [];
-    if (sessionDirty) jobs.push(saveSession({ version: 1, frames: s.frames, order: s.order, modelInfos: s.modelInfos }));
+    if (framesDirty) {
+      const changed = Object.values(s.frames).filter((f) => saved[f.id] !== f);
+      const removed = Object.keys(saved).filter((id) => !s.frames[id]);
+      if (changed.length) jobs.push(saveFrameRecords(changed));
+      if (removed.length) jobs.push(deleteFrameRecords(removed));
+      saved = s.frames;
+    }
+    if (indexDirty) jobs.push(saveSessionIndex({ version: 2, order: s.order, modelInfos: s.modelInfos }));
     if (settingsDirty) jobs.push(saveSettings({ version: 1, settings: s.settings, view: s.view }));
-    sessionDirty = settingsDirty = false;
-    writing = writing.then(() => Promise.all(jobs)).then(() => undefined);
+    framesDirty = indexDirty = settingsDirty = false;
+    writing = writing.then(() => Promise.all(jobs)).then(() => undefined, (e: unknown) => console.error('Could not save the session', e));
     return writing;
   };
 
   const unsubscribe = useAppStore.subscribe((s, prev) => {
-    if (s.frames !== prev.frames || s.order !== prev.order || s.modelInfos !== prev.modelInfos) sessionDirty = true;
+    if (s.frames !== prev.frames) framesDirty = true;
+    if (s.order !== prev.order || s.modelInfos !== prev.modelInfos) indexDirty = true;
     if (s.settings !== prev.settings || s.view !== prev.view) settingsDirty = true;
-    // Settings change rarely and by hand: write them at once. Results arrive in bursts: batch them.
-    if (settingsDirty) void flush();
-    else if (sessionDirty && !timer) timer = setTimeout(() => void flush(), delayMs);
+    if ((framesDirty || indexDirty || settingsDirty) && !timer) timer = setTimeout(() => void flush(), delayMs);
   });
 
   const onHide = () => {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../core/metadata.ts';
-import { clearSessionData, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
+import { clearSessionData, loadFrameRecords, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
 import { countsPerClass, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
 import { initialState, useAppStore } from './store.ts';
@@ -74,6 +74,22 @@ describe('persistence in IndexedDB', () => {
     expect(after.modelInfos['M@1#x'].classes.map((c) => c.name)).toEqual(['0_normal', '2_polyps']);
     expect(after.settings).toEqual({ language: 'es', lowConfidenceThreshold: 0.55, backend: 'auto' });
     expect(after.view.sort).toBe('confidence-asc');
+  });
+
+  it('writes a result within a tick, and only the frames that changed', async () => {
+    readyModel();
+    const p = startPersisting();
+    useAppStore.getState().addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
+    await new Promise((r) => setTimeout(r, 20));
+    const f2Before = (await loadFrameRecords(['f2']))[0];
+    useAppStore.getState().applyOutcomes([{ id: 'f1', ok: true, probabilities: [0.3, 0.7], width: 4, height: 4, downscaled: false }], 'M@1#x');
+    await new Promise((r) => setTimeout(r, 20)); // no flush(): as after a crash right after the result
+    const [f1, f2] = await loadFrameRecords(['f1', 'f2']);
+    expect(f1).toMatchObject({ status: 'done', confidence: 0.7 });
+    expect(f2).toEqual(f2Before);
+    useAppStore.getState().removeAllFrames();
+    await p.stop();
+    expect(await loadFrameRecords(['f1', 'f2'])).toEqual([undefined, undefined]);
   });
 
   it('clearing the session removes frames and thumbnails but keeps settings', async () => {
