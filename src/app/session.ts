@@ -4,7 +4,7 @@
  * clear session, resume after reload. Components call these functions; they hold no logic of their own.
  */
 import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
-import { InferenceClient } from '../inference/client.ts';
+import { InferenceClient, type GradCamOutput } from '../inference/client.ts';
 import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
 import {
   clearCustomModel, clearSessionData, loadBackendChoice, loadCustomModel, loadFiles, loadThumb,
@@ -139,6 +139,16 @@ export async function addFiles(files: readonly File[]): Promise<void> {
 export async function restoreThumb(id: string): Promise<string | undefined> {
   const blob = await loadThumb(id).catch(() => undefined);
   return blob ? rememberThumb(id, blob) : undefined;
+}
+
+/**
+ * Grad-CAM heatmap (row-major, 0..1, feature-map resolution) of a frame for a class index of the
+ * frame's model, computed in the worker from the frame kept in IndexedDB. For the review/Grad-CAM UI.
+ */
+export async function computeGradCam(frameId: string, classIndex: number): Promise<GradCamOutput> {
+  const [file] = await loadFiles([frameId]);
+  if (!file) throw new Error('This frame is no longer stored in the browser; drop it again to see its heatmap.');
+  return getClient().gradCam(file, classIndex);
 }
 
 export function cancelClassification(): void {

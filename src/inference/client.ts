@@ -4,6 +4,7 @@
  */
 import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
+export type GradCamOutput = Omit<Extract<FromWorker, { type: 'gradcam-result'; ok: true }>, 'type' | 'requestId' | 'ok'>;
 export type LoadedModel = Extract<FromWorker, { type: 'loaded' }>;
 export type LoadFailure = Extract<FromWorker, { type: 'load-error' }>;
 
@@ -15,6 +16,8 @@ export interface ClientEvents {
 export class InferenceClient {
   private readonly worker: Worker;
   private pendingLoad: { resolve(v: LoadedModel | LoadFailure): void } | undefined;
+  private nextRequest = 1;
+  private readonly gradCams = new Map<number, { resolve(r: GradCamOutput): void; reject(e: Error): void }>();
 
   constructor(private readonly events: ClientEvents) {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
@@ -40,6 +43,14 @@ export class InferenceClient {
         break;
       case 'memory':
         break;
+      case 'gradcam-result': {
+        const waiting = this.gradCams.get(msg.requestId);
+        this.gradCams.delete(msg.requestId);
+        if (!waiting) break;
+        if (msg.ok) waiting.resolve({ heatmap: msg.heatmap, width: msg.width, height: msg.height, layerName: msg.layerName, score: msg.score });
+        else waiting.reject(new Error(msg.message));
+        break;
+      }
     }
   }
 
@@ -58,6 +69,15 @@ export class InferenceClient {
 
   classify(jobs: ClassifyJob[]): void {
     if (jobs.length) this.send({ type: 'classify', jobs });
+  }
+
+  /** Grad-CAM of a frame (its original file) for one class, computed in the worker with the loaded model. */
+  gradCam(file: Blob, classIndex: number): Promise<GradCamOutput> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.gradCams.set(requestId, { resolve, reject });
+      this.send({ type: 'gradcam', requestId, file, classIndex });
+    });
   }
 
   cancel(): void {

@@ -52,7 +52,9 @@ export type ToWorker =
   | { type: 'load'; source: ModelSource; backend: BackendRequest }
   | { type: 'classify'; jobs: ClassifyJob[] }
   | { type: 'cancel' }
-  | { type: 'memory' };
+  | { type: 'memory' }
+  /** Grad-CAM of one frame for one class, with the loaded model (src/inference/gradcam.ts). */
+  | { type: 'gradcam'; requestId: number; file: Blob; classIndex: number };
 
 export type FromWorker =
   | {
@@ -68,4 +70,6 @@ export type FromWorker =
   | { type: 'results'; outcomes: FrameOutcome[]; numTensors: number }
   /** Queue empty (finished or cancelled); numTensors is read after every tensor was disposed. */
   | { type: 'idle'; numTensors: number; cancelledIds: string[] }
-  | { type: 'memory'; numTensors: number };
+  | { type: 'memory'; numTensors: number }
+  | { type: 'gradcam-result'; requestId: number; ok: true; heatmap: Float32Array; width: number; height: number; layerName: string; score: 'logit' | 'output' }
+  | { type: 'gradcam-result'; requestId: number; ok: false; message: string };

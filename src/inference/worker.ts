@@ -8,6 +8,7 @@ import type { ModelMetadata } from '../core/metadata.ts';
 import { availableBackends, measureBackends, useBackend } from './backends.ts';
 import { pickFastest } from './backend-choice.ts';
 import { classifyBatch, modelShape } from './classify.ts';
+import { gradCamFromPixels } from './gradcam.ts';
 import { FrameError } from './decode.ts';
 import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
@@ -146,6 +147,19 @@ async function drain(): Promise<void> {
   }
 }
 
+async function gradCam(requestId: number, file: Blob, classIndex: number): Promise<void> {
+  try {
+    const current = loaded;
+    if (!current) throw new Error('no model is loaded');
+    const size = current.metadata.input.size;
+    const prepared = await prepPool.prepare(file, { inputSize: size, range: current.metadata.input.range });
+    const r = await gradCamFromPixels(current.model, prepared.input, size, classIndex);
+    post({ type: 'gradcam-result', requestId, ok: true, heatmap: r.heatmap, width: r.width, height: r.height, layerName: r.layerName, score: r.score });
+  } catch (e) {
+    post({ type: 'gradcam-result', requestId, ok: false, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
@@ -162,6 +176,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'memory':
       post({ type: 'memory', numTensors: tf.memory().numTensors });
+      break;
+    case 'gradcam':
+      void gradCam(msg.requestId, msg.file, msg.classIndex);
       break;
   }
 };
