@@ -56,8 +56,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Warm-up (shader compilation etc.) then the median of a few timed single-frame predictions. */
-async function timeModel(model: tf.LayersModel, size: number, runs: number): Promise<{ warmupMs: number; msPerFrame: number }> {
+/**
+ * Warm-up (shader compilation etc.) then the median of a few timed single-frame predictions. A
+ * candidate whose warm-up alone took SLOW_WARMUP_FACTOR times the best frame so far is not timed
+ * further (a software GPU adapter can take seconds per frame): its warm-up time stands as its score.
+ */
+async function timeModel(model: tf.LayersModel, size: number, best: number): Promise<number> {
   const x = tf.randomUniform([1, size, size, 3], -1, 1);
   try {
     const once = async () => {
@@ -68,15 +72,17 @@ async function timeModel(model: tf.LayersModel, size: number, runs: number): Pro
       return performance.now() - t0;
     };
     const warmupMs = await once();
+    if (warmupMs > best * SLOW_WARMUP_FACTOR) return warmupMs;
     const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await once());
-    return { warmupMs, msPerFrame: median(times) };
+    for (let i = 0; i < TIMED_RUNS; i++) times.push(await once());
+    return median(times);
   } finally {
     x.dispose();
   }
 }
 
-/** Loads the model on each candidate, times it, and disposes it again. Failures are recorded, not thrown. */
+const TIMED_RUNS = 3;
+
 export async function measureBackends(
   candidates: readonly BackendName[],
   artifacts: tf.io.ModelArtifacts,
@@ -89,12 +95,8 @@ export async function measureBackends(
     try {
       await useBackend(backend);
       model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-      const { warmupMs, msPerFrame } = await timeModel(model, size, warmupRunsFor(best));
-      if (warmupMs > best * SLOW_WARMUP_FACTOR) {
-        timings.push({ backend, ok: true, msPerFrame: Math.max(msPerFrame, warmupMs) });
-      } else {
-        timings.push({ backend, ok: true, msPerFrame });
-      }
+      const msPerFrame = await timeModel(model, size, best);
+      timings.push({ backend, ok: true, msPerFrame });
       best = Math.min(best, msPerFrame);
     } catch (e) {
       timings.push({ backend, ok: false, error: e instanceof Error ? e.message : String(e) });
@@ -103,8 +105,4 @@ export async function measureBackends(
     }
   }
   return timings;
-}
-
-function warmupRunsFor(best: number): number {
-  return Number.isFinite(best) && best > 500 ? 1 : 3;
 }
