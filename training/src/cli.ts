@@ -79,6 +79,8 @@ function program(): Command {
     .option('--resume <runDir>', 'continue an interrupted run from its last finished epoch')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default(d.backend))
     .option('--name <name>', 'model name in metadata.json')
+    .option('--dataset-name <name>', "dataset name on the model card (default: the data folder's name)")
+    .option('--dataset-description <text>', 'what the data is and where it came from, for the model card')
     .option('--version <version>', 'model version in metadata.json', d.version)
     .option('--cache-dir <dir>', 'cache for downloaded ImageNet weights')
     .option('--concurrency <n>', 'images decoded at once', intArg('--concurrency', 1))
@@ -120,7 +122,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     if (rejected.length) {
       throw new InvalidArgumentError(
         `--resume continues a run with the options it was started with; ${rejected.join(', ')} cannot be given with it ` +
-          '(allowed: --export, --quantize, --no-calibrate, --backend, --name, --version, --cache-dir, --concurrency).',
+          '(allowed: --export, --quantize, --no-calibrate, --backend, --name, --version, --dataset-name, --dataset-description, --cache-dir, --concurrency).',
       );
     }
     overrides.command = options.command;

@@ -30,6 +30,9 @@ export interface TrainOptions extends ScheduleConfig {
   augment: boolean;
   /** Model name and version written into metadata.json. */
   name?: string;
+  /** Shown on the app's model card: what the data is and where it came from. */
+  datasetName?: string;
+  datasetDescription?: string;
   version: string;
   /** Where ImageNet weight files are cached. */
   cacheDir?: string;
@@ -54,7 +57,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
 });
 
 /** Options that may be given again with --resume: they do not change what is trained. */
-export const RESUMABLE_OVERRIDES = ['export', 'quantize', 'calibrate', 'backend', 'name', 'version', 'cacheDir', 'concurrency', 'command'] as const;
+export const RESUMABLE_OVERRIDES = ['export', 'quantize', 'calibrate', 'backend', 'name', 'version', 'datasetName', 'datasetDescription', 'cacheDir', 'concurrency', 'command'] as const;
 
 export function validateOptions(o: TrainOptions): void {
   if (typeof o.data !== 'string' || o.data === '') throw new Error('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');

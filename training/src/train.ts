@@ -324,8 +324,9 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
         inputSize: opts.inputSize,
         backbone: { name: opts.backbone, ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}), weights: weightsLabel(opts.weights) },
         dataset: {
-          name: basename(opts.data).replace(/\.zip$/i, ''),
+          name: opts.datasetName ?? basename(opts.data).replace(/\.zip$/i, ''),
           description:
+            (opts.datasetDescription ? `${opts.datasetDescription.trim()} ` : '') +
             `${data.classNames.length} classes (${data.classNames.join(', ')}); train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images ` +
             `loaded from ${data.report.format === 'zip' ? 'zip archive(s)' : 'class folders'}` +
             (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped` : ''),

@@ -68,5 +68,8 @@ describe('train CLI', () => {
     const c = parseCli(['--resume', 'runs/abc', '--export', 'public/model', '--backend', 'wasm'], env);
     expect(c).toMatchObject({ kind: 'resume', runDir: '/home/user/project/runs/abc', overrides: { export: '/home/user/project/public/model', backend: 'wasm' } });
     expect(() => parseCli(['--resume', 'runs/abc', '--lr', '1e-3', '--batch', '4'], env)).toThrow(/--lr, --batch cannot be given with it/);
+    // The model card's dataset text may be corrected when re-exporting a finished run.
+    const d = parseCli(['--resume', 'runs/abc', '--dataset-name', 'gi-proxy', '--dataset-description', 'Real frames.'], env);
+    expect(d).toMatchObject({ kind: 'resume', overrides: { datasetName: 'gi-proxy', datasetDescription: 'Real frames.' } });
   });
 });
