@@ -13,7 +13,7 @@ test.use({ baseURL: `http://localhost:${PORT}` });
 
 async function site(isolation: boolean): Promise<Server> {
   await rm(SITE, { recursive: true, force: true });
-  await cp(join(REPO_ROOT, 'dist'), SITE, { recursive: true });
+  await cp(join(REPO_ROOT, process.env.E2E_OUTDIR ?? 'dist'), SITE, { recursive: true });
   return serveFolder(SITE, PORT, isolation);
 }
 
