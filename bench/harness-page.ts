@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { preprocessPixels } from '../src/core/preprocess.ts';
 import { decodeFrame } from '../src/inference/decode.ts';
+import { makeThumbnail } from '../src/media/thumbnails.ts';
 import { measurePeak, type Peak } from './peak.ts';
 
 let model: tf.LayersModel | undefined;
@@ -92,12 +93,15 @@ const api = {
   async peak(reps: number, scale: number): Promise<Peak> {
     return measurePeak(reps, scale);
   },
-  /** The app's per-frame path, stage by stage (median ms): decode (createImageBitmap + pixels), preprocess (src/core), inference at batch 1. */
-  async stages(urls: string[]): Promise<{ decodeMs: number[]; preprocessMs: number[]; inferMs: number[] }> {
-    const r = { decodeMs: [] as number[], preprocessMs: [] as number[], inferMs: [] as number[] };
+  /** The app's per-frame work, stage by stage: page thumbnail, decode (createImageBitmap + pixels), preprocess (src/core), inference at batch 1. */
+  async stages(urls: string[]): Promise<{ decodeMs: number[]; preprocessMs: number[]; inferMs: number[]; thumbMs: number[] }> {
+    const r = { decodeMs: [] as number[], preprocessMs: [] as number[], inferMs: [] as number[], thumbMs: [] as number[] };
     for (const url of urls) {
       const blob = await (await fetch(url)).blob();
       let t = performance.now();
+      await makeThumbnail(blob); // the page's own work per dropped frame (src/media/thumbnails.ts)
+      r.thumbMs.push(performance.now() - t);
+      t = performance.now();
       const decoded = await decodeFrame(blob);
       r.decodeMs.push(performance.now() - t);
       t = performance.now();

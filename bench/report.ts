@@ -86,7 +86,13 @@ export function renderReport(r: BenchResult): string {
     );
     if (b.stages) {
       const s = b.stages;
-      parts.push(`\n**Per-frame stages** (embedded model, ${s.config}, median of ${s.frames} 1280x1024 JPEGs, page main thread, same code as the worker): decode ${f(s.decodeMs, 1)} ms, preprocess (src/core resize + scale) ${f(s.preprocessMs, 1)} ms, inference batch 1 ${f(s.inferMs, 1)} ms.`);
+      const cpu = s.thumbMs + s.decodeMs + s.preprocessMs + (s.inferBestBatchMs ?? s.inferMs);
+      const drop = b.ui.find((u) => u.config === s.config && u.model === 'embedded');
+      parts.push(
+        `\n**Per-frame stages of the drop** (embedded model, ${s.config}, median of ${s.frames} 1280x1024 JPEGs run one by one on the page with the app's own code): ` +
+          `page thumbnail ${f(s.thumbMs, 1)} ms, decode ${f(s.decodeMs, 1)} ms, preprocess (src/core resize + scale) ${f(s.preprocessMs, 1)} ms, inference ${f(s.inferMs, 1)} ms at batch 1 / ${f(s.inferBestBatchMs, 1)} ms at the best batch. ` +
+          `Sum ${f(cpu, 1)} ms of work per frame: ${f(1000 / cpu, 1)} frames/s on one core, ${f(2000 / cpu, 1)} if 2 cores were perfectly shared; the drop measured ${f(drop?.framesPerS, 2)} frames/s.`,
+      );
     }
     parts.push('\n**Memory during the drop** (inference worker: tfjs engine, and its JS heap over CDP Runtime.getHeapUsage, its nested decode helper not included; page: CDP JSHeapUsedSize; sampled every ~0.2 s; wasm memory = the wasm backend linear memory after the drop, which only grows)\n', memoryTable(b));
   }
