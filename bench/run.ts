@@ -37,8 +37,22 @@ const { values: args } = parseArgs({
     dist: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench-results') },
     'keep-temp': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (args.help) {
+  console.log(`npm run bench [-- flags]
+  --quick               shorter run for development (fewer frames, smaller drops)
+  --only CONFIGS        comma list of wasm-isolated, wasm-isolated-2thr, wasm-plain, webgl, webgpu
+  --skip-node           no Node (trainer backend) measurements
+  --skip-browser        no Chromium measurements
+  --skip-ui             harness only (no app UI path: loads, drops, memory, automatic choice)
+  --dist DIR            use this production build instead of building one
+  --embedded-model DIR  build the app with DIR in place of public/model
+  --out DIR             results folder (default bench-results/)
+  --keep-temp           keep the temp folder (build, models, frames)`);
+  process.exit(0);
+}
 
 const FULL: Budget = {
   steadyFrames: 30, steadyCapMs: 20_000, minFrames: 30, batchSizes: [1, 2, 4, 8, 16], batchCapMs: 12_000,
