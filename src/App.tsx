@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { bindHeatmapQueue } from './app/heatmaps.ts';
 import { startApp } from './app/session.ts';
+import { SessionMenu } from './app/SessionMenu.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
 import { LazyMount } from './components/LazyMount.tsx';
@@ -33,6 +35,7 @@ export function App() {
   const model = useAppStore((s) => s.model);
   const updateSettings = useAppStore((s) => s.updateSettings);
   const [tab, setTab] = useState<Tab>('frames');
+  useEffect(() => bindHeatmapQueue(), []);
 
   if (model.status === 'error' && model.source === 'embedded') {
     return (
@@ -59,6 +62,7 @@ export function App() {
           <p className="tagline">{t('app.tagline')}</p>
         </div>
         <ModelStatus />
+        <SessionMenu />
         <label className="lang">
           {t('app.language')}{' '}
           <select value={i18n.language} onChange={(e) => { const l = e.target.value as Language; updateSettings({ language: l }); setLanguage(l); }}>

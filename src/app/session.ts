@@ -30,7 +30,7 @@ function getClient(): InferenceClient {
   client ??= new InferenceClient({
     onResults: (outcomes, numTensors) => {
       const modelKey = store().model.modelKey ?? '';
-      store().applyOutcomes(outcomes, modelKey);
+      store().applyOutcomes(outcomes, modelKey, store().model.backend);
       store().finishWork(outcomes.length, numTensors);
     },
     onIdle: (numTensors, cancelledIds) => {
@@ -148,8 +148,14 @@ export async function restoreThumb(id: string): Promise<string | undefined> {
 export async function computeGradCam(frameId: string, classIndex: number): Promise<GradCamOutput> {
   const [file] = await loadFiles([frameId]);
   if (!file) throw new Error('This frame is no longer stored in the browser; drop it again to see its heatmap.');
-  return getClient().gradCam(file, classIndex);
+  const started = performance.now();
+  const out = await getClient().gradCam(file, classIndex);
+  lastGradCamMs = performance.now() - started;
+  return out;
 }
+
+/** Worker round trip of the last Grad-CAM in ms (shown in the detail view; e2e reads it for timings). */
+export let lastGradCamMs: number | undefined;
 
 export function cancelClassification(): void {
   getClient().cancel();

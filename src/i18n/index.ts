@@ -3,6 +3,15 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
 import { es } from './es.ts';
+import { gradcamResources } from '../features/gradcam/i18n.ts';
+import { reviewResources } from '../features/review/i18n.ts';
+import { exportResources } from '../session-export/i18n.ts';
+
+/** The app's own texts plus those of the review, Grad-CAM and export features (distinct top-level keys). */
+export const resources = {
+  en: { translation: { ...en, ...reviewResources.en, ...gradcamResources.en, ...exportResources.en } },
+  es: { translation: { ...es, ...reviewResources.es, ...gradcamResources.es, ...exportResources.es } },
+};
 
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,7 +26,7 @@ export function browserLanguage(langs: readonly string[] = typeof navigator === 
 
 export function initI18n(lng: Language): typeof i18next {
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, es: { translation: es } },
+    resources,
     lng,
     fallbackLng: 'en',
     interpolation: { escapeValue: false }, // React escapes

@@ -1,9 +1,23 @@
 /** Derived views of the store, pure so they are unit-tested and memoised by callers. */
 import type { AppState } from './store.ts';
-import { DEFAULT_LOW_CONFIDENCE, type FrameRecord, type ModelInfo, type ViewState } from './types.ts';
+import type { ConfidenceThresholds, ReviewMap } from '../features/review/types.ts';
+import { DEFAULT_CONFIDENT, DEFAULT_LOW_CONFIDENCE, type FrameRecord, type ModelInfo, type ViewState } from './types.ts';
 
 export function lowConfidenceThreshold(s: Pick<AppState, 'settings' | 'model'>): number {
   return s.settings.lowConfidenceThreshold ?? s.model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
+}
+
+/** The three-level thresholds: low is the existing low-confidence threshold; confident sits at or above it. */
+export function confidenceThresholds(s: Pick<AppState, 'settings' | 'model'>): ConfidenceThresholds {
+  const low = lowConfidenceThreshold(s);
+  return { low, confident: Math.max(low, s.settings.confidentThreshold ?? DEFAULT_CONFIDENT) };
+}
+
+/** The review map the review feature works on, from the records (callers memoise on `frames`). */
+export function reviewMapOf(frames: Record<string, FrameRecord>): ReviewMap {
+  const out: ReviewMap = {};
+  for (const f of Object.values(frames)) if (f.review) out[f.id] = f.review;
+  return out;
 }
 
 export function predictedClassName(frame: FrameRecord, infos: Record<string, ModelInfo>): string | undefined {
@@ -25,6 +39,8 @@ export function visibleFrameIds(
   const filtered = order.filter((id) => {
     const f = frames[id];
     if (!f) return false;
+    const reviewFilter = view.reviewFilter ?? 'all';
+    if (reviewFilter !== 'all' && Boolean(f.review?.reviewedClass) !== (reviewFilter === 'reviewed')) return false;
     const filtering = view.classFilter !== 'all' || view.onlyLowConfidence || view.minConfidence > 0 || view.maxConfidence < 1;
     if (!filtering) return true;
     if (f.status !== 'done') return false;

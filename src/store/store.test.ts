@@ -72,7 +72,7 @@ describe('persistence in IndexedDB', () => {
     expect(after.frames).toEqual(before.frames);
     expect(after.order).toEqual(['f1', 'f2']);
     expect(after.modelInfos['M@1#x'].classes.map((c) => c.name)).toEqual(['0_normal', '2_polyps']);
-    expect(after.settings).toEqual({ language: 'es', lowConfidenceThreshold: 0.55, backend: 'auto' });
+    expect(after.settings).toEqual({ language: 'es', lowConfidenceThreshold: 0.55, confidentThreshold: null, backend: 'auto' });
     expect(after.view.sort).toBe('confidence-asc');
   });
 

@@ -2,6 +2,7 @@
 import type { ClassEntry, ModelMetadata } from '../core/metadata.ts';
 import type { BackendName, BackendReason, BackendTiming, FrameErrorCode, ModelErrorKind } from '../inference/protocol.ts';
 import type { BackendSetting } from '../inference/backend-choice.ts';
+import type { ReviewState } from '../features/review/types.ts';
 
 export type FrameStatus = 'queued' | 'done' | 'error' | 'cancelled';
 
@@ -23,6 +24,14 @@ export interface FrameRecord {
   error?: { code: FrameErrorCode; detail?: string };
   hasThumb: boolean;
   classifiedAt?: number;
+  /** tfjs backend that produced `probabilities` (the CSV reports it). */
+  backend?: string;
+  /** The clinician's review; absent = not reviewed and no note. Kept on the record so it persists with it. */
+  review?: ReviewState;
+  /** SHA-256 (hex) of the original file, when known (imported sessions); identifies it for re-attaching. */
+  sha256?: string;
+  /** Imported without its image (hashes-only export): no original file is stored until re-attached. */
+  imageMissing?: boolean;
 }
 
 /** What a result needs to be read later, even after another model was loaded. */
@@ -57,13 +66,19 @@ export interface ViewState {
   minConfidence: number;
   maxConfidence: number;
   onlyLowConfidence: boolean;
+  /** Reviewed vs not (issue 6); absent in views saved before it = 'all'. */
+  reviewFilter?: ReviewFilter;
 }
+
+export type ReviewFilter = 'all' | 'reviewed' | 'unreviewed';
 
 export interface Settings {
   /** null: follow the browser's language. */
   language: 'en' | 'es' | null;
   /** null: the model's metadata.lowConfidenceThreshold, else DEFAULT_LOW_CONFIDENCE. */
   lowConfidenceThreshold: number | null;
+  /** null: the larger of the low threshold and DEFAULT_CONFIDENT. At or above it a frame is "confident". */
+  confidentThreshold: number | null;
   backend: BackendSetting;
 }
 
@@ -78,3 +93,4 @@ export interface Progress {
 }
 
 export const DEFAULT_LOW_CONFIDENCE = 0.6;
+export const DEFAULT_CONFIDENT = 0.8;

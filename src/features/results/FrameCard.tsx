@@ -6,6 +6,10 @@ import { isLowConfidence, predictedClassName } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { ModelInfo } from '../../store/types.ts';
 import { formatPercent } from '../../components/Percent.ts';
+import { confidenceLevel } from '../review/confidence.ts';
+import { ConfidenceMarker } from '../review/ConfidenceMarker.tsx';
+import { ReviewStatusBadge } from '../review/ReviewStatusBadge.tsx';
+import type { ConfidenceThresholds } from '../review/types.ts';
 
 export interface ChartRequest {
   labels: string[];
@@ -16,9 +20,12 @@ export interface ChartRequest {
 
 interface Props {
   id: string;
-  threshold: number;
+  /** The three-level thresholds; `low` is the low-confidence threshold. */
+  thresholds: ConfidenceThresholds;
   activeModelKey?: string;
   renderChart(req: ChartRequest): ReactNode;
+  /** Opens the frame's review and heatmap view. */
+  onOpen?(id: string): void;
 }
 
 function useThumb(id: string, hasThumb: boolean): string | undefined {
@@ -32,8 +39,9 @@ function useThumb(id: string, hasThumb: boolean): string | undefined {
   return url;
 }
 
-/** One frame: thumbnail, predicted class, confidence, low-confidence mark and the probability chart. */
-export const FrameCard = memo(function FrameCard({ id, threshold, activeModelKey, renderChart }: Props) {
+/** One frame: thumbnail, predicted class, confidence level, review status and the probability chart. */
+export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKey, renderChart, onOpen }: Props) {
+  const threshold = thresholds.low;
   const { t, i18n } = useTranslation();
   const frame = useAppStore((s) => s.frames[id]);
   const info: ModelInfo | undefined = useAppStore((s) => (frame?.modelKey ? s.modelInfos[frame.modelKey] : undefined));
@@ -59,15 +67,18 @@ export const FrameCard = memo(function FrameCard({ id, threshold, activeModelKey
   const className = predictedClassName(frame, useAppStore.getState().modelInfos);
   const done = frame.status === 'done' && frame.probabilities && frame.predictedIndex !== undefined && info;
   const low = done && isLowConfidence(frame, threshold);
+  const level = done ? confidenceLevel(frame.confidence ?? 0, thresholds) : undefined;
   const hooks = done
     ? {
         'data-predicted-class': className,
         'data-confidence': String(frame.confidence),
         'data-probabilities': JSON.stringify(frame.probabilities),
+        'data-confidence-level': level,
+        'data-reviewed': frame.review?.reviewedClass ? 'true' : 'false',
       }
     : {};
   return (
-    <article className={`card${low ? ' low' : ''}`} data-testid="frame-card" data-file-name={frame.fileName} data-status={frame.status} data-low-confidence={low ? 'true' : 'false'} {...hooks}>
+    <article className={`card${low ? ' low' : ''}`} data-testid="frame-card" data-frame-id={id} data-file-name={frame.fileName} data-status={frame.status} data-low-confidence={low ? 'true' : 'false'} {...hooks}>
       {image}
       <div className="card-body">
         <h3 className="file-name">{frame.fileName}</h3>
@@ -80,10 +91,17 @@ export const FrameCard = memo(function FrameCard({ id, threshold, activeModelKey
               <strong>{info.classes[frame.predictedIndex!]?.display[lang] ?? className}</strong>{' '}
               <span>{t('frame.confidence', { value: formatPercent(frame.confidence ?? 0, lang) })}</span>
             </p>
-            {low && (
-              <p className="low-badge" title={t('frame.lowConfidenceHint', { threshold: formatPercent(threshold, lang, 0) })}>
-                <span aria-hidden="true">▲ </span>{t('frame.lowConfidence')}
-              </p>
+            <p className="triage">
+              {level && <ConfidenceMarker level={level} thresholds={thresholds} />}{' '}
+              <ReviewStatusBadge review={frame.review} predictedClass={className ?? ''} />
+            </p>
+            {frame.review?.reviewedClass && frame.review.reviewedClass !== className && (
+              <p className="small">{t('review.status.corrected', { model: info.classes[frame.predictedIndex!]?.display[lang] ?? className })} → <strong>{info.classes.find((c) => c.name === frame.review?.reviewedClass)?.display[lang] ?? frame.review.reviewedClass}</strong></p>
+            )}
+            {onOpen && (
+              <button type="button" className="open-review" data-testid="open-review" title={t('workflow.openHint', { name: frame.fileName })} onClick={() => onOpen(id)}>
+                {t('workflow.open')}
+              </button>
             )}
             {frame.downscaled && <p className="muted small">{t('frame.downscaled')}</p>}
             {frame.modelKey !== activeModelKey && <p className="muted small">{t('frame.otherModel', { name: info.name, version: info.version })}</p>}

@@ -1,9 +1,15 @@
-import { useMemo, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { countsPerClass, lowConfidenceThreshold, visibleFrameIds } from '../../store/selectors.ts';
+import { confidenceThresholds, countsPerClass, lowConfidenceThreshold, predictedClassName, visibleFrameIds } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
-import type { SortKey } from '../../store/types.ts';
+import type { ReviewFilter, SortKey } from '../../store/types.ts';
+import { computeAgreement } from '../review/agreement.ts';
+import { AgreementTable } from '../review/AgreementTable.tsx';
 import { FrameCard, type ChartRequest } from './FrameCard.tsx';
+import { FrameDetail } from './FrameDetail.tsx';
+
+const REVIEW_FILTERS: ReviewFilter[] = ['all', 'reviewed', 'unreviewed'];
+const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = { all: 'workflow.reviewAll', reviewed: 'workflow.reviewReviewed', unreviewed: 'workflow.reviewUnreviewed' };
 
 const SORTS: SortKey[] = ['added', 'name', 'class', 'confidence-desc', 'confidence-asc'];
 
@@ -18,12 +24,34 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
   const updateView = useAppStore((s) => s.updateView);
   const model = useAppStore((s) => s.model);
   const threshold = useAppStore(lowConfidenceThreshold);
+  const low = useAppStore((s) => confidenceThresholds(s).low);
+  const confident = useAppStore((s) => confidenceThresholds(s).confident);
+  const thresholds = useMemo(() => ({ low, confident }), [low, confident]);
+  // The detail view walks the list as it was when opened: reviewing a frame under the
+  // "not reviewed" filter must not pull it from under the clinician.
+  const [detail, setDetail] = useState<{ id: string; ids: string[] } | null>(null);
   const classes = model.metadata?.classes ?? [];
   const ids = useMemo(() => visibleFrameIds(order, frames, infos, view, threshold), [order, frames, infos, view, threshold]);
   const counts = useMemo(() => countsPerClass(frames, infos, classes.map((c) => c.name), threshold), [frames, infos, classes, threshold]);
   const classified = order.filter((id) => frames[id]?.status === 'done').length;
   const failed = order.filter((id) => frames[id]?.status === 'error').length;
   const displayOf = (name: string) => classes.find((c) => c.name === name)?.display[lang] ?? name;
+  const agreement = useMemo(() => {
+    const rows = order.flatMap((id) => {
+      const f = frames[id];
+      const predictedClass = f && f.status === 'done' ? predictedClassName(f, infos) : undefined;
+      return predictedClass ? [{ predictedClass, review: f.review }] : [];
+    });
+    return computeAgreement(rows, classes.map((c) => c.name));
+  }, [order, frames, infos, classes]);
+  const onOpen = useCallback((id: string) => setDetail({ id, ids }), [ids]);
+
+  if (detail && frames[detail.id]) {
+    return (
+      <FrameDetail ids={detail.ids} frameId={detail.id} onSelect={(id) => setDetail({ ...detail, id })}
+        onClose={() => { const id = detail.id; setDetail(null); requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-frame-id="${id}"] [data-testid="open-review"]`)?.focus()); }} />
+    );
+  }
 
   return (
     <section className="results" aria-labelledby="results-title">
@@ -44,6 +72,7 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
             </ul>
             <p className="muted">{t('results.classified', { count: classified })} · {t('results.failed', { count: failed })}</p>
           </div>
+          <AgreementTable summary={agreement} labelOf={displayOf} />
           <div className="filters" role="group" aria-label={t('results.sortFilter')}>
             <div className="filter">
               <label htmlFor="sort">{t('results.sort')}</label>
@@ -66,6 +95,12 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
               <label htmlFor="max-confidence">{t('results.maxConfidence')}</label>
               <input id="max-confidence" type="number" min={0} max={100} step={1} value={Math.round(view.maxConfidence * 100)} onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
             </div>
+            <div className="filter">
+              <label htmlFor="review-filter">{t('workflow.reviewFilter')}</label>
+              <select id="review-filter" value={view.reviewFilter ?? 'all'} onChange={(e) => updateView({ reviewFilter: e.target.value as ReviewFilter })}>
+                {REVIEW_FILTERS.map((f) => <option key={f} value={f}>{t(REVIEW_FILTER_LABEL[f])}</option>)}
+              </select>
+            </div>
             <div className="filter checkbox">
               <input id="only-low" type="checkbox" checked={view.onlyLowConfidence} onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })} />
               <label htmlFor="only-low">{t('results.onlyLow')}</label>
@@ -74,7 +109,7 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
           <p className="muted" aria-live="polite">{t('results.showing', { shown: ids.length, total: order.length })}</p>
           {ids.length === 0 && <p>{t('results.noMatch')}</p>}
           <div className="grid" data-testid="frame-grid">
-            {ids.map((id) => <FrameCard key={id} id={id} threshold={threshold} activeModelKey={model.modelKey} renderChart={renderChart} />)}
+            {ids.map((id) => <FrameCard key={id} id={id} thresholds={thresholds} activeModelKey={model.modelKey} renderChart={renderChart} onOpen={onOpen} />)}
           </div>
         </>
       )}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyBackendSetting, clearSession } from '../../app/session.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
@@ -6,7 +6,9 @@ import type { BackendSetting } from '../../inference/backend-choice.ts';
 import { BACKEND_ORDER } from '../../inference/protocol.ts';
 import { setLanguage, type Language } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/store.ts';
+import { confidenceThresholds } from '../../store/selectors.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
+import { validateThresholds } from '../review/confidence.ts';
 
 export function SettingsPanel() {
   const { t, i18n } = useTranslation();
@@ -15,6 +17,25 @@ export function SettingsPanel() {
   const model = useAppStore((s) => s.model);
   const frameCount = useAppStore((s) => s.order.length);
   const [confirming, setConfirming] = useState(false);
+  const thresholds = useAppStore((s) => confidenceThresholds(s));
+  const [thresholdError, setThresholdError] = useState('');
+  /** Both thresholds are checked together; an invalid pair is shown, never saved. */
+  const setThresholds = (patch: { low?: number; confident?: number }) => {
+    const next = { ...thresholds, ...patch };
+    try {
+      validateThresholds(next);
+      setThresholdError('');
+      update({ lowConfidenceThreshold: next.low, confidentThreshold: next.confident });
+    } catch (e) {
+      setThresholdError(t('workflow.thresholdError', { message: (e as Error).message }));
+    }
+  };
+  const percentInput = (v: string) => (v.trim() === '' ? Number.NaN : Number(v) / 100);
+  // Drafts keep what the user typed, even an invalid pair, until it is valid or reset.
+  const [lowDraft, setLowDraft] = useState(String(Math.round(thresholds.low * 100)));
+  const [confidentDraft, setConfidentDraft] = useState(String(Math.round(thresholds.confident * 100)));
+  useEffect(() => setLowDraft(String(Math.round(thresholds.low * 100))), [thresholds.low]);
+  useEffect(() => setConfidentDraft(String(Math.round(thresholds.confident * 100))), [thresholds.confident]);
   const modelDefault = model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
   const threshold = settings.lowConfidenceThreshold ?? modelDefault;
   const timings = (model.timings ?? []).map((x) => (x.ok ? `${x.backend} ${x.msPerFrame?.toFixed(1)} ms` : `${x.backend} ✗`)).join(', ');
@@ -29,12 +50,18 @@ export function SettingsPanel() {
           <option value="es">Español</option>
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="threshold">{t('settings.threshold')}</label>
-        <input id="threshold" type="number" min={0} max={100} step={1} value={Math.round(threshold * 100)} aria-describedby="threshold-help"
-          onChange={(e) => update({ lowConfidenceThreshold: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
-        <button type="button" onClick={() => update({ lowConfidenceThreshold: null })} disabled={settings.lowConfidenceThreshold === null}>{t('settings.useModelDefault')}</button>
-        <p id="threshold-help" className="muted">{t('settings.thresholdHelp', { value: Math.round(modelDefault * 100) })}</p>
+      <div className="field" role="group" aria-labelledby="thresholds-title">
+        <h3 id="thresholds-title">{t('settings.threshold')}</h3>
+        <label htmlFor="threshold">{t('workflow.lowThreshold')}</label>
+        <input id="threshold" type="number" min={0} max={100} step={1} value={lowDraft} aria-describedby="threshold-help"
+          onChange={(e) => { setLowDraft(e.target.value); setThresholds({ low: percentInput(e.target.value) }); }} />
+        <label htmlFor="confident-threshold">{t('workflow.confidentThreshold')}</label>
+        <input id="confident-threshold" type="number" min={0} max={100} step={1} value={confidentDraft} aria-describedby="threshold-help"
+          onChange={(e) => { setConfidentDraft(e.target.value); setThresholds({ confident: percentInput(e.target.value) }); }} />
+        <button type="button" onClick={() => { setThresholdError(''); update({ lowConfidenceThreshold: null, confidentThreshold: null }); }}
+          disabled={settings.lowConfidenceThreshold === null && settings.confidentThreshold === null}>{t('settings.useModelDefault')}</button>
+        <p id="threshold-help" className="muted">{t('workflow.thresholdsHelp', { value: Math.round(modelDefault * 100) })}</p>
+        {thresholdError && <p role="alert" className="error-text" data-testid="threshold-error">{thresholdError}</p>}
       </div>
       <div className="field">
         <label htmlFor="backend-setting">{t('settings.backend')}</label>

@@ -1,0 +1,96 @@
+/**
+ * The header's "Export & import" menu: session-export's SessionTools fed from the store, the import
+ * confirmation (imports merge into the session, see session-io.ts), the re-attach step for frames
+ * imported without images, and the printable report.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { PrintView } from '../session-export/PrintableReport.tsx';
+import { SessionTools, type ImportedSession } from '../session-export/SessionTools.tsx';
+import type { FrameResult } from '../session-export/types.ts';
+import { confidenceThresholds } from '../store/selectors.ts';
+import { useAppStore } from '../store/store.ts';
+import { importSession, originalOf, reattachImages, reportPictures } from './session-io.ts';
+import { sessionModelInfo, sessionModelKey, toFrameResults } from './session-records.ts';
+
+const APP = { name: 'EndoLens', version: import.meta.env.VITE_APP_VERSION as string | undefined };
+
+export function SessionMenu() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'es' ? 'es' : 'en';
+  const frames = useAppStore((s) => s.frames);
+  const order = useAppStore((s) => s.order);
+  const infos = useAppStore((s) => s.modelInfos);
+  const model = useAppStore((s) => s.model);
+  const low = useAppStore((s) => confidenceThresholds(s).low);
+  const confident = useAppStore((s) => confidenceThresholds(s).confident);
+  const thresholds = useMemo(() => ({ low, confident }), [low, confident]);
+  const key = sessionModelKey(order, frames, model.modelKey);
+  const info = key ? infos[key] : undefined;
+  const sessionModel = useMemo(() => (info ? sessionModelInfo(info) : { name: '', version: '', classes: [] }), [info]);
+  const results = useMemo(() => (info ? toFrameResults(order, frames, infos, sessionModel) : []), [order, frames, infos, sessionModel, info]);
+  const classified = order.filter((id) => frames[id]?.status === 'done').length;
+  const missing = useMemo(() => results.filter((f) => frames[f.id]?.imageMissing && f.sha256), [results, frames]);
+  const [pending, setPending] = useState<ImportedSession | null>(null);
+  const answer = useRef<((ok: boolean) => void) | null>(null);
+  const [report, setReport] = useState<{ frames: FrameResult[]; heatmaps: Record<string, string> } | null>(null);
+  const [preparing, setPreparing] = useState(false);
+
+  const onImport = async (session: ImportedSession) => {
+    setPending(session);
+    const ok = await new Promise<boolean>((resolve) => { answer.current = resolve; });
+    setPending(null);
+    if (!ok) throw new Error(t('workflow.importCancelled'));
+    await importSession(session);
+  };
+  const decide = (ok: boolean) => {
+    answer.current?.(ok);
+    answer.current = null;
+  };
+  const openReport = async () => {
+    setPreparing(true);
+    try {
+      const activeClasses = model.metadata?.classes.map((c) => c.name) ?? [];
+      setReport(await reportPictures(results, (f) => activeClasses.indexOf(f.predictedClass)));
+    } finally {
+      setPreparing(false);
+    }
+  };
+
+  return (
+    <>
+      <details className="session-menu" data-testid="session-menu">
+        <summary>{t('workflow.sessionMenu')}</summary>
+        <SessionTools
+          frames={results}
+          model={sessionModel}
+          thresholds={thresholds}
+          getOriginal={originalOf}
+          onImport={onImport}
+          framesMissingImages={missing}
+          onReattach={reattachImages}
+          onOpenReport={() => void openReport()}
+          app={APP}
+        />
+        {classified > results.length && <p className="muted">{t('workflow.excluded', { count: classified - results.length })}</p>}
+        {preparing && <p role="status">{t('workflow.preparingReport')}</p>}
+      </details>
+        <ConfirmDialog open={pending !== null} title={t('workflow.importTitle')} confirmLabel={t('workflow.importConfirm')} cancelLabel={t('workflow.importCancel')}
+          onCancel={() => decide(false)} onConfirm={() => decide(true)}>
+          {pending && <p>{t('workflow.importBody', { count: pending.frames.length, file: pending.file.exportedAt, model: `${pending.file.model.name} ${pending.file.model.version}` })}</p>}
+        </ConfirmDialog>
+        {report && (
+          <PrintView
+            frames={report.frames}
+            heatmaps={report.heatmaps}
+            model={sessionModel}
+            metadata={model.metadata && info?.modelKey === model.modelKey ? model.metadata : undefined}
+            thresholds={thresholds}
+            labelOf={(name) => info?.classes.find((c) => c.name === name)?.display[lang] ?? name}
+            onClose={() => setReport(null)}
+          />
+        )}
+    </>
+  );
+}
