@@ -3,14 +3,14 @@
  * confirmation (imports merge into the session, see session-io.ts), the re-attach step for frames
  * imported without images, and the printable report.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { PrintView } from '../session-export/PrintableReport.tsx';
 import { SessionTools, type ImportedSession } from '../session-export/SessionTools.tsx';
 import type { FrameResult } from '../session-export/types.ts';
-import { confidenceThresholds } from '../store/selectors.ts';
 import { useAppStore } from '../store/store.ts';
+import { useThresholds } from '../store/useThresholds.ts';
 import { importSession, originalOf, reattachImages, reportPictures } from './session-io.ts';
 import { sessionModelInfo, sessionModelKey, toFrameResults } from './session-records.ts';
 
@@ -23,9 +23,7 @@ export function SessionMenu() {
   const order = useAppStore((s) => s.order);
   const infos = useAppStore((s) => s.modelInfos);
   const model = useAppStore((s) => s.model);
-  const low = useAppStore((s) => confidenceThresholds(s).low);
-  const confident = useAppStore((s) => confidenceThresholds(s).confident);
-  const thresholds = useMemo(() => ({ low, confident }), [low, confident]);
+  const thresholds = useThresholds();
   const key = sessionModelKey(order, frames, model.modelKey);
   const info = key ? infos[key] : undefined;
   const sessionModel = useMemo(() => (info ? sessionModelInfo(info) : { name: '', version: '', classes: [] }), [info]);
@@ -36,6 +34,26 @@ export function SessionMenu() {
   const answer = useRef<((ok: boolean) => void) | null>(null);
   const [report, setReport] = useState<{ frames: FrameResult[]; heatmaps: Record<string, string> } | null>(null);
   const [preparing, setPreparing] = useState(false);
+  const menuRef = useRef<HTMLDetailsElement>(null);
+  // A popover: a click elsewhere or Escape closes it (dialogs it opened do not count as elsewhere).
+  useEffect(() => {
+    const close = (e: Event) => {
+      const menu = menuRef.current;
+      if (!menu?.open) return;
+      if (e instanceof KeyboardEvent) {
+        if (e.key === 'Escape' && !document.querySelector('dialog[open], [role="dialog"]')) menu.open = false;
+        return;
+      }
+      const target = e.target as Element | null;
+      if (target && !menu.contains(target) && !target.closest('dialog, [role="dialog"]')) menu.open = false;
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
 
   const onImport = async (session: ImportedSession) => {
     setPending(session);
@@ -60,7 +78,7 @@ export function SessionMenu() {
 
   return (
     <>
-      <details className="session-menu" data-testid="session-menu">
+      <details className="session-menu" data-testid="session-menu" ref={menuRef}>
         <summary>{t('workflow.sessionMenu')}</summary>
         <SessionTools
           frames={results}

@@ -149,3 +149,41 @@ describe('selectors', () => {
     ]);
   });
 });
+
+describe('reviews and imports (issue 6)', () => {
+  it('writes a review map onto the records, persists it, and filters reviewed vs not', async () => {
+    readyModel();
+    const p = startPersisting(5);
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
+    s.applyOutcomes([
+      { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
+      { id: 'f2', ok: true, probabilities: [0.2, 0.8], width: 1, height: 1, downscaled: false },
+    ], 'M@1#x', 'wasm');
+    const review = { reviewedClass: '2_polyps', note: 'n', reviewedAt: '2026-11-26T10:00:00.000Z' };
+    useAppStore.getState().setReviews({ f1: review });
+    await p.stop();
+    useAppStore.getState().reset();
+    await hydrate();
+    const after = useAppStore.getState();
+    expect(after.frames.f1).toMatchObject({ review, backend: 'wasm' });
+    expect(after.frames.f2.review).toBeUndefined();
+    const ids = (reviewFilter: 'reviewed' | 'unreviewed') => visibleFrameIds(after.order, after.frames, after.modelInfos, { ...after.view, reviewFilter }, 0.7);
+    expect(ids('reviewed')).toEqual(['f1']);
+    expect(ids('unreviewed')).toEqual(['f2']);
+    useAppStore.getState().setReviews({});
+    expect(useAppStore.getState().frames.f1.review).toBeUndefined();
+  });
+
+  it('imports merge: a known id is updated, a new one appended, nothing removed', () => {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
+    const info = useAppStore.getState().modelInfos['M@1#x'];
+    s.importFrames([{ ...frame('f2', 'b.jpg'), status: 'done' }, { ...frame('f9', 'z.jpg'), status: 'done' }], { ...info, modelKey: 'imported:x' });
+    const after = useAppStore.getState();
+    expect(after.order).toEqual(['f1', 'f2', 'f9']);
+    expect(after.frames.f2.status).toBe('done');
+    expect(after.modelInfos['imported:x']).toBeDefined();
+  });
+});

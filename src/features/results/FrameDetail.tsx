@@ -9,11 +9,14 @@ import { heatmapQueue } from '../../app/heatmaps.ts';
 import { lastGradCamMs } from '../../app/session.ts';
 import { loadFiles } from '../../persistence/db.ts';
 import { thumbUrl } from '../../media/thumbnails.ts';
-import { confidenceThresholds, predictedClassName, reviewMapOf } from '../../store/selectors.ts';
+import { predictedClassName, reviewMapOf } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
+import { useThresholds } from '../../store/useThresholds.ts';
 import { GradCamView } from '../gradcam/GradCamView.tsx';
 import { useHeatmap } from '../gradcam/useHeatmap.ts';
 import { ReviewWorkspace, type ReviewWorkspaceFrame } from '../review/ReviewWorkspace.tsx';
+
+const NO_CLASSES: never[] = [];
 
 function useOriginalUrl(id: string, missing: boolean): string | undefined {
   const [url, setUrl] = useState<string | undefined>();
@@ -39,7 +42,7 @@ function FrameImage({ frame }: { frame: ReviewWorkspaceFrame }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const record = useAppStore((s) => s.frames[frame.id]);
-  const classes = useAppStore((s) => s.model.metadata?.classes ?? []);
+  const classes = useAppStore((s) => s.model.metadata?.classes) ?? NO_CLASSES;
   const [selected, setSelected] = useState(frame.predictedClass);
   const [opacity, setOpacity] = useState(0.5);
   const [visible, setVisible] = useState(true);
@@ -85,7 +88,7 @@ export function FrameDetail({ ids, frameId, onSelect, onClose }: { ids: readonly
   const frames = useAppStore((s) => s.frames);
   const infos = useAppStore((s) => s.modelInfos);
   const model = useAppStore((s) => s.model);
-  const thresholds = useAppStore((s) => confidenceThresholds(s));
+  const thresholds = useThresholds();
   const setReviews = useAppStore((s) => s.setReviews);
   const reviews = useMemo(() => reviewMapOf(frames), [frames]);
   const list = useMemo(() => {

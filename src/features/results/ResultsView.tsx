@@ -1,12 +1,13 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { confidenceThresholds, countsPerClass, lowConfidenceThreshold, predictedClassName, visibleFrameIds } from '../../store/selectors.ts';
+import { countsPerClass, lowConfidenceThreshold, predictedClassName, visibleFrameIds } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { ReviewFilter, SortKey } from '../../store/types.ts';
 import { computeAgreement } from '../review/agreement.ts';
 import { AgreementTable } from '../review/AgreementTable.tsx';
 import { FrameCard, type ChartRequest } from './FrameCard.tsx';
 import { FrameDetail } from './FrameDetail.tsx';
+import { useThresholds } from '../../store/useThresholds.ts';
 
 const REVIEW_FILTERS: ReviewFilter[] = ['all', 'reviewed', 'unreviewed'];
 const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = { all: 'workflow.reviewAll', reviewed: 'workflow.reviewReviewed', unreviewed: 'workflow.reviewUnreviewed' };
@@ -24,9 +25,7 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
   const updateView = useAppStore((s) => s.updateView);
   const model = useAppStore((s) => s.model);
   const threshold = useAppStore(lowConfidenceThreshold);
-  const low = useAppStore((s) => confidenceThresholds(s).low);
-  const confident = useAppStore((s) => confidenceThresholds(s).confident);
-  const thresholds = useMemo(() => ({ low, confident }), [low, confident]);
+  const thresholds = useThresholds();
   // The detail view walks the list as it was when opened: reviewing a frame under the
   // "not reviewed" filter must not pull it from under the clinician.
   const [detail, setDetail] = useState<{ id: string; ids: string[] } | null>(null);

@@ -6,7 +6,7 @@ import type { BackendSetting } from '../../inference/backend-choice.ts';
 import { BACKEND_ORDER } from '../../inference/protocol.ts';
 import { setLanguage, type Language } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/store.ts';
-import { confidenceThresholds } from '../../store/selectors.ts';
+import { useThresholds } from '../../store/useThresholds.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
 import { validateThresholds } from '../review/confidence.ts';
 
@@ -17,7 +17,7 @@ export function SettingsPanel() {
   const model = useAppStore((s) => s.model);
   const frameCount = useAppStore((s) => s.order.length);
   const [confirming, setConfirming] = useState(false);
-  const thresholds = useAppStore((s) => confidenceThresholds(s));
+  const thresholds = useThresholds();
   const [thresholdError, setThresholdError] = useState('');
   /** Both thresholds are checked together; an invalid pair is shown, never saved. */
   const setThresholds = (patch: { low?: number; confident?: number }) => {
