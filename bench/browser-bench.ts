@@ -145,9 +145,19 @@ function modelBytes(server: StaticServer): { model: number; total: number } {
   return { model, total };
 }
 
+let pageErrorLog: ((m: string) => void) | undefined;
+
 async function newContext(browser: Browser, isolated: boolean): Promise<BrowserContext> {
   // The plain origin must not get isolation from the app's service worker either.
-  return browser.newContext({ serviceWorkers: isolated ? 'allow' : 'block', viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ serviceWorkers: isolated ? 'allow' : 'block', viewport: { width: 1280, height: 900 } });
+  // A page that never gets ready says why in its errors: pass them on.
+  context.on('page', (p) => {
+    p.on('pageerror', (e) => pageErrorLog?.(`page error: ${e.message.split('\n')[0]}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error') pageErrorLog?.(`console error: ${m.text().slice(0, 300)}`);
+    });
+  });
+  return context;
 }
 
 async function waitReady(page: Page, timeoutMs: number, nameIncludes?: string): Promise<void> {
@@ -163,7 +173,8 @@ async function waitReady(page: Page, timeoutMs: number, nameIncludes?: string): 
 }
 
 function inferenceWorker(page: Page): Worker | undefined {
-  return page.workers().find((w) => !w.url().includes('sw.js'));
+  // The app's other workers are the service worker and the nested decode helpers (prep-worker).
+  return page.workers().find((w) => !/sw\.js|prep/.test(w.url()));
 }
 
 interface WorkerMemory { numTensors?: number; numBytes?: number; wasmHeap?: number }
@@ -222,7 +233,8 @@ async function drop(page: Page, frames: string[], timeoutMs: number, log: (m: st
   };
   const before = await workerMemory(page);
   const mem = { workerHeapPeak: await workerHeap(), wasmHeapBytes: before.wasmHeap, pageHeapPeak: await pageHeap(), tfBytesPeak: before.numBytes, numTensorsBefore: before.numTensors, numTensorsAfter: undefined as number | undefined, samples: 0 };
-  const input = page.locator('input[type=file]').first();
+  // The dropzone's input (e2e/fixtures.ts uses the same test id); the page has other file inputs (session import).
+  const input = page.locator('input[type=file][data-testid="file-input"]');
   const t0 = performance.now();
   await input.setInputFiles(frames);
   let done = false;
@@ -266,7 +278,7 @@ async function swReady(page: Page): Promise<void> {
 }
 
 /** Cold load (fresh profile), warm load (reload: service worker / HTTP cache), then a drop. */
-async function uiEmbedded(browser: Browser, servers: Servers, cfg: RunConfig, frames: string[], budget: Budget, log: (m: string) => void): Promise<UiRow> {
+async function uiEmbedded(browser: Browser, servers: Servers, cfg: RunConfig, frames: string[], log: (m: string) => void): Promise<UiRow> {
   const server = cfg.isolated ? servers.isolated : servers.plain;
   const row: UiRow = { config: cfg.id, backend: cfg.backend, model: 'embedded' };
   const context = await newContext(browser, cfg.isolated);
@@ -430,6 +442,7 @@ export interface BrowserBenchOptions {
 }
 
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserResult> {
+  pageErrorLog = o.log;
   const harnessDir = join(o.workDir, 'harness');
   await bundleHarness(harnessDir, o.here);
   const mounts: Record<string, string> = { '/': o.distDir, '/__bench/': harnessDir, '/__bench/wasm/': o.wasmDir, '/__frames/': join(o.frames[0], '..') };
@@ -466,7 +479,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
     };
     for (const cfg of o.skipUi ? [] : configs.filter((c) => !c.threads)) {
       const he = rows.find((r) => r.config === cfg.id && r.model === 'embedded');
-      ui.push(await uiEmbedded(browser, servers, cfg, o.frames.slice(0, dropSize(cfg, he)), o.budget, o.log));
+      ui.push(await uiEmbedded(browser, servers, cfg, o.frames.slice(0, dropSize(cfg, he)), o.log));
       const resnet = o.models.find((m) => m.key === 'resnet50v2');
       const h = rows.find((r) => r.config === cfg.id && r.model === 'resnet50v2');
       if (!resnet) continue;
