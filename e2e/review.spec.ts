@@ -140,6 +140,16 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   await expect(report.locator('img[src^="data:image/png"]').first()).toBeVisible(); // a heatmap burnt into its frame
   await page.keyboard.press('Escape');
   await expect(report).toBeHidden();
+
+  // Thresholds: "confident" below "low" is refused with a message; a valid pair re-levels the cards.
+  await endoPage.openTab(/settings/i);
+  await page.getByLabel(/low-confidence threshold/i).fill('10');
+  await page.getByLabel(/Confident at or above/).fill('5');
+  await expect(page.getByTestId('threshold-error')).toContainText('must not exceed');
+  await page.getByLabel(/Confident at or above/).fill('20');
+  await expect(page.getByTestId('threshold-error')).toBeHidden();
+  await endoPage.openTab(/frames/i);
+  await expect(page.locator('[data-testid="frame-card"][data-confidence-level="confident"]')).toHaveCount(4); // two classes: top >= 0.5
 });
 
 test('a session exported with images, and with hashes only, imports into a fresh browser with nothing lost', async ({ endoPage, page, browser, baseURL }) => {

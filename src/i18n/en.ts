@@ -177,7 +177,7 @@ export const en = {
     importCancel: 'Cancel',
     importedModel: 'imported',
     confidentThreshold: 'Confident at or above (%)',
-    lowThreshold: 'Low confidence below (%)',
+    levelsTitle: 'Confidence levels',
     thresholdError: 'Thresholds not saved: {{message}}',
     thresholdsHelp: 'Three levels: confident, uncertain (between the two), low. Model default for “low”: {{value}} %.',
   },

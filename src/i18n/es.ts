@@ -179,7 +179,7 @@ export const es: Messages = {
     importCancel: 'Cancelar',
     importedModel: 'importado',
     confidentThreshold: 'Confianza alta desde (%)',
-    lowThreshold: 'Confianza baja por debajo de (%)',
+    levelsTitle: 'Niveles de confianza',
     thresholdError: 'Umbrales no guardados: {{message}}',
     thresholdsHelp: 'Tres niveles: confianza alta, incierta (entre ambos) y baja. Valor del modelo para «baja»: {{value}} %.',
   },

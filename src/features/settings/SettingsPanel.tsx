@@ -22,6 +22,8 @@ export function SettingsPanel() {
   /** Both thresholds are checked together; an invalid pair is shown, never saved. */
   const setThresholds = (patch: { low?: number; confident?: number }) => {
     const next = { ...thresholds, ...patch };
+    // Raising "low" carries "confident" along (100 % low = every frame low); a "confident" below "low" is refused.
+    if (patch.low !== undefined && patch.confident === undefined && next.low > next.confident) next.confident = next.low;
     try {
       validateThresholds(next);
       setThresholdError('');
@@ -51,8 +53,8 @@ export function SettingsPanel() {
         </select>
       </div>
       <div className="field" role="group" aria-labelledby="thresholds-title">
-        <h3 id="thresholds-title">{t('settings.threshold')}</h3>
-        <label htmlFor="threshold">{t('workflow.lowThreshold')}</label>
+        <h3 id="thresholds-title">{t('workflow.levelsTitle')}</h3>
+        <label htmlFor="threshold">{t('settings.threshold')}</label>
         <input id="threshold" type="number" min={0} max={100} step={1} value={lowDraft} aria-describedby="threshold-help"
           onChange={(e) => { setLowDraft(e.target.value); setThresholds({ low: percentInput(e.target.value) }); }} />
         <label htmlFor="confident-threshold">{t('workflow.confidentThreshold')}</label>
