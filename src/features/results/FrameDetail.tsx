@@ -120,7 +120,7 @@ export function FrameDetail({ ids, frameId, onSelect, onClose }: { ids: readonly
         onReviewsChange={setReviews}
         currentIndex={current}
         onCurrentIndexChange={(i) => list[i] && onSelect(list[i].id)}
-        renderFrame={(f) => <FrameImage key={f.id} frame={f} />}
+        renderFrame={(f) => <FrameImage key={`image-${f.id}`} frame={f} />}
       />
     </section>
   );
