@@ -40,6 +40,16 @@ export function expectedCalibrationError(probs: Float32Array, yTrue: ArrayLike<n
   return ece;
 }
 
+/** Fills `row` with log(p) / T for sample i (the tempered logits, up to a constant); returns their max. */
+function temperedLogits(probs: Float32Array, i: number, numClasses: number, T: number, row: Float64Array): number {
+  let max = -Infinity;
+  for (let c = 0; c < numClasses; c++) {
+    row[c] = Math.log(Math.max(MIN_PROB, probs[i * numClasses + c])) / T;
+    if (row[c] > max) max = row[c];
+  }
+  return max;
+}
+
 /** softmax(log p / T) per row. */
 export function applyTemperature(probs: Float32Array, numClasses: number, T: number): Float32Array {
   if (!(T > 0) || !Number.isFinite(T)) throw new MetricsError(`temperature must be a positive number, got ${T}`);
@@ -47,11 +57,7 @@ export function applyTemperature(probs: Float32Array, numClasses: number, T: num
   const out = new Float32Array(probs.length);
   const row = new Float64Array(numClasses);
   for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < numClasses; c++) {
-      row[c] = Math.log(Math.max(MIN_PROB, probs[i * numClasses + c])) / T;
-      if (row[c] > max) max = row[c];
-    }
+    const max = temperedLogits(probs, i, numClasses, T, row);
     let sum = 0;
     for (let c = 0; c < numClasses; c++) sum += row[c] = Math.exp(row[c] - max);
     for (let c = 0; c < numClasses; c++) out[i * numClasses + c] = row[c] / sum;
@@ -65,11 +71,7 @@ export function temperedNll(probs: Float32Array, yTrue: ArrayLike<number>, numCl
   let total = 0;
   const row = new Float64Array(numClasses);
   for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < numClasses; c++) {
-      row[c] = Math.log(Math.max(MIN_PROB, probs[i * numClasses + c])) / T;
-      if (row[c] > max) max = row[c];
-    }
+    const max = temperedLogits(probs, i, numClasses, T, row);
     let sum = 0;
     for (let c = 0; c < numClasses; c++) sum += Math.exp(row[c] - max);
     total += max + Math.log(sum) - row[yTrue[i]];
