@@ -4,6 +4,7 @@
  */
 import { displayNameFor, type DisplayName } from './classes.ts';
 import { DEFAULT_INPUT_RANGE, RESIZE_METHOD } from './preprocess.ts';
+import { validateFamiliarity, type FamiliarityCheck } from './familiarity.ts';
 
 export const METADATA_FORMAT = 'endolens-model';
 export const METADATA_FORMAT_VERSION = 1;
@@ -77,6 +78,8 @@ export interface ModelMetadata {
   calibration?: { method: string; temperature: number; eceBefore: number; eceAfter: number; split: string };
   /** Suggested low-confidence threshold for this model (top probability below it is flagged). */
   lowConfidenceThreshold?: number;
+  /** Out-of-distribution check: frames far from every class's training features are flagged (src/core/familiarity.ts). */
+  familiarity?: FamiliarityCheck;
   curves?: EpochRecord[];
   training?: {
     command?: string;
@@ -159,6 +162,7 @@ export function validateMetadata(json: unknown): ModelMetadata {
   if (t !== undefined && (typeof t !== 'number' || t < 0 || t > 1)) {
     problems.push(`lowConfidenceThreshold must be in 0..1, got ${JSON.stringify(t)}`);
   }
+  if (m.familiarity !== undefined && classes.length) validateFamiliarity(m.familiarity, classes.length, problems);
   const test = isRecord(m.metrics) && isRecord(m.metrics.test) ? m.metrics.test : undefined;
   if (test && Array.isArray(test.confusion) && classes.length && test.confusion.length !== classes.length) {
     problems.push(`metrics.test.confusion has ${test.confusion.length} rows for ${classes.length} classes`);
