@@ -14,7 +14,9 @@ import { DEFAULT_OPTIONS, RESUMABLE_OVERRIDES, validateOptions, type TrainOption
 
 export type CliCommand =
   | { kind: 'train'; options: TrainOptions }
-  | { kind: 'resume'; runDir: string; overrides: Partial<TrainOptions> };
+  | { kind: 'resume'; runDir: string; overrides: Partial<TrainOptions> }
+  /** Fit the unfamiliar-frame check for an already exported model (src/core/familiarity.ts). */
+  | { kind: 'familiarity'; modelDir: string; data: string; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
 
 function intArg(flag: string, min: number) {
   return (value: string): number => {
@@ -77,6 +79,7 @@ function program(): Command {
     .option('--runs-dir <dir>', 'where runs/<id>/ folders go', d.runsDir)
     .option('--run-id <id>', 'name of the run folder (default: date-time-random)')
     .option('--resume <runDir>', 'continue an interrupted run from its last finished epoch')
+    .option('--refit-familiarity <modelDir>', "only fit the unfamiliar-frame check of an exported model on --data (the data it was trained on) and update its metadata.json")
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default(d.backend))
     .option('--name <name>', 'model name in metadata.json')
     .option('--dataset-name <name>', "dataset name on the model card (default: the data folder's name)")
@@ -88,6 +91,8 @@ function program(): Command {
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
     .allowExcessArguments(false);
 }
+
+const flagName = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Flag name (camelCase) -> TrainOptions key, where they differ. */
 const KEY: Record<string, keyof TrainOptions> = { batch: 'batchSize' };
@@ -103,13 +108,20 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 
   const options: Partial<TrainOptions> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined || k === 'resume') continue;
+    if (v === undefined || k === 'resume' || k === 'refitFamiliarity') continue;
     (options as Record<string, unknown>)[KEY[k] ?? k] = v;
   }
   options.command = commandLine(argv, env);
   for (const k of ['data', 'export', 'runsDir', 'cacheDir'] as const) if (options[k] !== undefined) options[k] = abs(options[k]);
   if (typeof options.weights === 'string' && isLocalWeights(options.weights)) options.weights = abs(options.weights);
 
+  if (raw.refitFamiliarity !== undefined) {
+    const allowed = ['refitFamiliarity', 'data', 'backend', 'batch', 'concurrency'];
+    const rejected = Object.keys(raw).filter((k) => given(k) && !allowed.includes(k));
+    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
+    if (options.data === undefined) throw new InvalidArgumentError('--refit-familiarity needs --data: the dataset the model was trained on.');
+    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
+  }
   if (raw.resume !== undefined) {
     const overrides: Partial<TrainOptions> = {};
     const rejected: string[] = [];
@@ -117,7 +129,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       if (k === 'resume' || !given(k)) continue;
       const key = KEY[k] ?? (k as keyof TrainOptions);
       if ((RESUMABLE_OVERRIDES as readonly string[]).includes(key)) (overrides as Record<string, unknown>)[key] = options[key];
-      else rejected.push(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      else rejected.push(flagName(k));
     }
     if (rejected.length) {
       throw new InvalidArgumentError(
@@ -134,6 +146,26 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   return { kind: 'train', options: full };
 }
 
+async function refitCommand(c: Extract<CliCommand, { kind: 'familiarity' }>): Promise<number> {
+  try {
+    const { initBackend } = await import('./backend.ts');
+    const { loadDataset } = await import('./data/index.ts');
+    const { refitFamiliarity, sharesText } = await import('./export/familiarity.ts');
+    const { readFile } = await import('node:fs/promises');
+    const { validateMetadata } = await import('../../src/core/metadata.ts');
+    const backend = await initBackend(c.backend);
+    const { input } = validateMetadata(JSON.parse(await readFile(resolve(c.modelDir, 'metadata.json'), 'utf8')));
+    console.log(`backend: ${backend.name}; loading ${c.data} at ${input.size} px`);
+    const data = await loadDataset(c.data, { inputSize: input.size, concurrency: c.concurrency });
+    const check = await refitFamiliarity(c.modelDir, data, { batchSize: c.batchSize });
+    console.log(`unfamiliar-frame check written to ${resolve(c.modelDir, 'metadata.json')}: threshold ${check.threshold.toFixed(4)}, flags ${sharesText(check.flaggedShare)}`);
+    return 0;
+  } catch (err) {
+    console.error(`train: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   let command: CliCommand;
   try {
@@ -145,6 +177,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     console.error('Run `npm run train -- --help` for the flags.');
     return 2;
   }
+  if (command.kind === 'familiarity') return refitCommand(command);
   // Imported here so `--help` and flag errors answer without loading tfjs.
   const { runTraining, resumeTraining, RunInterrupted } = await import('./train.ts');
   const controller = new AbortController();

@@ -15,6 +15,7 @@ import { loadDataset, sourceOf, type Dataset, type SplitData } from './data/inde
 import { computeMetrics, expectedCalibrationError, fitTemperature, renderCurvesSvg } from './evaluate/index.ts';
 import { bakeTemperature, lowConfidenceThreshold } from './export/calibration.ts';
 import { fileSaveHandler, loadExportedModel } from './export/io.ts';
+import { fitFamiliarityOn, sharesText } from './export/familiarity.ts';
 import { buildMetadata, gitCommit } from './export/metadata.ts';
 import { publishExport } from './export/publish.ts';
 import { buildBackbone, buildClassifier } from './models/index.ts';
@@ -311,8 +312,9 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
     const loaded = await loadExportedModel(folder);
     try {
       const predictOpts = { inputSize: opts.inputSize, batchSize: opts.batchSize };
-      const val = predictSplit(loaded, data.val, predictOpts).probs;
-      const test = predictSplit(loaded, data.test, predictOpts).probs;
+      const familiarity = fitFamiliarityOn(loaded, data, predictOpts);
+      const { val, test } = familiarity.probs;
+      progress.log(`unfamiliar-frame check: threshold ${familiarity.check.threshold.toFixed(4)} flags ${sharesText(familiarity.check.flaggedShare)}`);
       const metricsOf = (split: SplitData, probs: Float32Array) => computeMetrics(split.labels, probs, data.classNames, { sources: split.files.map(sourceOf) });
       if (calibration) calibration.eceAfter = expectedCalibrationError(val, data.val.labels, k);
       const counts = data.report.counts;
@@ -336,6 +338,7 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
         metrics: { test: metricsOf(data.test, test), val: metricsOf(data.val, val) },
         calibration,
         lowConfidenceThreshold: lowConfidenceThreshold(val, data.val.labels, k),
+        familiarity: familiarity.check,
         curves: x.history,
         training: {
           command: opts.command,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { centroidDistance, isUnfamiliar } from '../../src/core/familiarity.ts';
 import { validateMetadata } from '../../src/core/metadata.ts';
 import { loadDataset, sourceOf } from '../src/data/index.ts';
 import { computeMetrics } from '../src/evaluate/index.ts';
@@ -163,6 +164,16 @@ describe('end to end: train, export, load as the app does', () => {
     expect(metadata.metrics?.test?.accuracy).toBe(recomputed.accuracy);
     expect(metadata.metrics?.test?.confusion).toEqual(recomputed.confusion);
     expect(metadata.metrics?.test?.loss).toBeCloseTo(recomputed.loss, 6);
+    // The unfamiliar-frame check, applied the app's way (src/core) to the exported model's features,
+    // flags exactly the share of test frames the metadata reports.
+    const check = metadata.familiarity;
+    expect(check?.centroids).toHaveLength(CLASSES.length);
+    const pooled = tf.model({ inputs: loaded.inputs, outputs: loaded.getLayer(check?.layer ?? '').output as tf.SymbolicTensor });
+    const pooledOut = pooled.predict(x) as tf.Tensor2D;
+    const features = (await pooledOut.array()) as number[][];
+    pooledOut.dispose();
+    const flagged = features.filter((f) => isUnfamiliar(centroidDistance(f, check?.centroids ?? []), { threshold: check?.threshold ?? 0 })).length;
+    expect(flagged / features.length).toBe(check?.flaggedShare.test);
     tf.dispose(x);
     loaded.dispose();
   });

@@ -2,3 +2,5 @@ export { computeMetrics, categoricalCrossEntropy, confusionMatrix, perClassFromC
 export type { MetricsOptions } from './metrics.ts';
 export { expectedCalibrationError, fitTemperature, applyTemperature, temperedNll, TEMPERATURE_RANGE } from './calibration.ts';
 export { renderCurvesSvg, niceTicks } from './curves-svg.ts';
+export { fitFamiliarity, classCentroids, distancesTo, upperQuantile } from './familiarity.ts';
+export type { FamiliarityInput, FeatureRows } from './familiarity.ts';

@@ -26,6 +26,7 @@ export interface MetadataInput {
   metrics: { test?: EvalMetrics; val?: EvalMetrics };
   calibration?: ModelMetadata['calibration'];
   lowConfidenceThreshold?: number;
+  familiarity?: ModelMetadata['familiarity'];
   curves: EpochRecord[];
   training: NonNullable<ModelMetadata['training']>;
   createdAt?: Date;
@@ -46,6 +47,7 @@ export function buildMetadata(input: MetadataInput): ModelMetadata {
     metrics: input.metrics,
     ...(input.calibration ? { calibration: input.calibration } : {}),
     ...(input.lowConfidenceThreshold !== undefined ? { lowConfidenceThreshold: input.lowConfidenceThreshold } : {}),
+    ...(input.familiarity ? { familiarity: input.familiarity } : {}),
     curves: input.curves,
     training: input.training,
   };

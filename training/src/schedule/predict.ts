@@ -7,17 +7,45 @@ export interface PredictOptions {
   inputSize: number;
   batchSize: number;
   range?: readonly [number, number];
+  /** Also return this (rank-2) layer's output per image, from the same forward pass. */
+  featureLayer?: string;
 }
 
-/** Row-major N x numClasses probabilities of `model` (inference mode) for every image of `split`. */
-export function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: PredictOptions): { probs: Float32Array; numClasses: number } {
+export interface SplitPredictions {
+  /** Row-major N x numClasses. */
+  probs: Float32Array;
+  numClasses: number;
+  /** Row-major N x featureDim, when `featureLayer` was asked for. */
+  features?: Float32Array;
+  featureDim?: number;
+}
+
+/** The model with `layer`'s output added before the probabilities; the caller disposes neither (weights are shared). */
+export function withFeatureOutput(model: tf.LayersModel, layer: string): tf.LayersModel {
+  const out = model.getLayer(layer).output;
+  if (Array.isArray(out) || out.shape.length !== 2) {
+    throw new Error(`Layer "${layer}" must have one rank-2 output (batch x features) to serve as features; it has ${Array.isArray(out) ? `${out.length} outputs` : `shape [${out.shape.join(', ')}]`}.`);
+  }
+  return tf.model({ inputs: model.inputs, outputs: [out, model.outputs[0]] });
+}
+
+/** Probabilities (and optionally features) of `model` in inference mode for every image of `split`. */
+export function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: PredictOptions): SplitPredictions {
   const numClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   const probs = new Float32Array(split.count * numClasses);
   const range = opts.range ?? DEFAULT_INPUT_RANGE;
+  const net = opts.featureLayer ? withFeatureOutput(model, opts.featureLayer) : model;
+  const featureDim = opts.featureLayer ? (net.outputs[0].shape[1] as number) : 0;
+  const features = opts.featureLayer ? new Float32Array(split.count * featureDim) : undefined;
   for (const idx of batchRanges(identityOrder(split.count), opts.batchSize)) {
-    const p = tf.tidy(() => model.predict(imageBatch(split, idx, opts.inputSize, range), { batchSize: idx.length }) as tf.Tensor);
-    probs.set(p.dataSync(), idx[0] * numClasses); // identity order: batch rows are consecutive images
-    p.dispose();
+    const outs = tf.tidy(() => {
+      const y = net.predict(imageBatch(split, idx, opts.inputSize, range), { batchSize: idx.length });
+      return Array.isArray(y) ? y : [y];
+    });
+    // identity order: batch rows are consecutive images
+    probs.set(outs[outs.length - 1].dataSync(), idx[0] * numClasses);
+    if (features) features.set(outs[0].dataSync(), idx[0] * featureDim);
+    tf.dispose(outs);
   }
-  return { probs, numClasses };
+  return { probs, numClasses, ...(features ? { features, featureDim } : {}) };
 }

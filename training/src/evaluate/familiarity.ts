@@ -1,0 +1,74 @@
+/**
+ * Fits the app's "unlike the training images" check (src/core/familiarity.ts): one centroid per
+ * class from the training split's pooled features, and a distance threshold from the validation
+ * split, so that FAMILIARITY_QUANTILE of ordinary validation frames pass.
+ */
+import { centroidDistance, FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import { MetricsError } from './metrics.ts';
+
+export interface FeatureRows {
+  /** Row-major N x dim. */
+  features: Float32Array;
+  dim: number;
+}
+
+/** Significant digits kept in metadata.json: enough that distances move by < 1e-5, small enough to ship. */
+const CENTROID_DIGITS = 6;
+
+/** Unit-length mean feature of each class (rounded as they will be stored). */
+export function classCentroids(rows: FeatureRows, labels: ArrayLike<number>, numClasses: number): number[][] {
+  const { features, dim } = rows;
+  if (!(dim > 0) || features.length !== labels.length * dim) throw new MetricsError(`${features.length} feature values for ${labels.length} images of ${dim} features`);
+  const sums = Array.from({ length: numClasses }, () => new Float64Array(dim));
+  const counts = new Int32Array(numClasses);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    if (!(c >= 0 && c < numClasses)) throw new MetricsError(`label ${c} of image ${i} is outside 0..${numClasses - 1}`);
+    counts[c]++;
+    const s = sums[c];
+    for (let j = 0; j < dim; j++) s[j] += features[i * dim + j];
+  }
+  return sums.map((s, c) => {
+    if (counts[c] === 0) throw new MetricsError(`class ${c} has no training images: its centroid is undefined`);
+    const norm = Math.hypot(...s);
+    if (!(norm > 0)) throw new MetricsError(`class ${c}'s training features are all zero: the backbone passes nothing through`);
+    return Array.from(s, (x) => Number((x / norm).toPrecision(CENTROID_DIGITS)));
+  });
+}
+
+export function distancesTo(rows: FeatureRows, centroids: readonly (readonly number[])[]): Float64Array {
+  const n = rows.features.length / rows.dim;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = centroidDistance(rows.features.subarray(i * rows.dim, (i + 1) * rows.dim), centroids);
+  return out;
+}
+
+/** The smallest value v with at least q of `values` <= v (so at most 1 - q lie above it). */
+export function upperQuantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) throw new MetricsError('no values to take a quantile of');
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+export interface FamiliarityInput {
+  train: FeatureRows & { labels: ArrayLike<number> };
+  /** The split the threshold comes from (validation). */
+  threshold: FeatureRows;
+  /** Further splits to report the flagged share of, e.g. { test }. */
+  report?: Record<string, FeatureRows>;
+  numClasses: number;
+  layer?: string;
+  quantile?: number;
+}
+
+export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
+  const quantile = x.quantile ?? FAMILIARITY_QUANTILE;
+  const centroids = classCentroids(x.train, x.train.labels, x.numClasses);
+  const valDistances = distancesTo(x.threshold, centroids);
+  // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding.
+  const threshold = Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6;
+  const share = (d: Float64Array) => d.reduce((n, v) => n + (v > threshold ? 1 : 0), 0) / Math.max(1, d.length);
+  const flaggedShare: Record<string, number> = { val: share(valDistances) };
+  for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
+  return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };
+}

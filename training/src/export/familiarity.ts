@@ -1,0 +1,67 @@
+/**
+ * The "unlike the training images" check for an exported model: features from the model as the app
+ * loads it, centroids from train, threshold from val (training/src/evaluate/familiarity.ts). Run by
+ * every export, and on its own for a model exported before the check existed (`--refit-familiarity`).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import { validateMetadata } from '../../../src/core/metadata.ts';
+import type { Dataset } from '../data/index.ts';
+import { fitFamiliarity } from '../evaluate/familiarity.ts';
+import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { loadExportedModel } from './io.ts';
+
+export interface FamiliarityFit {
+  check: FamiliarityCheck;
+  /** Probabilities from the same passes, so callers need not predict again. */
+  probs: { val: Float32Array; test: Float32Array };
+}
+
+/** Predicts train, val and test once each (probabilities + pooled features) and fits the check. */
+export function fitFamiliarityOn(model: tf.LayersModel, data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>, opts: PredictOptions): FamiliarityFit {
+  const withFeatures = { ...opts, featureLayer: FEATURE_LAYER };
+  const rows = (p: ReturnType<typeof predictSplit>) => ({ features: p.features as Float32Array, dim: p.featureDim as number });
+  const train = predictSplit(model, data.train, withFeatures);
+  const val = predictSplit(model, data.val, withFeatures);
+  const test = predictSplit(model, data.test, withFeatures);
+  const check = fitFamiliarity({
+    train: { ...rows(train), labels: data.train.labels },
+    threshold: rows(val),
+    report: { test: rows(test) },
+    numClasses: data.classNames.length,
+  });
+  return { check, probs: { val: val.probs, test: test.probs } };
+}
+
+/** "1.1 % of val, 1.7 % of test" */
+export function sharesText(shares: Record<string, number>): string {
+  return Object.entries(shares).map(([split, s]) => `${(s * 100).toFixed(1)} % of ${split}`).join(', ');
+}
+
+/**
+ * Fits the check for the model in `modelDir` on `data` (the data it was trained on) and rewrites its
+ * metadata.json with it; the weights are not touched. Refuses data whose classes differ from the model's.
+ */
+export async function refitFamiliarity(modelDir: string, data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>, opts: { batchSize: number }): Promise<FamiliarityCheck> {
+  const path = join(modelDir, 'metadata.json');
+  const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
+  const metadata = validateMetadata(raw);
+  const names = metadata.classes.map((c) => c.name);
+  if (names.join('\n') !== data.classNames.join('\n')) {
+    throw new Error(`The model's classes (${names.join(', ')}) differ from the data's (${data.classNames.join(', ')}): fit the check on the data the model was trained on.`);
+  }
+  const model = await loadExportedModel(modelDir);
+  try {
+    const { check } = fitFamiliarityOn(model, data, { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range });
+    // Only this block changes; the rest of the file is kept as written (validated again before writing).
+    const updated = { ...(raw as Record<string, unknown>), familiarity: check };
+    validateMetadata(updated);
+    await writeFileAtomic(path, JSON.stringify(updated, null, 2) + '\n');
+    return check;
+  } finally {
+    model.dispose();
+  }
+}
