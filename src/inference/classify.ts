@@ -4,28 +4,63 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** inputs: HWC float32 arrays of size x size x 3 (src/core preprocessPixels). Returns one probability row per input. */
-export async function classifyBatch(model: tf.LayersModel, inputs: readonly Float32Array[], size: number): Promise<number[][]> {
-  if (!inputs.length) return [];
+/** The batch as one flat NHWC buffer; every input must be size x size x 3. */
+function packInputs(inputs: readonly Float32Array[], size: number): Float32Array {
   const per = size * size * 3;
   const flat = new Float32Array(per * inputs.length);
   inputs.forEach((x, i) => {
     if (x.length !== per) throw new Error(`Input ${i} has ${x.length} values, expected ${size}x${size}x3 = ${per}.`);
     flat.set(x, i * per);
   });
+  return flat;
+}
+
+/** Rows of a [batch, width] tensor (read back, not disposed here). */
+async function rowsOf(t: tf.Tensor, count: number): Promise<Float32Array[]> {
+  const data = await t.data();
+  const width = t.shape[t.shape.length - 1] ?? 0;
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < count; i++) rows.push(Float32Array.from(data.subarray(i * width, (i + 1) * width)));
+  return rows;
+}
+
+/** inputs: HWC float32 arrays of size x size x 3 (src/core preprocessPixels). Returns one probability row per input. */
+export async function classifyBatch(model: tf.LayersModel, inputs: readonly Float32Array[], size: number): Promise<number[][]> {
+  if (!inputs.length) return [];
+  const flat = packInputs(inputs, size);
   const probs = tf.tidy(() => {
     const out = model.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
     if (Array.isArray(out)) throw new Error(`The model has ${out.length} outputs; EndoLens expects one (class probabilities).`);
     return out as tf.Tensor;
   });
   try {
-    const data = await probs.data();
-    const classes = probs.shape[probs.shape.length - 1] ?? 0;
-    const rows: number[][] = [];
-    for (let i = 0; i < inputs.length; i++) rows.push(Array.from(data.subarray(i * classes, (i + 1) * classes)));
-    return rows;
+    return (await rowsOf(probs, inputs.length)).map((r) => Array.from(r));
   } finally {
     probs.dispose();
+  }
+}
+
+/**
+ * Like classifyBatch, for the familiarity view of a model (src/inference/familiarity-model.ts),
+ * whose outputs are [features, probabilities]: one forward pass gives both, per input.
+ */
+export async function classifyBatchWithFeatures(
+  model: tf.LayersModel,
+  inputs: readonly Float32Array[],
+  size: number,
+): Promise<{ probabilities: number[][]; features: Float32Array[] }> {
+  if (!inputs.length) return { probabilities: [], features: [] };
+  const flat = packInputs(inputs, size);
+  const outs = tf.tidy(() => {
+    const out = model.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
+    if (!Array.isArray(out) || out.length !== 2) throw new Error('The familiarity model must have two outputs (features, probabilities).');
+    return out;
+  });
+  try {
+    const [features, probabilities] = await Promise.all([rowsOf(outs[0], inputs.length), rowsOf(outs[1], inputs.length)]);
+    return { probabilities: probabilities.map((r) => Array.from(r)), features };
+  } finally {
+    tf.dispose(outs);
   }
 }
 

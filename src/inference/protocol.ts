@@ -43,7 +43,17 @@ export interface ClassifyJob {
 export type FrameErrorCode = 'empty' | 'not-image' | 'truncated' | 'decode-failed' | 'too-large' | 'inference-failed';
 
 export type FrameOutcome =
-  | { id: string; ok: true; probabilities: number[]; width: number; height: number; downscaled: boolean }
+  | {
+      id: string;
+      ok: true;
+      probabilities: number[];
+      width: number;
+      height: number;
+      downscaled: boolean;
+      /** Familiarity check (src/core/familiarity.ts); both absent when the model has none. */
+      familiarityDistance?: number;
+      unfamiliar?: boolean;
+    }
   | { id: string; ok: false; code: FrameErrorCode; detail?: string };
 
 export type ModelErrorKind = 'missing' | 'metadata' | 'corrupt' | 'mismatch' | 'backend';

@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../core/metadata.ts';
 import { availableBackends, measureBackends, useBackend } from './backends.ts';
 import { pickFastest } from './backend-choice.ts';
-import { classifyBatch, modelShape } from './classify.ts';
+import { modelShape } from './classify.ts';
 import { gradCamFromPixels } from './gradcam.ts';
 import { FrameError } from './decode.ts';
 import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
+import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
 import type { BackendReason, BackendRequest, BackendName, BackendTiming, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
@@ -21,7 +22,8 @@ declare const self: DedicatedWorkerGlobalScope;
 export const BATCH_SIZE = 8;
 
 interface Loaded {
-  model: tf.LayersModel;
+  /** The model, and the familiarity check's view of it when its metadata has one. */
+  inference: InferenceModel;
   metadata: ModelMetadata;
   backend: BackendName;
 }
@@ -54,7 +56,7 @@ async function chooseBackend(request: BackendRequest, modelKey: string, artifact
 async function load(source: ModelSource, request: BackendRequest): Promise<void> {
   cancelledIds.push(...queue.splice(0).map((j) => j.id));
   await pumping;
-  loaded?.model.dispose();
+  if (loaded) disposeInferenceModel(loaded.inference);
   loaded = undefined;
   try {
     const bundle = await loadModelBundle(source);
@@ -81,9 +83,21 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       model.dispose();
       throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
     }
-    // Warm up on the chosen backend so the first frame is not slow.
-    await classifyBatch(model, [new Float32Array(size * size * 3)], size);
-    loaded = { model, metadata: bundle.metadata, backend: choice.backend };
+    let inference: InferenceModel;
+    try {
+      inference = makeInferenceModel(model, size, bundle.metadata.familiarity);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
+    try {
+      await runBatch(inference, [new Float32Array(size * size * 3)]);
+    } catch (e) {
+      disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
+      throw e;
+    }
+    loaded = { inference, metadata: bundle.metadata, backend: choice.backend };
     post({ type: 'loaded', metadata: bundle.metadata, modelKey: bundle.modelKey, backend: choice.backend, backendReason: choice.reason, timings: choice.timings, numTensors: tf.memory().numTensors });
     if (queue.length) pump();
   } catch (e) {
@@ -112,8 +126,8 @@ async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcom
   const ready = prepared.filter((p): p is Prepared & { frame: PreparedFrame } => !!p.frame);
   if (ready.length) {
     try {
-      const rows = await classifyBatch(current.model, ready.map((r) => r.frame.input), current.metadata.input.size);
-      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: rows[i], width: r.frame.width, height: r.frame.height, downscaled: r.frame.downscaled }));
+      const scores = await runBatch(current.inference, ready.map((r) => r.frame.input));
+      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: scores[i].probabilities, ...scores[i].familiarity, width: r.frame.width, height: r.frame.height, downscaled: r.frame.downscaled }));
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       ready.forEach((r) => outcomes.push({ id: r.job.id, ok: false, code: 'inference-failed', detail }));
@@ -153,7 +167,7 @@ async function gradCam(requestId: number, file: Blob, classIndex: number): Promi
     if (!current) throw new Error('no model is loaded');
     const size = current.metadata.input.size;
     const prepared = await prepPool.prepare(file, { inputSize: size, range: current.metadata.input.range });
-    const r = await gradCamFromPixels(current.model, prepared.input, size, classIndex);
+    const r = await gradCamFromPixels(current.inference.model, prepared.input, size, classIndex);
     post({ type: 'gradcam-result', requestId, ok: true, heatmap: r.heatmap, width: r.width, height: r.height, layerName: r.layerName, score: r.score });
   } catch (e) {
     post({ type: 'gradcam-result', requestId, ok: false, message: e instanceof Error ? e.message : String(e) });
