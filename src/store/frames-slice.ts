@@ -46,10 +46,13 @@ export const createFramesSlice: StateCreator<AppState, [], [], FramesSlice> = (s
         if (!prev) continue;
         if (o.ok) {
           const predictedIndex = argmax(o.probabilities);
+          // A previous result's check must not outlive it (e.g. re-run with a model without one).
+          const { familiarityDistance: _d, unfamiliar: _u, ...rest } = prev;
           frames[o.id] = {
-            ...prev, status: 'done', modelKey, probabilities: o.probabilities, predictedIndex,
+            ...rest, status: 'done', modelKey, probabilities: o.probabilities, predictedIndex,
             confidence: o.probabilities[predictedIndex], width: o.width, height: o.height, downscaled: o.downscaled,
             error: undefined, classifiedAt: now, backend,
+            ...(o.unfamiliar !== undefined && { unfamiliar: o.unfamiliar, familiarityDistance: o.familiarityDistance }),
           };
         } else {
           frames[o.id] = { ...prev, status: 'error', error: { code: o.code, detail: o.detail }, classifiedAt: now };

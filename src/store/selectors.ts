@@ -25,8 +25,14 @@ export function predictedClassName(frame: FrameRecord, infos: Record<string, Mod
   return infos[frame.modelKey]?.classes[frame.predictedIndex]?.name;
 }
 
+/** Flagged by the familiarity check: unlike the training images, whatever its top probability. */
+export function isUnfamiliar(frame: FrameRecord): boolean {
+  return frame.status === 'done' && frame.unfamiliar === true;
+}
+
+/** Needs a look: top probability below the threshold, or unlike the training images (its probabilities mean nothing). */
 export function isLowConfidence(frame: FrameRecord, threshold: number): boolean {
-  return frame.status === 'done' && (frame.confidence ?? 0) < threshold;
+  return frame.status === 'done' && (frame.unfamiliar === true || (frame.confidence ?? 0) < threshold);
 }
 
 export function visibleFrameIds(
@@ -71,18 +77,22 @@ export function visibleFrameIds(
 export interface ClassCount {
   name: string;
   count: number;
+  /** Low confidence, unfamiliar frames included. */
   low: number;
+  /** Of `low`, those unlike the training images. */
+  unfamiliar: number;
 }
 
 /** Frames per predicted class of the active model (others' results are counted under their own names). */
 export function countsPerClass(frames: Record<string, FrameRecord>, infos: Record<string, ModelInfo>, classNames: readonly string[], threshold: number): ClassCount[] {
-  const counts = new Map<string, ClassCount>(classNames.map((name) => [name, { name, count: 0, low: 0 }]));
+  const counts = new Map<string, ClassCount>(classNames.map((name) => [name, { name, count: 0, low: 0, unfamiliar: 0 }]));
   for (const f of Object.values(frames)) {
     const name = predictedClassName(f, infos);
     if (!name) continue;
-    const c = counts.get(name) ?? { name, count: 0, low: 0 };
+    const c = counts.get(name) ?? { name, count: 0, low: 0, unfamiliar: 0 };
     c.count++;
     if (isLowConfidence(f, threshold)) c.low++;
+    if (isUnfamiliar(f)) c.unfamiliar++;
     counts.set(name, c);
   }
   return [...counts.values()];

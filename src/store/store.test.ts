@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../core/metadata.ts';
 import { clearSessionData, loadFrameRecords, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
-import { countsPerClass, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
+import { countsPerClass, isLowConfidence, isUnfamiliar, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
 import { initialState, useAppStore } from './store.ts';
 import type { FrameRecord } from './types.ts';
 
@@ -144,9 +144,64 @@ describe('selectors', () => {
   it('counts frames per class with their low-confidence share, listing classes with none', () => {
     const s = classified();
     expect(countsPerClass(s.frames, s.modelInfos, ['0_normal', '2_polyps'], 0.8)).toEqual([
-      { name: '0_normal', count: 1, low: 0 },
-      { name: '2_polyps', count: 2, low: 2 },
+      { name: '0_normal', count: 1, low: 0, unfamiliar: 0 },
+      { name: '2_polyps', count: 2, low: 2, unfamiliar: 0 },
     ]);
+  });
+});
+
+describe('familiarity check (issue 4 item 6)', () => {
+  const ok = (id: string, probabilities: number[], check?: { familiarityDistance: number; unfamiliar: boolean }) =>
+    ({ id, ok: true as const, probabilities, width: 1, height: 1, downscaled: false, ...check });
+
+  it('keeps distance and flag from the outcome, and drops an old result\'s check when a model without one re-runs the frame', () => {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
+    s.applyOutcomes([ok('f1', [0.997, 0.003], { familiarityDistance: 0.61, unfamiliar: true }), ok('f2', [0.3, 0.7], { familiarityDistance: 0.05, unfamiliar: false })], 'M@1#x');
+    expect(useAppStore.getState().frames.f1).toMatchObject({ confidence: 0.997, familiarityDistance: 0.61, unfamiliar: true });
+    expect(useAppStore.getState().frames.f2).toMatchObject({ familiarityDistance: 0.05, unfamiliar: false });
+    useAppStore.getState().applyOutcomes([ok('f1', [0.9, 0.1])], 'M@1#x');
+    const f1 = useAppStore.getState().frames.f1;
+    expect('unfamiliar' in f1 || 'familiarityDistance' in f1).toBe(false);
+  });
+
+  it('counts an unfamiliar frame as low confidence whatever its top probability: filter and per-class counts', () => {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'noise.png'), frame('f2', 'b.jpg'), frame('f3', 'c.jpg')]);
+    s.applyOutcomes([
+      ok('f1', [0.997, 0.003], { familiarityDistance: 0.6, unfamiliar: true }),
+      ok('f2', [0.95, 0.05], { familiarityDistance: 0.02, unfamiliar: false }),
+      ok('f3', [0.4, 0.6]), // not checked
+    ], 'M@1#x');
+    const st = useAppStore.getState();
+    expect(isUnfamiliar(st.frames.f1)).toBe(true);
+    expect(isLowConfidence(st.frames.f1, 0.7)).toBe(true);
+    expect([isUnfamiliar(st.frames.f2), isLowConfidence(st.frames.f2, 0.7), isUnfamiliar(st.frames.f3)]).toEqual([false, false, false]);
+    expect(visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, onlyLowConfidence: true }, 0.7)).toEqual(['f1', 'f3']);
+    expect(countsPerClass(st.frames, st.modelInfos, ['0_normal', '2_polyps'], 0.7)).toEqual([
+      { name: '0_normal', count: 2, low: 1, unfamiliar: 1 },
+      { name: '2_polyps', count: 1, low: 1, unfamiliar: 0 },
+    ]);
+  });
+
+  it('persists the two fields, and frames saved before them hydrate as "not checked"', async () => {
+    readyModel();
+    const p = startPersisting(5);
+    const s = useAppStore.getState();
+    s.addFrames([frame('f1', 'a.jpg')]);
+    s.applyOutcomes([ok('f1', [0.997, 0.003], { familiarityDistance: 0.61, unfamiliar: true })], 'M@1#x');
+    // A record as an older EndoLens wrote it: no check fields at all.
+    const old: FrameRecord = { ...frame('f0', 'old.jpg'), status: 'done', modelKey: 'M@1#x', probabilities: [0.2, 0.8], predictedIndex: 1, confidence: 0.8 };
+    useAppStore.getState().addFrames([old]);
+    await p.stop();
+    useAppStore.getState().reset();
+    await hydrate();
+    const after = useAppStore.getState();
+    expect(after.frames.f1).toMatchObject({ familiarityDistance: 0.61, unfamiliar: true });
+    expect(after.frames.f0.unfamiliar).toBeUndefined();
+    expect([isUnfamiliar(after.frames.f0), isLowConfidence(after.frames.f0, 0.7)]).toEqual([false, false]);
   });
 });
 

@@ -24,6 +24,13 @@ export interface FrameRecord {
   error?: { code: FrameErrorCode; detail?: string };
   hasThumb: boolean;
   classifiedAt?: number;
+  /**
+   * Familiarity check (src/core/familiarity.ts): cosine distance of the frame's features to the
+   * nearest class centroid, and whether it is over the model's threshold. Both absent = not checked
+   * (a model without the check, or a frame classified before it existed).
+   */
+  familiarityDistance?: number;
+  unfamiliar?: boolean;
   /** tfjs backend that produced `probabilities` (the CSV reports it). */
   backend?: string;
   /** The clinician's review; absent = not reviewed and no note. Kept on the record so it persists with it. */
