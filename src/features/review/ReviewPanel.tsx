@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfidenceMarker } from './ConfidenceMarker.tsx';
+import { UnfamiliarNote } from './UnfamiliarNote.tsx';
 import type { ConfidenceLevel, ReviewState } from './types.ts';
 
 export interface ReviewClassOption {
@@ -68,6 +69,7 @@ export function ReviewPanel(props: ReviewPanelProps) {
       <p>
         {t('review.modelSaid', { label: labelOf(predictedClass), percent })} <ConfidenceMarker level={props.level} />
       </p>
+      {props.level === 'unfamiliar' && <UnfamiliarNote />}
       <p role="status" data-testid="review-status-text">
         {status}
       </p>

@@ -124,7 +124,7 @@ export function ReviewWorkspace(props: ReviewWorkspaceProps) {
             fileName={frame.fileName}
             predictedClass={frame.predictedClass}
             confidence={frame.confidence}
-            level={confidenceLevel(frame.confidence, thresholds)}
+            level={confidenceLevel(frame.confidence, thresholds, frame.unfamiliar)}
             review={reviews[frame.id]}
             classes={props.classes}
             noteRef={noteRef}

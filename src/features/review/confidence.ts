@@ -3,7 +3,8 @@ import type { ConfidenceLevel, ConfidenceThresholds } from './types.ts';
 /** Defaults when neither the user nor the model's metadata says otherwise. */
 export const DEFAULT_THRESHOLDS: Readonly<ConfidenceThresholds> = { confident: 0.8, low: 0.5 };
 
-export const CONFIDENCE_LEVELS: readonly ConfidenceLevel[] = ['confident', 'uncertain', 'low'];
+/** Best to worst. */
+export const CONFIDENCE_LEVELS: readonly ConfidenceLevel[] = ['confident', 'uncertain', 'low', 'unfamiliar'];
 
 /** Throws a RangeError naming the bad value; returns the thresholds when they make sense. */
 export function validateThresholds(t: ConfidenceThresholds): ConfidenceThresholds {
@@ -29,7 +30,12 @@ export function thresholdsFromMetadata(meta: { lowConfidenceThreshold?: number }
   return { low, confident: Math.max(low, DEFAULT_THRESHOLDS.confident) };
 }
 
-export function confidenceLevel(confidence: number, thresholds: ConfidenceThresholds = DEFAULT_THRESHOLDS): ConfidenceLevel {
+/**
+ * A frame's level. `unfamiliar` (flagged by the familiarity check, src/core/familiarity.ts) wins over
+ * any probability: softmax calls noise "normal" at 0.997, so its top probability means nothing.
+ */
+export function confidenceLevel(confidence: number, thresholds: ConfidenceThresholds = DEFAULT_THRESHOLDS, unfamiliar = false): ConfidenceLevel {
+  if (unfamiliar) return 'unfamiliar';
   if (!Number.isFinite(confidence)) return 'low'; // a NaN score is never trusted
   if (confidence >= thresholds.confident) return 'confident';
   if (confidence < thresholds.low) return 'low';

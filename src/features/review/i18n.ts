@@ -7,12 +7,16 @@ export const reviewResources = {
         confident: 'Confident',
         uncertain: 'Uncertain',
         low: 'Low confidence',
+        unfamiliar: 'Unlike training images',
       },
       levelDescription: {
         confident: 'Top probability at or above {{confident}}',
         uncertain: 'Top probability between {{low}} and {{confident}}',
         low: 'Top probability below {{low}}',
+        unfamiliar:
+          'This frame’s image features are far from every class the model was trained on (for example, it is not an endoscopy frame, comes from another kind of camera, or shows a finding the model never learned), so its probabilities are not meaningful, however high.',
       },
+      unfamiliarNote: 'Not a finding: this frame is unlike the images the model was trained on, so the class and probabilities shown are not meaningful.',
       status: {
         unreviewed: 'Not reviewed',
         confirmed: 'Reviewed: agrees with the model',
@@ -29,7 +33,7 @@ export const reviewResources = {
       next: 'Next frame',
       previous: 'Previous frame',
       nextUncertain: 'Next uncertain frame',
-      noUncertain: 'No unreviewed uncertain frames left.',
+      noUncertain: 'No unreviewed uncertain, low-confidence or unfamiliar frames left.',
       filterReviewed: 'Review status',
       help: {
         open: 'Keyboard shortcuts',
@@ -42,8 +46,8 @@ export const reviewResources = {
       shortcuts: {
         next: 'Next frame',
         previous: 'Previous frame',
-        nextUncertain: 'Next uncertain frame not yet reviewed',
-        previousUncertain: 'Previous uncertain frame not yet reviewed',
+        nextUncertain: 'Next uncertain, low-confidence or unfamiliar frame not yet reviewed',
+        previousUncertain: 'Previous uncertain, low-confidence or unfamiliar frame not yet reviewed',
         assign: 'Assign the 1st … 9th class',
         confirm: 'Confirm the model’s class',
         clear: 'Clear the class decision (the note stays)',
@@ -74,12 +78,16 @@ export const reviewResources = {
         confident: 'Seguro',
         uncertain: 'Dudoso',
         low: 'Confianza baja',
+        unfamiliar: 'Distinta de las imágenes de entrenamiento',
       },
       levelDescription: {
         confident: 'Probabilidad máxima igual o superior a {{confident}}',
         uncertain: 'Probabilidad máxima entre {{low}} y {{confident}}',
         low: 'Probabilidad máxima inferior a {{low}}',
+        unfamiliar:
+          'Las características de esta imagen están lejos de todas las clases con las que se entrenó el modelo (por ejemplo, no es una imagen de endoscopia, procede de otro tipo de cámara o muestra un hallazgo que el modelo no aprendió), así que sus probabilidades no tienen valor, por altas que sean.',
       },
+      unfamiliarNote: 'No es un hallazgo: esta imagen es distinta de las imágenes con las que se entrenó el modelo, así que la clase y las probabilidades mostradas no tienen valor.',
       status: {
         unreviewed: 'Sin revisar',
         confirmed: 'Revisada: coincide con el modelo',
@@ -96,7 +104,7 @@ export const reviewResources = {
       next: 'Imagen siguiente',
       previous: 'Imagen anterior',
       nextUncertain: 'Siguiente imagen dudosa',
-      noUncertain: 'No quedan imágenes dudosas sin revisar.',
+      noUncertain: 'No quedan imágenes dudosas, de confianza baja ni distintas de las de entrenamiento sin revisar.',
       filterReviewed: 'Estado de revisión',
       help: {
         open: 'Atajos de teclado',
@@ -109,8 +117,8 @@ export const reviewResources = {
       shortcuts: {
         next: 'Imagen siguiente',
         previous: 'Imagen anterior',
-        nextUncertain: 'Siguiente imagen dudosa sin revisar',
-        previousUncertain: 'Imagen dudosa anterior sin revisar',
+        nextUncertain: 'Siguiente imagen dudosa, de confianza baja o distinta de las de entrenamiento, sin revisar',
+        previousUncertain: 'Imagen anterior dudosa, de confianza baja o distinta de las de entrenamiento, sin revisar',
         assign: 'Asignar la 1.ª … 9.ª clase',
         confirm: 'Confirmar la clase del modelo',
         clear: 'Borrar la decisión de clase (la nota se conserva)',

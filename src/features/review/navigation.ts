@@ -25,9 +25,9 @@ export function stepIndex(count: number, current: number, direction: 1 | -1): nu
 }
 
 /**
- * "Next uncertain frame": the next frame whose confidence level is in `levels` (uncertain and low
- * by default). Reviewed frames are skipped unless `includeReviewed`: triage is about what still
- * needs a look.
+ * "Next uncertain frame": the next frame whose confidence level is in `levels` (uncertain, low and
+ * unfamiliar by default). Reviewed frames are skipped unless `includeReviewed`: triage is about what
+ * still needs a look.
  */
 export function nextUncertain(
   frames: readonly ReviewableFrame[],
@@ -35,10 +35,10 @@ export function nextUncertain(
   thresholds: ConfidenceThresholds,
   opts: { direction?: 1 | -1; levels?: readonly ConfidenceLevel[]; includeReviewed?: boolean } = {},
 ): number {
-  const levels = opts.levels ?? ['uncertain', 'low'];
+  const levels = opts.levels ?? ['uncertain', 'low', 'unfamiliar'];
   return findNext(frames, current, opts.direction ?? 1, (f) => {
     if (!opts.includeReviewed && f.review?.reviewedClass) return false;
-    return levels.includes(confidenceLevel(f.confidence, thresholds));
+    return levels.includes(confidenceLevel(f.confidence, thresholds, f.unfamiliar));
   });
 }
 

@@ -68,6 +68,31 @@ describe('ConfidenceMarker', () => {
     expect(new Set(shapes).size).toBe(3);
     expect(markers[2].getAttribute('title')).toBe('Top probability below 0.5');
   });
+
+  it('marks a frame unlike the training images with its own shape, word and plain explanation, in Spanish too', async () => {
+    const { unmount } = render(
+      <>
+        <ConfidenceMarker level="confident" />
+        <ConfidenceMarker level="uncertain" />
+        <ConfidenceMarker level="low" />
+        <ConfidenceMarker level="unfamiliar" />
+      </>,
+    );
+    const markers = screen.getAllByTestId('confidence-marker');
+    const shapes = markers.map((m) => m.querySelector('svg')?.getAttribute('data-shape'));
+    expect(shapes).toEqual(['circle', 'triangle', 'square', 'diamond']);
+    const marker = markers[3];
+    expect(marker.getAttribute('data-level')).toBe('unfamiliar');
+    expect(marker.textContent).toBe('?Unlike training images'); // the diamond carries a question mark
+    expect(marker.getAttribute('title')).toMatch(/far from every class the model was trained on .*not an endoscopy frame.*probabilities are not meaningful/);
+    unmount();
+    await i18next.changeLanguage('es');
+    render(<ConfidenceMarker level="unfamiliar" compact />);
+    const es = screen.getByTestId('confidence-marker');
+    expect(es.textContent).toBe('?Distinta de las imágenes de entrenamiento'); // the word stays for screen readers
+    expect(es.getAttribute('title')).toMatch(/no es una imagen de endoscopia/);
+    await i18next.changeLanguage('en');
+  });
 });
 
 describe('ReviewWorkspace by keyboard', () => {
@@ -112,12 +137,39 @@ describe('ReviewWorkspace by keyboard', () => {
     render(<Harness />);
     key('?');
     const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    expect(dialog.textContent).toContain('Next uncertain frame not yet reviewed');
+    expect(dialog.textContent).toContain('Next uncertain, low-confidence or unfamiliar frame not yet reviewed');
     expect(dialog.textContent).toContain('Polyp');
     key('j');
     expect(screen.getByTestId('current').textContent).toBe('a.jpg');
     key('Escape');
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
+describe('ReviewWorkspace with a frame unlike the training images', () => {
+  const withNoise: ReviewWorkspaceFrame[] = [
+    { id: 'a', fileName: 'a.jpg', predictedClass: '0_normal', confidence: 0.97 },
+    { id: 'n', fileName: 'noise.png', predictedClass: '0_normal', confidence: 0.997, unfamiliar: true },
+    { id: 'c', fileName: 'c.jpg', predictedClass: '0_normal', confidence: 0.91, unfamiliar: false },
+  ];
+  function NoiseHarness() {
+    const [reviews, setReviews] = useState<ReviewMap>({});
+    const [index, setIndex] = useState(0);
+    return (
+      <ReviewWorkspace frames={withNoise} classes={classes} thresholds={{ confident: 0.8, low: 0.5 }} reviews={reviews} onReviewsChange={setReviews}
+        currentIndex={index} onCurrentIndexChange={setIndex} renderFrame={(f) => <p data-testid="current">{f.fileName}</p>} />
+    );
+  }
+
+  it('"next uncertain" visits it despite its 99.7 %, and the panel says it is not a finding', () => {
+    render(<NoiseHarness />);
+    expect(screen.queryByTestId('unfamiliar-note')).toBeNull();
+    key('u');
+    expect(screen.getByTestId('current').textContent).toBe('noise.png');
+    expect(screen.getByTestId('confidence-marker').getAttribute('data-level')).toBe('unfamiliar');
+    expect(screen.getByTestId('unfamiliar-note').textContent).toMatch(/^Not a finding: this frame is unlike the images the model was trained on/);
+    key('u');
+    expect(screen.getByTestId('current').textContent).toBe('noise.png'); // the only one: c is confident and familiar
   });
 });
 

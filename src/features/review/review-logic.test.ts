@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeAgreement } from './agreement.ts';
-import { confidenceLevel, DEFAULT_THRESHOLDS, thresholdsFromMetadata, validateThresholds } from './confidence.ts';
+import { CONFIDENCE_LEVELS, confidenceLevel, DEFAULT_THRESHOLDS, thresholdsFromMetadata, validateThresholds } from './confidence.ts';
 import { findNext, nextUncertain, nextUnreviewed, stepIndex } from './navigation.ts';
 import { assignClass, clearClass, isReviewed, setNote } from './review-state.ts';
 import { isTypingTarget, resolveShortcut } from './shortcuts.ts';
@@ -15,6 +15,13 @@ describe('confidenceLevel', () => {
     expect(confidenceLevel(0.5, t)).toBe('uncertain');
     expect(confidenceLevel(0.49, t)).toBe('low');
     expect(confidenceLevel(Number.NaN, t)).toBe('low');
+  });
+  it('is "unfamiliar", the worst level, for a frame the familiarity check flags, whatever its top probability', () => {
+    expect(confidenceLevel(0.997, t, true)).toBe('unfamiliar');
+    expect(confidenceLevel(0.3, t, true)).toBe('unfamiliar');
+    expect(confidenceLevel(0.997, t, false)).toBe('confident');
+    expect(confidenceLevel(0.997, t)).toBe('confident'); // not checked = not flagged
+    expect(CONFIDENCE_LEVELS).toEqual(['confident', 'uncertain', 'low', 'unfamiliar']);
   });
   it('follows thresholds the user moves', () => {
     expect(confidenceLevel(0.7, { confident: 0.6, low: 0.3 })).toBe('confident');
@@ -91,6 +98,18 @@ describe('navigation', () => {
     expect(nextUncertain(frames, 1, t, { includeReviewed: true })).toBe(3);
     expect(nextUncertain(frames, -1, t, { levels: ['low'] })).toBe(4);
     expect(nextUncertain(frames.slice(0, 1), 0, t)).toBe(-1);
+  });
+
+  it('visits frames unlike the training images however high their top probability', () => {
+    const withNoise: ReviewableFrame[] = [
+      { id: 'n0', predictedClass: 'a', confidence: 0.95 },
+      { id: 'n1', predictedClass: 'a', confidence: 0.997, unfamiliar: true },
+      { id: 'n2', predictedClass: 'b', confidence: 0.99, unfamiliar: false },
+    ];
+    expect(nextUncertain(withNoise, 0, t)).toBe(1);
+    expect(nextUncertain(withNoise, 1, t)).toBe(1);
+    expect(nextUncertain(withNoise, 0, t, { levels: ['unfamiliar'] })).toBe(1);
+    expect(nextUncertain(withNoise, 0, t, { levels: ['uncertain', 'low'] })).toBe(-1);
   });
 
   it('returns the current frame when it is the only match, and -1 on an empty list', () => {

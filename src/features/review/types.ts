@@ -10,7 +10,8 @@ export interface ReviewState {
 /** Reviews keyed by the app's frame id. */
 export type ReviewMap = Record<string, ReviewState>;
 
-export type ConfidenceLevel = 'confident' | 'uncertain' | 'low';
+/** Worst last: 'unfamiliar' = flagged by the familiarity check, whatever the top probability. */
+export type ConfidenceLevel = 'confident' | 'uncertain' | 'low' | 'unfamiliar';
 
 /** Top probability >= confident -> confident; < low -> low; otherwise uncertain. */
 export interface ConfidenceThresholds {
@@ -24,5 +25,7 @@ export interface ReviewableFrame {
   predictedClass: string;
   /** Top probability, 0..1. */
   confidence: number;
+  /** Flagged by the familiarity check (unlike the training images); absent = not flagged or not checked. */
+  unfamiliar?: boolean;
   review?: ReviewState;
 }
