@@ -64,6 +64,19 @@ describe('imported frames -> store records', () => {
     expect(recordFromImport(exported, A, true, 5).imageMissing).toBe(false);
   });
 
+  it('carries the familiarity check both ways, and leaves it absent for frames never checked', () => {
+    const checked = { ...frames, f4: { ...frames.f4, familiarityDistance: 0.61, unfamiliar: true } };
+    const [f1, f4] = toFrameResults(order, checked, infos, sessionModelInfo(A));
+    expect(f4).toMatchObject({ familiarityDistance: 0.61, unfamiliar: true });
+    expect('unfamiliar' in f1 || 'familiarityDistance' in f1).toBe(false);
+    expect(recordFromImport(f4, A, true, 5)).toMatchObject({ familiarityDistance: 0.61, unfamiliar: true });
+    const r1 = recordFromImport(f1, A, true, 5);
+    expect('unfamiliar' in r1 || 'familiarityDistance' in r1).toBe(false);
+    const model = sessionModelInfo(A);
+    const rows = parseCsv(sessionToCsv([f1, f4], { model, thresholds: { low: 0.6, confident: 0.8 } }));
+    expect(rows.slice(1).map((r) => r[rows[0].indexOf('confidence_level')])).toEqual(['uncertain', 'unfamiliar']);
+  });
+
   it('refuses a frame whose probabilities do not fit the model, naming the file', () => {
     const [exported] = toFrameResults(order, frames, infos, sessionModelInfo(A));
     expect(() => recordFromImport(exported, B, false, 0)).toThrow(/"f1\.jpg" has 2 probabilities .* 3 classes/);

@@ -42,6 +42,8 @@ export function toFrameResults(order: readonly string[], frames: Record<string, 
     if (f.review) r.review = f.review;
     if (f.sha256) r.sha256 = f.sha256;
     if (f.size) r.size = f.size;
+    if (f.unfamiliar !== undefined) r.unfamiliar = f.unfamiliar;
+    if (f.familiarityDistance !== undefined) r.familiarityDistance = f.familiarityDistance;
     out.push(r);
   }
   return out;
@@ -87,5 +89,7 @@ export function recordFromImport(f: FrameResult, info: ModelInfo, hasImage: bool
   };
   if (f.review) record.review = { ...f.review };
   if (f.sha256) record.sha256 = f.sha256;
+  if (f.unfamiliar !== undefined) record.unfamiliar = f.unfamiliar;
+  if (f.familiarityDistance !== undefined) record.familiarityDistance = f.familiarityDistance;
   return record;
 }

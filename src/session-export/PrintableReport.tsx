@@ -157,7 +157,7 @@ export function PrintableReport(props: PrintableReportProps) {
                 <td>{f.fileName}</td>
                 <td>{labelOf(f.predictedClass)}</td>
                 <td>
-                  {pct.format(f.confidence)} <ConfidenceMarker level={confidenceLevel(f.confidence, thresholds)} />
+                  {pct.format(f.confidence)} <ConfidenceMarker level={confidenceLevel(f.confidence, thresholds, f.unfamiliar)} />
                 </td>
                 <td>{f.review?.reviewedClass ? labelOf(f.review.reviewedClass) : t('report.notReviewed')}</td>
                 <td style={{ whiteSpace: 'pre-wrap' }}>{f.review?.note ?? ''}</td>

@@ -11,7 +11,7 @@ describe('sessionToCsv', () => {
   it('has a header and one row per frame, every row as wide as the header', () => {
     expect(rows[0]).toEqual([
       'file_name', 'predicted_class', 'p_0_normal', 'p_2_polyps', 'p_3_esophagitis', 'confidence', 'confidence_level',
-      'clinician_class', 'agrees_with_model', 'note', 'reviewed_at', 'model_name', 'model_version', 'backend', 'classified_at',
+      'familiarity_distance', 'clinician_class', 'agrees_with_model', 'note', 'reviewed_at', 'model_name', 'model_version', 'backend', 'classified_at',
     ]);
     expect(rows).toHaveLength(4);
     for (const r of rows) expect(r).toHaveLength(rows[0].length);
@@ -51,6 +51,20 @@ describe('sessionToCsv', () => {
   it('uses the thresholds it is given', () => {
     const strict = parseCsv(sessionToCsv(makeFrames(), { model: MODEL, thresholds: { confident: 0.95, low: 0.9 } }));
     expect(strict.slice(1).map((r) => r[6])).toEqual(['uncertain', 'low', 'low']);
+  });
+
+  it('says "unfamiliar" for a frame the familiarity check flagged, whatever its probability, with its distance (empty when not checked)', () => {
+    const frames = makeFrames();
+    frames[0] = { ...frames[0], fileName: '=noise.png', probabilities: [0.997, 0.002, 0.001], confidence: 0.997, familiarityDistance: 0.6123456789, unfamiliar: true };
+    frames[1] = { ...frames[1], familiarityDistance: 0.05, unfamiliar: false };
+    const rows = parseCsv(sessionToCsv(frames, { model: MODEL, thresholds }));
+    const col = (name: string) => rows[0].indexOf(name);
+    expect(rows.slice(1).map((r) => [r[col('file_name')], r[col('confidence')], r[col('confidence_level')], r[col('familiarity_distance')]])).toEqual([
+      [`'=noise.png`, '0.997', 'unfamiliar', '0.612346'],
+      ['\'=HYPERLINK("http://x")', '0.55', 'uncertain', '0.05'],
+      [`'-3.png`, '0.4', 'low', ''],
+    ]);
+    for (const r of rows) expect(r).toHaveLength(rows[0].length);
   });
 
   it('refuses a frame whose probabilities do not match the classes, naming it', () => {

@@ -4,6 +4,8 @@
  * (starting with = + - @, tab or carriage return) get a leading apostrophe (OWASP's CSV injection
  * advice): a file name like `=HYPERLINK(...)` must stay text. Column names are fixed English
  * identifiers so scripts can rely on them; the numbers use a dot as decimal separator.
+ * `confidence_level` is `unfamiliar` for a frame the familiarity check flagged (its probabilities mean
+ * nothing); `familiarity_distance` is empty when the frame was not checked.
  */
 import { confidenceLevel } from '../features/review/confidence.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';
@@ -47,6 +49,7 @@ export function csvColumns(classes: readonly string[]): string[] {
     ...classes.map((c) => `p_${c}`),
     'confidence',
     'confidence_level',
+    'familiarity_distance',
     'clinician_class',
     'agrees_with_model',
     'note',
@@ -73,7 +76,8 @@ export function sessionToCsv(frames: readonly FrameResult[], opts: CsvOptions): 
       textCell(f.predictedClass),
       ...f.probabilities.map(formatNumber),
       formatNumber(f.confidence),
-      confidenceLevel(f.confidence, opts.thresholds),
+      confidenceLevel(f.confidence, opts.thresholds, f.unfamiliar),
+      f.familiarityDistance === undefined ? '' : formatNumber(f.familiarityDistance),
       textCell(clinician),
       clinician ? (clinician === f.predictedClass ? 'yes' : 'no') : '',
       textCell(f.review?.note),

@@ -46,6 +46,16 @@ describe('PrintableReport', () => {
     expect(rows[1].textContent).toContain('ñandú');
   });
 
+  it('counts and marks frames unlike the training images as their own, worst level', () => {
+    const frames = makeFrames();
+    frames[0] = { ...frames[0], unfamiliar: true, familiarityDistance: 0.6 }; // 0.91: would be "confident"
+    render(<PrintableReport frames={frames} model={MODEL} thresholds={thresholds} />);
+    const levels = screen.getAllByRole('listitem').filter((li) => li.querySelector('[data-testid="confidence-marker"]'));
+    expect(levels.map((li) => li.textContent)).toEqual(['Confident: 0', 'Uncertain: 1', 'Low confidence: 1', '?Unlike training images: 1']);
+    const rows = screen.getAllByTestId('report-frame');
+    expect(within(rows[0]).getByTestId('confidence-marker').getAttribute('data-level')).toBe('unfamiliar');
+  });
+
   it('prints the report alone: the stylesheet has print rules that hide the app and the buttons', () => {
     const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'report.css'), 'utf8');
     expect(css).toMatch(/@media print\s*{/);

@@ -41,6 +41,18 @@ describe('session JSON round trip', () => {
     expect(await verifyEmbeddedImages(tampered)).toEqual(['=HYPERLINK("http://x")']);
   });
 
+  it('carries the familiarity check: distance and flag come back, "not checked" stays absent, a NaN distance is dropped but the flag kept', async () => {
+    const frames = makeFrames();
+    frames[0] = { ...frames[0], familiarityDistance: 0.61, unfamiliar: true };
+    frames[1] = { ...frames[1], familiarityDistance: Number.NaN, unfamiliar: true };
+    frames[2] = { ...frames[2], familiarityDistance: -1e-7, unfamiliar: false }; // rounding below 0 is still a distance
+    const back = framesOf(parseSessionFile(serializeSession(await buildSessionFile(frames, { model: MODEL, getOriginal, now }))));
+    expect(back.map((f) => [f.familiarityDistance, f.unfamiliar])).toEqual([[0.61, true], [undefined, true], [-1e-7, false]]);
+    expect('familiarityDistance' in back[1]).toBe(false);
+    const unchecked = framesOf(parseSessionFile(serializeSession(await buildSessionFile(makeFrames(), { model: MODEL, getOriginal, now }))));
+    expect(unchecked.some((f) => 'unfamiliar' in f || 'familiarityDistance' in f)).toBe(false);
+  });
+
   it('refuses to embed an image that is gone, rather than silently dropping it', async () => {
     await expect(buildSessionFile(makeFrames(), { model: MODEL, imageMode: 'embedded', getOriginal: () => undefined })).rejects.toThrow(/"normal, frame 1.jpg" is no longer available/);
   });
@@ -74,6 +86,24 @@ describe('parseSessionFile rejects bad input with every problem named', () => {
       expect(problems).toContain(`frames[1] ("=HYPERLINK("http://x")").predictedClass must be one of the model's classes, got "9_unknown"`);
       expect(problems.some((p) => p.startsWith('frames[2] ("-3.png").sha256 must be 64 lowercase hex digits'))).toBe(true);
       expect(problems).toContain('frames[2] ("-3.png").id "f1" appears twice');
+    }
+  });
+
+  it('rejects familiarity fields of the wrong type, naming them', async () => {
+    const j = await validText();
+    const frames = j.frames as Record<string, unknown>[];
+    frames[0].familiarityDistance = '0.6';
+    frames[1].unfamiliar = 'yes';
+    frames[2].familiarityDistance = null;
+    try {
+      parseSessionFile(JSON.stringify(j), 'a.json');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as SessionImportError).problems).toEqual([
+        'frames[0] ("normal, frame 1.jpg").familiarityDistance must be a number (a cosine distance), got "0.6"',
+        'frames[1] ("=HYPERLINK("http://x")").unfamiliar must be true or false, got "yes"',
+        'frames[2] ("-3.png").familiarityDistance must be a number (a cosine distance), got null',
+      ]);
     }
   });
 

@@ -75,6 +75,8 @@ export async function buildSessionFile(frames: readonly FrameResult[], opts: Bui
     }
     const frame: SessionFileFrame = { ...f, review: f.review ? { ...f.review } : undefined, probabilities: [...f.probabilities] };
     if (frame.review === undefined) delete frame.review;
+    // JSON has no NaN (it would be written as null and refused on import); the flag still says it all.
+    if (frame.familiarityDistance !== undefined && !Number.isFinite(frame.familiarityDistance)) delete frame.familiarityDistance;
     if (original) {
       frame.sha256 = f.sha256 ?? (await sha256Hex(original));
       frame.size ??= original.size;
@@ -194,6 +196,11 @@ export function parseSessionFile(text: string, source = 'The file'): SessionFile
         problems.push(`${where}.predictedClass must be one of the model's classes, got ${show(f.predictedClass)}`);
       }
       if (typeof f.confidence !== 'number' || !(f.confidence >= 0 && f.confidence <= 1)) problems.push(`${where}.confidence must be in 0..1, got ${show(f.confidence)}`);
+      // Any finite number: rounding can put a distance a hair below 0.
+      if (f.familiarityDistance !== undefined && (typeof f.familiarityDistance !== 'number' || !Number.isFinite(f.familiarityDistance))) {
+        problems.push(`${where}.familiarityDistance must be a number (a cosine distance), got ${show(f.familiarityDistance)}`);
+      }
+      if (f.unfamiliar !== undefined && typeof f.unfamiliar !== 'boolean') problems.push(`${where}.unfamiliar must be true or false, got ${show(f.unfamiliar)}`);
       if (typeof f.backend !== 'string') problems.push(`${where}.backend must be a string, got ${show(f.backend)}`);
       if (!isIsoDate(f.classifiedAt)) problems.push(`${where}.classifiedAt must be an ISO date, got ${show(f.classifiedAt)}`);
       if (f.sha256 !== undefined && (typeof f.sha256 !== 'string' || !HEX64.test(f.sha256))) problems.push(`${where}.sha256 must be 64 lowercase hex digits, got ${show(f.sha256)}`);

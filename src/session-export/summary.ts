@@ -15,13 +15,13 @@ export interface SessionSummary {
 }
 
 export function summarizeSession(frames: readonly FrameResult[], classes: readonly string[], thresholds: ConfidenceThresholds): SessionSummary {
-  const perLevel: Record<ConfidenceLevel, number> = { confident: 0, uncertain: 0, low: 0 };
+  const perLevel: Record<ConfidenceLevel, number> = { confident: 0, uncertain: 0, low: 0, unfamiliar: 0 };
   const byModel = new Map<string, number>();
   const byClinician = new Map<string, number>();
   const backends = new Set<string>();
   let reviewed = 0;
   for (const f of frames) {
-    perLevel[confidenceLevel(f.confidence, thresholds)]++;
+    perLevel[confidenceLevel(f.confidence, thresholds, f.unfamiliar)]++;
     byModel.set(f.predictedClass, (byModel.get(f.predictedClass) ?? 0) + 1);
     const c = f.review?.reviewedClass;
     if (c) {

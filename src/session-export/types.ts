@@ -16,6 +16,10 @@ export interface FrameResult {
   predictedClass: string;
   /** Top probability, 0..1. */
   confidence: number;
+  /** Familiarity check: cosine distance to the nearest class centroid; absent = not checked (or not a finite number). */
+  familiarityDistance?: number;
+  /** Flagged as unlike the training images; absent = not checked. */
+  unfamiliar?: boolean;
   /** tfjs backend that classified the frame (webgpu, webgl, wasm, cpu). */
   backend: string;
   /** ISO 8601 time of classification. */
