@@ -99,3 +99,31 @@ export async function manyFrames(count: number, prefix = 'bulk'): Promise<FilePa
     return { name: `${prefix}-${String(i).padStart(4, '0')}.jpg`, mimeType: 'image/jpeg', buffer };
   }));
 }
+
+const OUTLIER_W = 320, OUTLIER_H = 256;
+
+async function rawPng(name: string, pixel: (x: number, y: number) => [number, number, number]): Promise<FilePayload> {
+  const data = Buffer.alloc(OUTLIER_W * OUTLIER_H * 3);
+  for (let y = 0; y < OUTLIER_H; y++) for (let x = 0; x < OUTLIER_W; x++) data.set(pixel(x, y), (y * OUTLIER_W + x) * 3);
+  return { name, mimeType: 'image/png', buffer: await sharp(data, { raw: { width: OUTLIER_W, height: OUTLIER_H, channels: 3 } }).png().toBuffer() };
+}
+
+/** Deterministic pseudo-random bytes (xorshift), so measurements reproduce. */
+function xorshiftBytes(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s & 255; };
+}
+
+/** Pictures that are not endoscopy frames at all: what the unfamiliar-frame check must catch. */
+export async function outlierImages(): Promise<FilePayload[]> {
+  const rnd = xorshiftBytes(12345);
+  const h = OUTLIER_H;
+  return Promise.all([
+    rawPng('flat-grey.png', () => [128, 128, 128]),
+    rawPng('flat-black.png', () => [0, 0, 0]),
+    rawPng('uniform-noise.png', () => [rnd(), rnd(), rnd()]),
+    rawPng('checkerboard-32px.png', (x, y) => ((Math.floor(x / 32) + Math.floor(y / 32)) % 2 ? [255, 255, 255] : [0, 0, 0])),
+    rawPng('sky-to-grass-gradient.png', (x, y) => (y < h / 2 ? [90 + y / 2, 150 + y / 3, 235] : [60, 120 + (y - h / 2) / 2, 40 + x / 16])),
+    rawPng('pink-flat-mucosa-colour.png', () => [220, 120, 120]),
+  ]);
+}

@@ -15,10 +15,15 @@ import { validateMetadata, type ModelMetadata } from '../../src/core/metadata.ts
 import { initBackend } from '../../training/src/backend.ts';
 import { decodeImage } from '../../training/src/data/decode.ts';
 import { loadExportedModel } from '../../training/src/export/io.ts';
+import { withFeatureOutput } from '../../training/src/schedule/predict.ts';
+import { centroidDistance, isUnfamiliar } from '../../src/core/familiarity.ts';
 
 export interface TrainerPrediction {
   fileName: string;
   probabilities: number[];
+  /** src/core centroidDistance of the pooled features, when the model's metadata has a familiarity check. */
+  familiarityDistance?: number;
+  unfamiliar?: boolean;
 }
 
 /** Small batches: the trainer's evaluation batches too, and wasm's memory stays modest for ResNet50V2. */
@@ -37,6 +42,9 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
   const meta = await readMetadata(modelDir);
   const { size } = meta.input;
   const model = await loadExportedModel(modelDir);
+  const check = meta.familiarity;
+  // Features and probabilities from one pass, as the app's worker computes them.
+  const net = check ? withFeatureOutput(model, check.layer) : model;
   try {
     const out: TrainerPrediction[] = [];
     for (let start = 0; start < images.length; start += BATCH) {
@@ -48,12 +56,21 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
       }));
       const flat = new Float32Array(inputs.length * size * size * 3);
       inputs.forEach((x, i) => flat.set(x, i * x.length));
-      const probs = tf.tidy(() => model.predict(tf.tensor4d(flat, [inputs.length, size, size, 3])) as tf.Tensor2D);
-      const rows = (await probs.array()) as number[][];
-      probs.dispose();
+      const outs = tf.tidy(() => {
+        const y = net.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
+        return (Array.isArray(y) ? y : [y]) as tf.Tensor2D[];
+      });
+      const rows = (await outs[outs.length - 1].array()) as number[][];
+      const features = check ? ((await outs[0].array()) as number[][]) : [];
+      tf.dispose(outs);
       rows.forEach((p, i) => {
         const img = batch[i];
-        out.push({ fileName: typeof img === 'string' ? basename(img) : img.name, probabilities: p });
+        const distance = check ? centroidDistance(features[i], check.centroids) : undefined;
+        out.push({
+          fileName: typeof img === 'string' ? basename(img) : img.name,
+          probabilities: p,
+          ...(check && distance !== undefined ? { familiarityDistance: distance, unfamiliar: isUnfamiliar(distance, check) } : {}),
+        });
       });
     }
     return out;
@@ -69,6 +86,26 @@ export async function imagesInClassFolders(dir: string): Promise<string[]> {
     for (const f of (await readdir(join(dir, cls))).sort()) if (/\.(jpe?g|png|webp|bmp)$/i.test(f)) files.push(join(dir, cls, f));
   }
   return files;
+}
+
+/** Frames whose unfamiliar flag differs, and the largest familiarity-distance difference (matched by file name). */
+export function familiarityDiff(
+  expected: readonly TrainerPrediction[],
+  actual: readonly { fileName: string; familiarityDistance?: number; unfamiliar?: boolean }[],
+): { flagMismatches: string[]; maxDistanceDiff: number } {
+  const byName = new Map(actual.map((r) => [r.fileName, r]));
+  const flagMismatches: string[] = [];
+  let maxDistanceDiff = 0;
+  for (const e of expected) {
+    const got = byName.get(e.fileName);
+    if (!got) throw new Error(`No result for ${e.fileName}`);
+    if (got.unfamiliar !== e.unfamiliar) flagMismatches.push(e.fileName);
+    if (e.familiarityDistance !== undefined) {
+      if (got.familiarityDistance === undefined) throw new Error(`${e.fileName}: the app reports no familiarity distance`);
+      maxDistanceDiff = Math.max(maxDistanceDiff, Math.abs(e.familiarityDistance - got.familiarityDistance));
+    }
+  }
+  return { flagMismatches, maxDistanceDiff };
 }
 
 /** Largest absolute difference between two sets of probabilities matched by file name. */
