@@ -9,6 +9,7 @@ import { formatPercent } from '../../components/Percent.ts';
 import { confidenceLevel } from '../review/confidence.ts';
 import { ConfidenceMarker } from '../review/ConfidenceMarker.tsx';
 import { ReviewStatusBadge } from '../review/ReviewStatusBadge.tsx';
+import { UnfamiliarNote } from '../review/UnfamiliarNote.tsx';
 import type { ConfidenceThresholds } from '../review/types.ts';
 
 export interface ChartRequest {
@@ -67,7 +68,9 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
   const className = predictedClassName(frame, useAppStore.getState().modelInfos);
   const done = frame.status === 'done' && frame.probabilities && frame.predictedIndex !== undefined && info;
   const low = done && isLowConfidence(frame, threshold);
-  const level = done ? confidenceLevel(frame.confidence ?? 0, thresholds) : undefined;
+  const level = done ? confidenceLevel(frame.confidence ?? 0, thresholds, frame.unfamiliar) : undefined;
+  const unfamiliar = level === 'unfamiliar';
+  const checked = frame.unfamiliar !== undefined;
   const hooks = done
     ? {
         'data-predicted-class': className,
@@ -75,10 +78,14 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
         'data-probabilities': JSON.stringify(frame.probabilities),
         'data-confidence-level': level,
         'data-reviewed': frame.review?.reviewedClass ? 'true' : 'false',
+        // Familiarity check: "checked" false = the model has none (or the frame predates it).
+        'data-familiarity-checked': checked ? 'true' : 'false',
+        'data-unfamiliar': unfamiliar ? 'true' : 'false',
+        ...(checked && { 'data-familiarity-distance': String(frame.familiarityDistance) }),
       }
     : {};
   return (
-    <article className={`card${low ? ' low' : ''}`} data-testid="frame-card" data-frame-id={id} data-file-name={frame.fileName} data-status={frame.status} data-low-confidence={low ? 'true' : 'false'} {...hooks}>
+    <article className={`card${low ? ' low' : ''}${unfamiliar ? ' unfamiliar' : ''}`} data-testid="frame-card" data-frame-id={id} data-file-name={frame.fileName} data-status={frame.status} data-low-confidence={low ? 'true' : 'false'} {...hooks}>
       {image}
       <div className="card-body">
         <h3 className="file-name">{frame.fileName}</h3>
@@ -87,7 +94,7 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
         {done && (
           <>
             <p className="prediction">
-              <span className="muted">{t('frame.predicted')}: </span>
+              <span className="muted">{t(unfamiliar ? 'frame.predictedUnfamiliar' : 'frame.predicted')}: </span>
               <strong>{info.classes[frame.predictedIndex!]?.display[lang] ?? className}</strong>{' '}
               <span>{t('frame.confidence', { value: formatPercent(frame.confidence ?? 0, lang) })}</span>
             </p>
@@ -95,6 +102,7 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
               {level && <ConfidenceMarker level={level} thresholds={thresholds} />}{' '}
               <ReviewStatusBadge review={frame.review} predictedClass={className ?? ''} />
             </p>
+            {unfamiliar && <UnfamiliarNote />}
             {frame.review?.reviewedClass && frame.review.reviewedClass !== className && (
               <p className="small">{t('review.status.corrected', { model: info.classes[frame.predictedIndex!]?.display[lang] ?? className })} → <strong>{info.classes.find((c) => c.name === frame.review?.reviewedClass)?.display[lang] ?? frame.review.reviewedClass}</strong></p>
             )}

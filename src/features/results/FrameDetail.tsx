@@ -97,7 +97,7 @@ export function FrameDetail({ ids, frameId, onSelect, onClose }: { ids: readonly
       const f = frames[id];
       const name = f && predictedClassName(f, infos);
       if (!f || f.status !== 'done' || !name) continue;
-      out.push({ id, fileName: f.fileName, predictedClass: name, confidence: f.confidence ?? 0, review: f.review });
+      out.push({ id, fileName: f.fileName, predictedClass: name, confidence: f.confidence ?? 0, unfamiliar: f.unfamiliar, review: f.review });
     }
     return out;
   }, [ids, frames, infos]);

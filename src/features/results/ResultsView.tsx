@@ -65,7 +65,7 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
               {counts.map((c) => (
                 <li key={c.name} data-class={c.name} data-count={c.count}>
                   <strong>{displayOf(c.name)}</strong>: {t('results.countLine', { count: c.count })}
-                  {c.low > 0 && <> ({t('results.lowCountLine', { count: c.low })})</>}
+                  {c.low > 0 && <> ({t('results.lowCountLine', { count: c.low })}{c.unfamiliar > 0 && <>, <span data-testid="unfamiliar-count" data-count={c.unfamiliar}>{t('results.unfamiliarCountLine', { count: c.unfamiliar })}</span></>})</>}
                 </li>
               ))}
             </ul>
