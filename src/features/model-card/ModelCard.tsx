@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ModelMetadata } from '../../core/metadata.ts';
 import { formatPercent } from '../../components/Percent.ts';
+import { FamiliarityFacts } from './FamiliarityFacts.tsx';
 
 const fmt = (x: number | undefined, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');
 
@@ -36,6 +37,7 @@ export function ModelCard({ metadata }: { metadata: ModelMetadata }) {
         {metadata.lowConfidenceThreshold !== undefined && (
           <><dt>{t('modelCard.lowThreshold')}</dt><dd>{formatPercent(metadata.lowConfidenceThreshold, lang, 0)}</dd></>
         )}
+        <FamiliarityFacts check={metadata.familiarity} />
         {metadata.calibration && (
           <>
             <dt>{t('modelCard.calibration')}</dt>

@@ -1,0 +1,55 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FAMILIARITY_METHOD } from '../../core/familiarity.ts';
+import { validateMetadata } from '../../core/metadata.ts';
+import { resources } from '../../i18n/index.ts';
+import { ModelCard } from './ModelCard.tsx';
+
+beforeAll(async () => {
+  await i18next.use(initReactI18next).init({ lng: 'en', resources, interpolation: { escapeValue: false } });
+});
+afterEach(cleanup);
+
+const base = {
+  format: 'endolens-model', formatVersion: 1, name: 'M', version: '1', createdAt: '2026-01-01', intendedUse: 'research',
+  classes: ['0_normal', '2_polyps'], input: { size: 8 }, backbone: { name: 'b', weights: 'w' },
+  dataset: { name: 'd', description: 'd', counts: {} },
+};
+const familiarity = {
+  method: FAMILIARITY_METHOD, layer: 'global_average_pooling2d', centroids: [[1, 0], [0, 1]], threshold: 0.460292, quantile: 0.99,
+  centroidSplit: 'train', thresholdSplit: 'val', flaggedShare: { val: 0.011, test: 0.017 },
+};
+
+const facts = () => screen.getByTestId('familiarity-check');
+
+describe('ModelCard: the familiarity check', () => {
+  it('says what the check does, its threshold and how many frames it flags per split, in English and Spanish', async () => {
+    const metadata = validateMetadata({ ...base, familiarity });
+    render(<ModelCard metadata={metadata} />);
+    expect(facts().getAttribute('data-familiarity')).toBe('on');
+    expect(screen.getByText('Frames unlike the training images')).toBeTruthy();
+    const text = facts().textContent ?? '';
+    expect(text).toMatch(/compared with the average features of every class in the training images/);
+    expect(text).toContain('Threshold: cosine distance 0.460, which 99% of validation frames stay within.');
+    expect(text).toContain('It flags 1.1% of validation frames and 1.7% of test frames.');
+    cleanup();
+    await i18next.changeLanguage('es');
+    try {
+      render(<ModelCard metadata={metadata} />);
+      const es = (facts().textContent ?? '').replace(/\u00a0/g, ' '); // Spanish percentages use a no-break space
+      expect(es).toContain('Umbral: distancia coseno 0,460, dentro de la cual queda el 99 % de las imágenes de validación.');
+      expect(es).toContain('Marca el 1,1 % de las imágenes de validación y el 1,7 % de las imágenes de prueba.');
+    } finally {
+      await i18next.changeLanguage('en');
+    }
+  });
+
+  it('says plainly that frames unlike the training images are not detected when the model has no check', () => {
+    render(<ModelCard metadata={validateMetadata(base)} />);
+    expect(facts().getAttribute('data-familiarity')).toBe('off');
+    expect(facts().textContent).toMatch(/^Not detected: this model has no familiarity check, so frames unlike its training images/);
+  });
+});
