@@ -188,7 +188,7 @@ export const en = {
     confidentThreshold: 'Confident at or above (%)',
     levelsTitle: 'Confidence levels',
     thresholdError: 'Thresholds not saved: {{message}}',
-    thresholdsHelp: 'Three levels: confident, uncertain (between the two), low. Model default for “low”: {{value}} %.',
+    thresholdsHelp: 'Three levels by top probability: confident, uncertain (between the two), low. Model default for “low”: {{value}} %. A frame unlike the training images is marked as such whatever its probability (when the model has that check, see the model card).',
   },
   pwa: {
     update: 'A new version of EndoLens is available.',

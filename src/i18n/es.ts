@@ -190,7 +190,7 @@ export const es: Messages = {
     confidentThreshold: 'Confianza alta desde (%)',
     levelsTitle: 'Niveles de confianza',
     thresholdError: 'Umbrales no guardados: {{message}}',
-    thresholdsHelp: 'Tres niveles: confianza alta, incierta (entre ambos) y baja. Valor del modelo para «baja»: {{value}} %.',
+    thresholdsHelp: 'Tres niveles según la probabilidad máxima: confianza alta, incierta (entre ambos) y baja. Valor del modelo para «baja»: {{value}} %. Una imagen distinta de las de entrenamiento se marca como tal sea cual sea su probabilidad (si el modelo tiene esa comprobación; véase la ficha del modelo).',
   },
   pwa: {
     update: 'Hay una nueva versión de EndoLens.',
