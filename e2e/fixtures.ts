@@ -17,6 +17,9 @@ export interface FrameResult {
   predictedClass: string;
   confidence: number;
   probabilities: number[];
+  /** From the model's unfamiliar-frame check; undefined when the model has none. */
+  unfamiliar?: boolean;
+  familiarityDistance?: number;
 }
 
 export class EndoPage {
@@ -71,6 +74,9 @@ export class EndoPage {
       predictedClass: el.getAttribute('data-predicted-class') ?? '',
       confidence: Number(el.getAttribute('data-confidence')),
       probabilities: JSON.parse(el.getAttribute('data-probabilities') ?? '[]') as number[],
+      ...(el.hasAttribute('data-familiarity-distance')
+        ? { unfamiliar: el.getAttribute('data-unfamiliar') === 'true', familiarityDistance: Number(el.getAttribute('data-familiarity-distance')) }
+        : {}),
     })));
   }
 

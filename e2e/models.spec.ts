@@ -32,6 +32,35 @@ test('load another model (files or folder), classify with it on WASM and WebGL, 
   }
 });
 
+test('Settings thresholds re-level the cards; a model without an unfamiliar-frame check says so', async ({ endoPage, page }) => {
+  await endoPage.goto({ backend: 'wasm' });
+  await endoPage.loadModel(TEST_MODEL_4);
+  await expect(page.getByTestId('load-model-message')).toContainText('E2E four-class model');
+  await expect(page.getByTestId('familiarity-check')).toHaveAttribute('data-familiarity', 'off');
+  await endoPage.openTab(/frames/i);
+  await endoPage.dropImages(await Promise.all([61, 62, 63, 64].map((i) => syntheticFrame(`levels-${i}.jpg`, i))));
+  await endoPage.waitForClassified(4);
+  const cards = endoPage.classifiedCards;
+  await expect(page.locator('[data-familiarity-checked="false"]')).toHaveCount(4);
+  const levels = () => cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-confidence-level')));
+
+  // Low at 100 %: every frame is low, and the "only low confidence" filter keeps them all.
+  await endoPage.openTab(/settings/i);
+  await page.getByLabel(/low-confidence threshold/i).fill('100');
+  await endoPage.openTab(/frames/i);
+  await expect.poll(levels).toEqual(['low', 'low', 'low', 'low']);
+  await expect(page.locator('[data-low-confidence="true"]')).toHaveCount(4);
+  await expect(page.getByTestId('confidence-marker').first()).toContainText('Low confidence');
+
+  // Low 10 %, confident from 20 %: with four classes every top probability is >= 25 %.
+  await endoPage.openTab(/settings/i);
+  await page.getByLabel(/low-confidence threshold/i).fill('10');
+  await page.getByLabel(/Confident at or above/).fill('20');
+  await endoPage.openTab(/frames/i);
+  await expect.poll(levels).toEqual(['confident', 'confident', 'confident', 'confident']);
+  await expect(page.locator('[data-low-confidence="true"]')).toHaveCount(0);
+});
+
 test('a corrupt or incomplete model gets a clear error and the embedded model keeps working', async ({ endoPage, page }) => {
   await endoPage.goto();
   await endoPage.loadModel(CORRUPT_MODEL);

@@ -129,10 +129,12 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   expect(row1[col('note')]).toBe('Mucosa looks "inflamed", check; ñ');
   expect(row1[col('backend')]).toMatch(/^(wasm|webgl|webgpu|cpu)$/);
   expect(row1[col('model_name')]).not.toBe('');
+  const cardLevels = Object.fromEntries(await endoPage.cards.evaluateAll((els) => els.map((el) => [el.getAttribute('data-file-name'), el.getAttribute('data-confidence-level')])));
   for (const r of rows.slice(1)) {
     const ps = classes.map((c) => Number(r[col(`p_${c}`)]));
     expect(ps.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-    expect(['confident', 'uncertain', 'low']).toContain(r[col('confidence_level')]);
+    expect(r[col('confidence_level')]).toBe(cardLevels[r[col('file_name')]]);
+    expect(Number(r[col('familiarity_distance')])).toBeGreaterThan(0);
   }
 
   // Print view: the report with a row per frame and the model card; Escape closes it.
@@ -152,7 +154,10 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   await page.getByLabel(/Confident at or above/).fill('20');
   await expect(page.getByTestId('threshold-error')).toBeHidden();
   await endoPage.openTab(/frames/i);
-  await expect(page.locator('[data-testid="frame-card"][data-confidence-level="confident"]')).toHaveCount(4); // two classes: top >= 0.5
+  // Two classes: every top probability is >= 0.5 > 0.2, yet made frames are not endoscopy and stay
+  // "unlike training images": no threshold makes them confident findings.
+  await expect(page.locator('[data-testid="frame-card"][data-confidence-level="unfamiliar"]')).toHaveCount(4);
+  await expect(page.locator('[data-testid="frame-card"][data-confidence-level="confident"]')).toHaveCount(0);
 });
 
 test('a session exported with images, and with hashes only, imports into a fresh browser with nothing lost', async ({ endoPage, page, browser, baseURL }) => {
