@@ -57,7 +57,8 @@ export function visibleFrameIds(
     return true;
   });
   const byName = (a: FrameRecord, b: FrameRecord) => a.fileName.localeCompare(b.fileName, undefined, { numeric: true });
-  const conf = (f: FrameRecord) => (f.status === 'done' ? (f.confidence ?? 0) : -1);
+  // An unfamiliar frame's probability means nothing: it sorts as the least confident classified frame.
+  const conf = (f: FrameRecord) => (f.status !== 'done' ? -1 : isUnfamiliar(f) ? 0 : (f.confidence ?? 0));
   const cmp: Record<ViewState['sort'], ((a: FrameRecord, b: FrameRecord) => number) | null> = {
     added: null,
     name: byName,

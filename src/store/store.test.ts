@@ -141,6 +141,21 @@ describe('selectors', () => {
     expect(ids({ onlyLowConfidence: true })).toEqual(['f2']);
   });
 
+  it('sorts a frame unlike the training images as the least confident, whatever its probability', () => {
+    readyModel();
+    const s = useAppStore.getState();
+    s.addFrames([frame('a', 'a.jpg'), frame('b', 'b.jpg'), frame('c', 'c.jpg')]);
+    s.applyOutcomes([
+      { id: 'a', ok: true, probabilities: [0.99, 0.01], width: 1, height: 1, downscaled: false, familiarityDistance: 0.7, unfamiliar: true },
+      { id: 'b', ok: true, probabilities: [0.6, 0.4], width: 1, height: 1, downscaled: false, familiarityDistance: 0.2, unfamiliar: false },
+      { id: 'c', ok: true, probabilities: [0.2, 0.8], width: 1, height: 1, downscaled: false, familiarityDistance: 0.1, unfamiliar: false },
+    ], 'M@1#x');
+    const st = useAppStore.getState();
+    const ids = (sort: 'confidence-asc' | 'confidence-desc') => visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, sort }, 0.5);
+    expect(ids('confidence-asc')).toEqual(['a', 'b', 'c']);
+    expect(ids('confidence-desc')).toEqual(['c', 'b', 'a']);
+  });
+
   it('counts frames per class with their low-confidence share, listing classes with none', () => {
     const s = classified();
     expect(countsPerClass(s.frames, s.modelInfos, ['0_normal', '2_polyps'], 0.8)).toEqual([
