@@ -65,8 +65,9 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   const quantile = x.quantile ?? FAMILIARITY_QUANTILE;
   const centroids = classCentroids(x.train, x.train.labels, x.numClasses);
   const valDistances = distancesTo(x.threshold, centroids);
-  // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding.
-  const threshold = Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6;
+  // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding;
+  // at least 1e-6, as a distance of exactly 0 (validation frames on a centroid) is no usable threshold.
+  const threshold = Math.max(1e-6, Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6);
   const share = (d: Float64Array) => d.reduce((n, v) => n + (v > threshold ? 1 : 0), 0) / Math.max(1, d.length);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
