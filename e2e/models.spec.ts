@@ -44,6 +44,12 @@ test('Settings thresholds re-level the cards; a model without an unfamiliar-fram
   await expect(page.locator('[data-familiarity-checked="false"]')).toHaveCount(4);
   const levels = () => cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-confidence-level')));
 
+  // Sort by confidence, lowest first.
+  await page.getByLabel('Sort by').selectOption('confidence-asc');
+  const sorted = await cards.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-confidence'))));
+  expect(new Set(sorted).size, 'distinct confidences (else the order proves nothing)').toBeGreaterThan(1);
+  expect(sorted).toEqual([...sorted].sort((a, b) => a - b));
+
   // Low at 100 %: every frame is low, and the "only low confidence" filter keeps them all.
   await endoPage.openTab(/settings/i);
   await page.getByLabel(/low-confidence threshold/i).fill('100');
