@@ -26,7 +26,7 @@ test('pictures that are not endoscopy frames are marked unlike the training imag
     const card = endoPage.card(r.fileName);
     const marker = card.getByTestId('confidence-marker');
     await expect(marker).toHaveAttribute('data-level', 'unfamiliar');
-    await expect(marker.locator('svg')).toHaveAttribute('data-shape', 'diamond');
+    await expect(marker.locator('svg')).toHaveAttribute('data-shape', 'octagon');
     await expect(marker).toContainText(/unlike training images/i);
     await expect(card).toContainText(/not a finding/i);
   }

@@ -51,7 +51,7 @@ describe('PrintableReport', () => {
     frames[0] = { ...frames[0], unfamiliar: true, familiarityDistance: 0.6 }; // 0.91: would be "confident"
     render(<PrintableReport frames={frames} model={MODEL} thresholds={thresholds} />);
     const levels = screen.getAllByRole('listitem').filter((li) => li.querySelector('[data-testid="confidence-marker"]'));
-    expect(levels.map((li) => li.textContent)).toEqual(['Confident: 0', 'Uncertain: 1', 'Low confidence: 1', '?Unlike training images: 1']);
+    expect(levels.map((li) => li.textContent)).toEqual(['Confident: 0', 'Uncertain: 1', 'Low confidence: 1', 'Unlike training images: 1']);
     const rows = screen.getAllByTestId('report-frame');
     expect(within(rows[0]).getByTestId('confidence-marker').getAttribute('data-level')).toBe('unfamiliar');
   });

@@ -49,7 +49,7 @@ describe('FrameCard and the familiarity check', () => {
     expect(el.getAttribute('data-low-confidence')).toBe('true');
     expect(el.getAttribute('data-probabilities')).toBe('[0.997,0.003]');
     const marker = screen.getByTestId('confidence-marker');
-    expect([marker.getAttribute('data-level'), marker.querySelector('svg')?.getAttribute('data-shape')]).toEqual(['unfamiliar', 'diamond']);
+    expect([marker.getAttribute('data-level'), marker.querySelector('svg')?.getAttribute('data-shape')]).toEqual(['unfamiliar', 'octagon']);
     expect(marker.textContent).toContain('Unlike training images');
     expect(screen.getByTestId('unfamiliar-note').textContent).toMatch(/^Not a finding/);
     expect(el.querySelector('.prediction')?.textContent).toMatch(/^Model output \(not meaningful\): Normal mucosa/);

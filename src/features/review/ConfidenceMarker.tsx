@@ -1,6 +1,6 @@
 /**
  * Confidence level shown three ways: a word, a distinct shape (circle / triangle / square with a
- * bar / diamond with a question mark) and a colour, so it reads without colour vision and when
+ * bar / octagon with a question mark) and a colour, so it reads without colour vision and when
  * printed in grey.
  */
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import type { ConfidenceLevel, ConfidenceThresholds } from './types.ts';
 
 const COLORS: Record<ConfidenceLevel, string> = { confident: '#1a7f37', uncertain: '#9a6700', low: '#cf222e', unfamiliar: '#8250df' };
 
-export const SHAPES: Record<ConfidenceLevel, string> = { confident: 'circle', uncertain: 'triangle', low: 'square', unfamiliar: 'diamond' };
+export const SHAPES: Record<ConfidenceLevel, string> = { confident: 'circle', uncertain: 'triangle', low: 'square', unfamiliar: 'octagon' };
 
 function Shape({ level }: { level: ConfidenceLevel }) {
   const color = COLORS[level];
@@ -24,9 +24,12 @@ function Shape({ level }: { level: ConfidenceLevel }) {
         </g>
       )}
       {level === 'unfamiliar' && (
-        <g>
-          <path d="M8 0.5 L15.5 8 L8 15.5 L0.5 8 Z" fill={color} />
-          <text x="8" y="11.6" textAnchor="middle" fontSize="10" fontWeight="700" fontFamily="sans-serif" fill="#fff">?</text>
+        // An outlined octagon with a drawn question mark (no text glyph: a filled diamond with "?" reads
+        // as the browser's broken-character sign).
+        <g fill="none" stroke={color} strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M5 1 H11 L15 5 V11 L11 15 H5 L1 11 V5 Z" />
+          <path d="M5.9 6.1 A2.2 2.2 0 1 1 9.3 7.9 C8.5 8.4 8 8.8 8 9.9" />
+          <circle cx="8" cy="12" r="0.4" fill={color} />
         </g>
       )}
     </svg>

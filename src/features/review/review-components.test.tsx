@@ -80,16 +80,16 @@ describe('ConfidenceMarker', () => {
     );
     const markers = screen.getAllByTestId('confidence-marker');
     const shapes = markers.map((m) => m.querySelector('svg')?.getAttribute('data-shape'));
-    expect(shapes).toEqual(['circle', 'triangle', 'square', 'diamond']);
+    expect(shapes).toEqual(['circle', 'triangle', 'square', 'octagon']);
     const marker = markers[3];
     expect(marker.getAttribute('data-level')).toBe('unfamiliar');
-    expect(marker.textContent).toBe('?Unlike training images'); // the diamond carries a question mark
+    expect(marker.textContent).toBe('Unlike training images'); // the question mark is drawn, not text
     expect(marker.getAttribute('title')).toMatch(/far from every class the model was trained on .*not an endoscopy frame.*probabilities are not meaningful/);
     unmount();
     await i18next.changeLanguage('es');
     render(<ConfidenceMarker level="unfamiliar" compact />);
     const es = screen.getByTestId('confidence-marker');
-    expect(es.textContent).toBe('?Distinta de las imágenes de entrenamiento'); // the word stays for screen readers
+    expect(es.textContent).toBe('Distinta de las imágenes de entrenamiento'); // the word stays for screen readers
     expect(es.getAttribute('title')).toMatch(/no es una imagen de endoscopia/);
     await i18next.changeLanguage('en');
   });
