@@ -35,6 +35,15 @@ export function isLowConfidence(frame: FrameRecord, threshold: number): boolean 
   return frame.status === 'done' && (frame.unfamiliar === true || (frame.confidence ?? 0) < threshold);
 }
 
+/**
+ * The confidence that sorting and the confidence-range filter use: the top probability, except for a
+ * frame unlike the training images, whose probability means nothing: it counts as 0, so "least
+ * confident first" shows it first and a "90-100 %" filter never lists it among confident findings.
+ */
+export function triageConfidence(frame: FrameRecord): number {
+  return isUnfamiliar(frame) ? 0 : (frame.confidence ?? 0);
+}
+
 export function visibleFrameIds(
   order: readonly string[],
   frames: Record<string, FrameRecord>,
@@ -51,14 +60,13 @@ export function visibleFrameIds(
     if (!filtering) return true;
     if (f.status !== 'done') return false;
     if (view.classFilter !== 'all' && predictedClassName(f, infos) !== view.classFilter) return false;
-    const c = f.confidence ?? 0;
+    const c = triageConfidence(f);
     if (c < view.minConfidence || c > view.maxConfidence) return false;
     if (view.onlyLowConfidence && !isLowConfidence(f, threshold)) return false;
     return true;
   });
   const byName = (a: FrameRecord, b: FrameRecord) => a.fileName.localeCompare(b.fileName, undefined, { numeric: true });
-  // An unfamiliar frame's probability means nothing: it sorts as the least confident classified frame.
-  const conf = (f: FrameRecord) => (f.status !== 'done' ? -1 : isUnfamiliar(f) ? 0 : (f.confidence ?? 0));
+  const conf = (f: FrameRecord) => (f.status !== 'done' ? -1 : triageConfidence(f));
   const cmp: Record<ViewState['sort'], ((a: FrameRecord, b: FrameRecord) => number) | null> = {
     added: null,
     name: byName,

@@ -141,7 +141,7 @@ describe('selectors', () => {
     expect(ids({ onlyLowConfidence: true })).toEqual(['f2']);
   });
 
-  it('sorts a frame unlike the training images as the least confident, whatever its probability', () => {
+  it('sorts and range-filters a frame unlike the training images as the least confident, whatever its probability', () => {
     readyModel();
     const s = useAppStore.getState();
     s.addFrames([frame('a', 'a.jpg'), frame('b', 'b.jpg'), frame('c', 'c.jpg')]);
@@ -154,6 +154,10 @@ describe('selectors', () => {
     const ids = (sort: 'confidence-asc' | 'confidence-desc') => visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, sort }, 0.5);
     expect(ids('confidence-asc')).toEqual(['a', 'b', 'c']);
     expect(ids('confidence-desc')).toEqual(['c', 'b', 'a']);
+    // The confidence range filter reads it the same way: never among the confident ones.
+    const range = (minConfidence: number, maxConfidence: number) => visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, minConfidence, maxConfidence }, 0.5);
+    expect(range(0.9, 1)).toEqual([]);
+    expect(range(0, 0.5)).toEqual(['a']);
   });
 
   it('counts frames per class with their low-confidence share, listing classes with none', () => {
