@@ -1,17 +1,16 @@
 /** The production build on a static host (a bare server over a copy of dist/), not vite preview. */
 import { appendFile, cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
+import { serveFolder, type ServedRequest } from './support/static-server.ts';
 import { test, expect } from './fixtures.ts';
 import { REPO_ROOT, GENERATED } from './support/paths.ts';
-import { serveFolder } from './support/static-server.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 1;
 const SITE = join(GENERATED, 'static-site');
 
 test.use({ baseURL: `http://localhost:${PORT}` });
 
-async function site(isolation: boolean): Promise<Server> {
+async function site(isolation: boolean): Promise<Awaited<ReturnType<typeof serveFolder>>> {
   await rm(SITE, { recursive: true, force: true });
   await cp(join(REPO_ROOT, process.env.E2E_OUTDIR ?? 'dist'), SITE, { recursive: true });
   return serveFolder(SITE, PORT, isolation);
@@ -48,6 +47,26 @@ test('a new version is announced with a reload prompt, and reloading activates i
     await expect(page.getByTestId('update-prompt')).toHaveCount(0);
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull();
   } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a first visit downloads each file once: the service worker revalidates what the page already fetched', async ({ endoPage, page }) => {
+  const server = await site(true);
+  try {
+    await endoPage.goto();
+    await expect(page.getByTestId('offline-ready')).toBeVisible({ timeout: 60_000 }); // precaching finished
+    const bodies = (log: ServedRequest[], path: string) => log.filter((r) => r.path === path && r.status === 200).length;
+    const modelFiles = [...new Set(server.log.map((r) => r.path).filter((p) => p.startsWith('/model/')))];
+    expect(modelFiles, 'model files requested').toEqual(expect.arrayContaining(['/model/model.json', '/model/metadata.json', expect.stringMatching(/\.bin$/)]));
+    console.log(`model files on the first visit: ${JSON.stringify(server.log.filter((r) => r.path.startsWith('/model/')))}`);
+    for (const path of modelFiles) expect(bodies(server.log, path), `${path} sent whole`).toBe(1);
+    // Offline after it all the same (the service worker's copy is complete).
+    await page.context().setOffline(true);
+    await page.reload();
+    await endoPage.waitForModel();
+  } finally {
+    await page.context().setOffline(false);
     await new Promise((resolve) => server.close(resolve));
   }
 });

@@ -4,10 +4,15 @@
  * re-serves every same-origin response with COOP/COEP headers, so the app stays cross-origin
  * isolated (WASM threads) on a static host that sends no such headers.
  */
-import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
+import { addPlugins, cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null } | string> };
 
+// Workbox fetches revisioned entries with cache: 'reload', which skips the HTTP cache: on a first
+// visit every file the page already downloaded (the model above all: tens of MB for ResNet50V2)
+// would be downloaded a second time. 'no-cache' still asks the server, but with the validators of
+// the copy the page just fetched, so an unchanged file costs a 304, and a changed one is fetched whole.
+addPlugins([{ requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request) }]);
 precache(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 

@@ -1,4 +1,5 @@
 /** A bare static server (with the isolation headers) over a folder the test can change between requests. */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -8,19 +9,33 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm', '.png': 'image/png', '.webmanifest': 'application/manifest+json', '.bin': 'application/octet-stream',
 };
 
-/** `isolation: false` plays a plain static host that sends no COOP/COEP headers. */
-export async function serveFolder(root: string, port: number, isolation = true): Promise<Server> {
+/** One answered request: the path and whether the body was sent (200) or the browser's copy was still good (304). */
+export interface ServedRequest {
+  path: string;
+  status: 200 | 304;
+}
+
+/**
+ * `isolation: false` plays a plain static host that sends no COOP/COEP headers. Like common static
+ * hosts it sends an ETag and answers a matching If-None-Match with 304; `log` lists every answer.
+ */
+export async function serveFolder(root: string, port: number, isolation = true): Promise<Server & { log: ServedRequest[] }> {
+  const log: ServedRequest[] = [];
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path.endsWith('/') ? 'index.html' : path);
     const body = await readFile(file).catch(() => readFile(join(root, 'index.html')));
-    res.writeHead(200, {
+    const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+    const status = req.headers['if-none-match'] === etag ? 304 : 200;
+    log.push({ path, status });
+    res.writeHead(status, {
       'Content-Type': TYPES[extname(file)] ?? 'text/html',
       'Cache-Control': 'no-cache',
+      ETag: etag,
       ...(isolation ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
     });
-    res.end(body);
+    res.end(status === 200 ? body : undefined);
   });
   await new Promise<void>((resolve) => server.listen(port, 'localhost', resolve));
-  return server;
+  return Object.assign(server, { log });
 }
