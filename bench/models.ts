@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { FamiliarityCheck } from '../src/core/familiarity.ts';
 import type { ModelMetadata } from '../src/core/metadata.ts';
 import { fileSaveHandler, loadExportedModel } from '../training/src/export/io.ts';
 import { buildBackbone, buildClassifier } from '../training/src/models/index.ts';
@@ -51,6 +52,13 @@ function quantizationOf(dir: string): string {
   return [...q].join('+');
 }
 
+/** One unit vector per class, as wide as `model`'s pooled features: the check's shape, not its meaning. */
+function placeholderFamiliarity(check: FamiliarityCheck, model: tf.LayersModel, classes: number): FamiliarityCheck {
+  const width = model.getLayer(check.layer).outputShape[1] as number;
+  const centroids = Array.from({ length: classes }, (_, c) => Array.from({ length: width }, (_, i) => (i === c ? 1 : 0)));
+  return { ...check, centroids, flaggedShare: {} };
+}
+
 async function exportBoth(model: tf.LayersModel, metadata: ModelMetadata, root: string): Promise<{ float32: ModelFiles; float16: ModelFiles }> {
   const out: Record<string, ModelFiles> = {};
   for (const q of ['float32', 'float16'] as const) {
@@ -88,6 +96,9 @@ export async function prepareModels(embeddedDir: string, workDir: string): Promi
     version: '0.0.0-bench',
     input: { ...metadata.input, size },
     backbone: { name: 'resnet50v2', weights: 'random (seeded), for timing only' },
+    // The embedded model's check has 1280-wide centroids; this model's pooled features are wider. Its
+    // frames are timed with the same extra output, against placeholder centroids (no training data).
+    familiarity: metadata.familiarity && placeholderFamiliarity(metadata.familiarity, resnet, metadata.classes.length),
   };
   const r = await exportBoth(resnet, resnetMeta, join(workDir, 'resnet50v2'));
   models.push({

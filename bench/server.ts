@@ -1,7 +1,8 @@
 /**
  * A tiny static server for the production build (dist/) plus the benchmark's own files, with
  * cross-origin isolation headers switchable per request, and a byte count per path so "transferred"
- * is what actually left the server (no compression here, as on a plain static host).
+ * is what actually left the server (no compression here, as on a plain static host; ETags and 304s,
+ * as on one).
  *
  * Isolation is chosen by port: the benchmark starts one isolated and one plain instance, because
  * the same origin cannot be both (COOP/COEP are per response, but the service worker and the HTTP
@@ -40,10 +41,12 @@ export async function startStaticServer(mounts: Record<string, string>, isolated
     const file = normalize(join(root, rel));
     if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) return void res.writeHead(403).end();
     let size: number;
+    let etag: string;
     try {
       const st = statSync(file);
       if (!st.isFile()) throw new Error('not a file');
       size = st.size;
+      etag = `W/"${st.size}-${st.mtimeMs}"`; // as sirv (vite preview) and nginx send validators
     } catch {
       return void res.writeHead(404).end();
     }
@@ -57,6 +60,12 @@ export async function startStaticServer(mounts: Record<string, string>, isolated
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+    }
+    headers.ETag = etag;
+    if (req.headers['if-none-match'] === etag) {
+      // The browser's copy is current: nothing of the file is sent.
+      delete headers['Content-Length'];
+      return void res.writeHead(304, headers).end();
     }
     res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
