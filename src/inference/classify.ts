@@ -24,20 +24,30 @@ async function rowsOf(t: tf.Tensor, count: number): Promise<Float32Array[]> {
   return rows;
 }
 
-/** inputs: HWC float32 arrays of size x size x 3 (src/core preprocessPixels). Returns one probability row per input. */
-export async function classifyBatch(model: tf.LayersModel, inputs: readonly Float32Array[], size: number): Promise<number[][]> {
-  if (!inputs.length) return [];
+/**
+ * One forward pass over the batch; per model output, one row per input. `outputs` is how many
+ * outputs the caller expects (`what` names them in the error when the model has another count).
+ */
+async function predictRows(model: tf.LayersModel, inputs: readonly Float32Array[], size: number, outputs: number, what: string): Promise<Float32Array[][]> {
+  if (!inputs.length) return Array.from({ length: outputs }, () => []);
   const flat = packInputs(inputs, size);
-  const probs = tf.tidy(() => {
+  const outs = tf.tidy(() => {
     const out = model.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
-    if (Array.isArray(out)) throw new Error(`The model has ${out.length} outputs; EndoLens expects one (class probabilities).`);
-    return out as tf.Tensor;
+    const list = Array.isArray(out) ? out : [out];
+    if (list.length !== outputs) throw new Error(`The model has ${list.length} outputs; EndoLens expects ${what}.`);
+    return list;
   });
   try {
-    return (await rowsOf(probs, inputs.length)).map((r) => Array.from(r));
+    return await Promise.all(outs.map((t) => rowsOf(t, inputs.length)));
   } finally {
-    probs.dispose();
+    tf.dispose(outs);
   }
+}
+
+/** inputs: HWC float32 arrays of size x size x 3 (src/core preprocessPixels). Returns one probability row per input. */
+export async function classifyBatch(model: tf.LayersModel, inputs: readonly Float32Array[], size: number): Promise<number[][]> {
+  const [probabilities] = await predictRows(model, inputs, size, 1, 'one (class probabilities)');
+  return probabilities.map((r) => Array.from(r));
 }
 
 /**
@@ -49,19 +59,8 @@ export async function classifyBatchWithFeatures(
   inputs: readonly Float32Array[],
   size: number,
 ): Promise<{ probabilities: number[][]; features: Float32Array[] }> {
-  if (!inputs.length) return { probabilities: [], features: [] };
-  const flat = packInputs(inputs, size);
-  const outs = tf.tidy(() => {
-    const out = model.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
-    if (!Array.isArray(out) || out.length !== 2) throw new Error('The familiarity model must have two outputs (features, probabilities).');
-    return out;
-  });
-  try {
-    const [features, probabilities] = await Promise.all([rowsOf(outs[0], inputs.length), rowsOf(outs[1], inputs.length)]);
-    return { probabilities: probabilities.map((r) => Array.from(r)), features };
-  } finally {
-    tf.dispose(outs);
-  }
+  const [features, probabilities] = await predictRows(model, inputs, size, 2, 'two (features, probabilities)');
+  return { probabilities: probabilities.map((r) => Array.from(r)), features };
 }
 
 /** Model input size and class count as the model itself declares them (checked against metadata). */
