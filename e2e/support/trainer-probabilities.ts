@@ -15,13 +15,13 @@ import { validateMetadata, type ModelMetadata } from '../../src/core/metadata.ts
 import { initBackend } from '../../training/src/backend.ts';
 import { decodeImage } from '../../training/src/data/decode.ts';
 import { loadExportedModel } from '../../training/src/export/io.ts';
-import { withFeatureOutput } from '../../training/src/schedule/predict.ts';
-import { centroidDistance, isUnfamiliar } from '../../src/core/familiarity.ts';
+import { withFeatureOutput } from '../../src/core/feature-output.ts';
+import { scoreFamiliarity } from '../../src/core/familiarity.ts';
 
 export interface TrainerPrediction {
   fileName: string;
   probabilities: number[];
-  /** src/core centroidDistance of the pooled features, when the model's metadata has a familiarity check. */
+  /** src/core scoreFamiliarity of the pooled features, when the model's metadata has a familiarity check. */
   familiarityDistance?: number;
   unfamiliar?: boolean;
 }
@@ -65,11 +65,10 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
       tf.dispose(outs);
       rows.forEach((p, i) => {
         const img = batch[i];
-        const distance = check ? centroidDistance(features[i], check.centroids) : undefined;
         out.push({
           fileName: typeof img === 'string' ? basename(img) : img.name,
           probabilities: p,
-          ...(check && distance !== undefined ? { familiarityDistance: distance, unfamiliar: isUnfamiliar(distance, check) } : {}),
+          ...(check ? scoreFamiliarity(features[i], check) : {}),
         });
       });
     }

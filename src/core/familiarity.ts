@@ -57,6 +57,19 @@ export function isUnfamiliar(distance: number, check: Pick<FamiliarityCheck, 'th
   return !(distance <= check.threshold); // NaN counts as unfamiliar: a broken score is never trusted
 }
 
+/** What a frame's result carries about the check. */
+export interface FamiliarityScore {
+  /** Cosine distance to the nearest class centroid (NaN if the features were broken). */
+  familiarityDistance: number;
+  unfamiliar: boolean;
+}
+
+/** A frame's distance and verdict from its pooled features: what the app shows and the trainer reports. */
+export function scoreFamiliarity(features: ArrayLike<number>, check: Pick<FamiliarityCheck, 'centroids' | 'threshold'>): FamiliarityScore {
+  const familiarityDistance = centroidDistance(features, check.centroids);
+  return { familiarityDistance, unfamiliar: isUnfamiliar(familiarityDistance, check) };
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FAMILIARITY_METHOD, FEATURE_LAYER, type FamiliarityCheck } from '../core/familiarity.ts';
+import { FAMILIARITY_METHOD, FEATURE_LAYER, scoreFamiliarity, type FamiliarityCheck } from '../core/familiarity.ts';
 import { classifyBatch } from './classify.ts';
-import { buildFamiliarityModel, familiarityOf } from './familiarity-model.ts';
+import { buildFamiliarityModel } from './familiarity-model.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch } from './inference-model.ts';
 import { ModelLoadError } from './model-files.ts';
 
@@ -71,15 +71,15 @@ describe('buildFamiliarityModel', () => {
   });
 });
 
-describe('familiarityOf (what the worker adds to each outcome)', () => {
+describe('scoreFamiliarity (what the worker adds to each outcome)', () => {
   it('is near 0 along a class centroid, 1 orthogonal to all, and flags above the threshold', () => {
-    expect(familiarityOf([2, 0, 0], check)).toEqual({ familiarityDistance: 0, unfamiliar: false });
-    const between = familiarityOf([1, 1, 0], check); // 45 degrees from both: 1 - cos 45
+    expect(scoreFamiliarity([2, 0, 0], check)).toEqual({ familiarityDistance: 0, unfamiliar: false });
+    const between = scoreFamiliarity([1, 1, 0], check); // 45 degrees from both: 1 - cos 45
     expect(between.familiarityDistance).toBeCloseTo(1 - Math.SQRT1_2, 6);
     expect(between.unfamiliar).toBe(true);
-    expect(familiarityOf([0, 0, 1], check)).toEqual({ familiarityDistance: 1, unfamiliar: true });
-    expect(familiarityOf([0, 0, 0], check)).toEqual({ familiarityDistance: 1, unfamiliar: true });
-    expect(familiarityOf([Number.NaN, 0, 0], check).unfamiliar).toBe(true); // a broken score is never trusted
+    expect(scoreFamiliarity([0, 0, 1], check)).toEqual({ familiarityDistance: 1, unfamiliar: true });
+    expect(scoreFamiliarity([0, 0, 0], check)).toEqual({ familiarityDistance: 1, unfamiliar: true });
+    expect(scoreFamiliarity([Number.NaN, 0, 0], check).unfamiliar).toBe(true); // a broken score is never trusted
   });
 });
 

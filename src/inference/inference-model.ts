@@ -4,9 +4,9 @@
  * is freed, so the worker and the tests share it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { FamiliarityCheck } from '../core/familiarity.ts';
+import { scoreFamiliarity, type FamiliarityCheck, type FamiliarityScore } from '../core/familiarity.ts';
 import { classifyBatch, classifyBatchWithFeatures } from './classify.ts';
-import { buildFamiliarityModel, familiarityOf, type FamiliarityScore } from './familiarity-model.ts';
+import { buildFamiliarityModel } from './familiarity-model.ts';
 
 export interface InferenceModel {
   model: tf.LayersModel;
@@ -31,7 +31,7 @@ export async function runBatch(m: InferenceModel, inputs: readonly Float32Array[
   if (!m.familiarity) return (await classifyBatch(m.model, inputs, m.inputSize)).map((probabilities) => ({ probabilities }));
   const { check, view } = m.familiarity;
   const out = await classifyBatchWithFeatures(view, inputs, m.inputSize);
-  return out.probabilities.map((probabilities, i) => ({ probabilities, familiarity: familiarityOf(out.features[i], check) }));
+  return out.probabilities.map((probabilities, i) => ({ probabilities, familiarity: scoreFamiliarity(out.features[i], check) }));
 }
 
 /** Frees the weights exactly once: the view shares them and owns nothing (src/inference/familiarity-model.ts). */

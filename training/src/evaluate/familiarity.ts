@@ -3,7 +3,7 @@
  * class from the training split's pooled features, and a distance threshold from the validation
  * split, so that FAMILIARITY_QUANTILE of ordinary validation frames pass.
  */
-import { centroidDistance, FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import { centroidDistance, isUnfamiliar, FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
 import { MetricsError } from './metrics.ts';
 
 export interface FeatureRows {
@@ -68,7 +68,7 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding;
   // at least 1e-6, as a distance of exactly 0 (validation frames on a centroid) is no usable threshold.
   const threshold = Math.max(1e-6, Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6);
-  const share = (d: Float64Array) => d.reduce((n, v) => n + (v > threshold ? 1 : 0), 0) / Math.max(1, d.length);
+  const share = (d: Float64Array) => d.reduce((n, v) => n + (isUnfamiliar(v, { threshold }) ? 1 : 0), 0) / Math.max(1, d.length);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
   return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };

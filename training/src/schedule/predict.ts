@@ -1,5 +1,6 @@
 /** Batched inference over a whole split, with the app's scaling; returns probabilities as plain data. */
 import * as tf from '@tensorflow/tfjs';
+import { withFeatureOutput } from '../../../src/core/feature-output.ts';
 import { DEFAULT_INPUT_RANGE } from '../../../src/core/preprocess.ts';
 import { batchRanges, identityOrder, imageBatch, type ImageSplit } from './batches.ts';
 
@@ -18,15 +19,6 @@ export interface SplitPredictions {
   /** Row-major N x featureDim, when `featureLayer` was asked for. */
   features?: Float32Array;
   featureDim?: number;
-}
-
-/** The model with `layer`'s output added before the probabilities; the caller disposes neither (weights are shared). */
-export function withFeatureOutput(model: tf.LayersModel, layer: string): tf.LayersModel {
-  const out = model.getLayer(layer).output;
-  if (Array.isArray(out) || out.shape.length !== 2) {
-    throw new Error(`Layer "${layer}" must have one rank-2 output (batch x features) to serve as features; it has ${Array.isArray(out) ? `${out.length} outputs` : `shape [${out.shape.join(', ')}]`}.`);
-  }
-  return tf.model({ inputs: model.inputs, outputs: [out, model.outputs[0]] });
 }
 
 /** Probabilities (and optionally features) of `model` in inference mode for every image of `split`. */
