@@ -25,14 +25,14 @@ export function predictedClassName(frame: FrameRecord, infos: Record<string, Mod
   return infos[frame.modelKey]?.classes[frame.predictedIndex]?.name;
 }
 
-/** Flagged by the familiarity check: unlike the training images, whatever its top probability. */
-export function isUnfamiliar(frame: FrameRecord): boolean {
+/** A classified frame the familiarity check flagged (src/core/familiarity.ts isUnfamiliar, recorded by the worker). */
+export function isUnfamiliarFrame(frame: FrameRecord): boolean {
   return frame.status === 'done' && frame.unfamiliar === true;
 }
 
 /** Needs a look: top probability below the threshold, or unlike the training images (its probabilities mean nothing). */
 export function isLowConfidence(frame: FrameRecord, threshold: number): boolean {
-  return frame.status === 'done' && (frame.unfamiliar === true || (frame.confidence ?? 0) < threshold);
+  return isUnfamiliarFrame(frame) || (frame.status === 'done' && (frame.confidence ?? 0) < threshold);
 }
 
 /**
@@ -41,7 +41,7 @@ export function isLowConfidence(frame: FrameRecord, threshold: number): boolean 
  * confident first" shows it first and a "90-100 %" filter never lists it among confident findings.
  */
 export function triageConfidence(frame: FrameRecord): number {
-  return isUnfamiliar(frame) ? 0 : (frame.confidence ?? 0);
+  return isUnfamiliarFrame(frame) ? 0 : (frame.confidence ?? 0);
 }
 
 export function visibleFrameIds(
@@ -101,7 +101,7 @@ export function countsPerClass(frames: Record<string, FrameRecord>, infos: Recor
     const c = counts.get(name) ?? { name, count: 0, low: 0, unfamiliar: 0 };
     c.count++;
     if (isLowConfidence(f, threshold)) c.low++;
-    if (isUnfamiliar(f)) c.unfamiliar++;
+    if (isUnfamiliarFrame(f)) c.unfamiliar++;
     counts.set(name, c);
   }
   return [...counts.values()];

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../core/metadata.ts';
 import { clearSessionData, loadFrameRecords, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
-import { countsPerClass, isLowConfidence, isUnfamiliar, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
+import { countsPerClass, isLowConfidence, isUnfamiliarFrame, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
 import { initialState, useAppStore } from './store.ts';
 import type { FrameRecord } from './types.ts';
 
@@ -195,9 +195,9 @@ describe('familiarity check (issue 4 item 6)', () => {
       ok('f3', [0.4, 0.6]), // not checked
     ], 'M@1#x');
     const st = useAppStore.getState();
-    expect(isUnfamiliar(st.frames.f1)).toBe(true);
+    expect(isUnfamiliarFrame(st.frames.f1)).toBe(true);
     expect(isLowConfidence(st.frames.f1, 0.7)).toBe(true);
-    expect([isUnfamiliar(st.frames.f2), isLowConfidence(st.frames.f2, 0.7), isUnfamiliar(st.frames.f3)]).toEqual([false, false, false]);
+    expect([isUnfamiliarFrame(st.frames.f2), isLowConfidence(st.frames.f2, 0.7), isUnfamiliarFrame(st.frames.f3)]).toEqual([false, false, false]);
     expect(visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, onlyLowConfidence: true }, 0.7)).toEqual(['f1', 'f3']);
     expect(countsPerClass(st.frames, st.modelInfos, ['0_normal', '2_polyps'], 0.7)).toEqual([
       { name: '0_normal', count: 2, low: 1, unfamiliar: 1 },
@@ -220,7 +220,7 @@ describe('familiarity check (issue 4 item 6)', () => {
     const after = useAppStore.getState();
     expect(after.frames.f1).toMatchObject({ familiarityDistance: 0.61, unfamiliar: true });
     expect(after.frames.f0.unfamiliar).toBeUndefined();
-    expect([isUnfamiliar(after.frames.f0), isLowConfidence(after.frames.f0, 0.7)]).toEqual([false, false]);
+    expect([isUnfamiliarFrame(after.frames.f0), isLowConfidence(after.frames.f0, 0.7)]).toEqual([false, false]);
   });
 });
 
