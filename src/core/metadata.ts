@@ -71,7 +71,12 @@ export interface ModelMetadata {
     name: string;
     description: string;
     sources?: string[];
+    /** Images per split and class, extra training folders included in train. */
     counts: Record<string, Record<string, number>>;
+    /** Train images per source (file-name prefix), extra folders included. */
+    trainSources?: Record<string, number>;
+    /** Training-only folders added to the train split (`--extra-train`), each with what it added. */
+    extraTrain?: ExtraTrainEntry[];
   };
   metrics?: { test?: EvalMetrics; val?: EvalMetrics };
   /** Temperature scaling fitted on validation data and baked into the exported final layer. */
@@ -90,6 +95,13 @@ export interface ModelMetadata {
     backend?: string;
     quantization?: string;
   };
+}
+
+export interface ExtraTrainEntry {
+  /** The folder's name (not its full path: that is the trainer's machine's business). */
+  name: string;
+  counts: Record<string, number>;
+  sources: Record<string, number>;
 }
 
 export class MetadataError extends Error {
@@ -157,6 +169,13 @@ export function validateMetadata(json: unknown): ModelMetadata {
   const dataset = isRecord(m.dataset) ? m.dataset : undefined;
   if (!dataset || typeof dataset.name !== 'string' || typeof dataset.description !== 'string' || !isRecord(dataset.counts)) {
     problems.push('dataset must give name, description and counts per split');
+  }
+  const extra = dataset?.extraTrain;
+  if (extra !== undefined) {
+    const countMap = (v: unknown) => isRecord(v) && Object.values(v).every((n) => Number.isInteger(n) && (n as number) >= 0);
+    if (!Array.isArray(extra) || !extra.every((e) => isRecord(e) && typeof e.name === 'string' && countMap(e.counts) && countMap(e.sources))) {
+      problems.push(`dataset.extraTrain must list { name, counts, sources } per folder, got ${JSON.stringify(extra)?.slice(0, 60)}`);
+    }
   }
   const t = m.lowConfidenceThreshold;
   if (t !== undefined && (typeof t !== 'number' || t < 0 || t > 1)) {

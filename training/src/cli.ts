@@ -16,7 +16,7 @@ export type CliCommand =
   | { kind: 'train'; options: TrainOptions }
   | { kind: 'resume'; runDir: string; overrides: Partial<TrainOptions> }
   /** Fit the unfamiliar-frame check for an already exported model (src/core/familiarity.ts). */
-  | { kind: 'familiarity'; modelDir: string; data: string; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
+  | { kind: 'familiarity'; modelDir: string; data: string; extraTrain: string[]; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
 
 function intArg(flag: string, min: number) {
   return (value: string): number => {
@@ -61,6 +61,7 @@ function program(): Command {
   return new Command('train')
     .description('Fine-tune the EndoLens classifier (warm-up, then fine-tune) and optionally export it for the app.')
     .option('--data <path>', 'dataset: folder with train/ val/ test/ class folders, or the dataset zip(s)')
+    .option('--extra-train <dir>', "folder of class folders (the dataset's class names) added to the train split only; repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('--backbone <name>', 'backbone').choices(BACKBONES).default(d.backbone))
     .option('--weights <source>', 'imagenet | none | path (.h5 or tfjs model) | URL', d.weights)
     .option('--alpha <n>', 'MobileNetV2 width (default: from the weights, else 1.0)', floatArg('--alpha', (n) => n > 0, 'a positive number'))
@@ -113,14 +114,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   options.command = commandLine(argv, env);
   for (const k of ['data', 'export', 'runsDir', 'cacheDir'] as const) if (options[k] !== undefined) options[k] = abs(options[k]);
+  if (options.extraTrain) options.extraTrain = options.extraTrain.map((d) => abs(d) as string);
   if (typeof options.weights === 'string' && isLocalWeights(options.weights)) options.weights = abs(options.weights);
 
   if (raw.refitFamiliarity !== undefined) {
-    const allowed = ['refitFamiliarity', 'data', 'backend', 'batch', 'concurrency'];
+    const allowed = ['refitFamiliarity', 'data', 'extraTrain', 'backend', 'batch', 'concurrency'];
     const rejected = Object.keys(raw).filter((k) => given(k) && !allowed.includes(k));
-    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
+    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --extra-train, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
     if (options.data === undefined) throw new InvalidArgumentError('--refit-familiarity needs --data: the dataset the model was trained on.');
-    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
+    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, extraTrain: options.extraTrain ?? [], backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
   }
   if (raw.resume !== undefined) {
     const overrides: Partial<TrainOptions> = {};
@@ -149,14 +151,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 async function refitCommand(c: Extract<CliCommand, { kind: 'familiarity' }>): Promise<number> {
   try {
     const { initBackend } = await import('./backend.ts');
-    const { loadDataset } = await import('./data/index.ts');
+    const { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset } = await import('./data/index.ts');
     const { refitFamiliarity, sharesText } = await import('./export/familiarity.ts');
     const { readFile } = await import('node:fs/promises');
     const { validateMetadata } = await import('../../src/core/metadata.ts');
     const backend = await initBackend(c.backend);
     const { input } = validateMetadata(JSON.parse(await readFile(resolve(c.modelDir, 'metadata.json'), 'utf8')));
     console.log(`backend: ${backend.name}; loading ${c.data} at ${input.size} px`);
-    const data = await loadDataset(c.data, { inputSize: input.size, concurrency: c.concurrency });
+    const concurrency = c.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
+    const data = await addExtraTrain(await loadDataset(c.data, { inputSize: input.size, concurrency }), c.data, c.extraTrain, { inputSize: input.size, concurrency });
     const check = await refitFamiliarity(c.modelDir, data, { batchSize: c.batchSize });
     console.log(`unfamiliar-frame check written to ${resolve(c.modelDir, 'metadata.json')}: threshold ${check.threshold.toFixed(4)}, flags ${sharesText(check.flaggedShare)}`);
     return 0;

@@ -11,6 +11,8 @@ import { DEFAULT_SCHEDULE, validateSchedule, type ScheduleConfig } from './sched
 export interface TrainOptions extends ScheduleConfig {
   /** Dataset folder or zip(s), absolute or relative to the process's cwd. */
   data: string;
+  /** Folders of class folders added to the train split only (`--extra-train`, repeatable). */
+  extraTrain?: string[];
   backbone: BackboneName;
   /** 'imagenet', a path (.h5 or tfjs model folder/model.json), a URL, or 'none' (random init). */
   weights: string;
@@ -74,5 +76,8 @@ export function validateOptions(o: TrainOptions): void {
   if (o.alpha !== undefined && o.backbone !== 'mobilenetv2') throw new Error(`--alpha applies to mobilenetv2 only. Received: alpha=${o.alpha} with backbone ${o.backbone}`);
   if (o.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.runId)) throw new Error(`run id may hold letters, digits, '.', '_' and '-' only. Received: "${o.runId}"`);
   if (typeof o.weights !== 'string' || o.weights === '') throw new Error('--weights must be imagenet, none, a path or a URL.');
+  if (o.extraTrain !== undefined && (!Array.isArray(o.extraTrain) || o.extraTrain.some((d) => typeof d !== 'string' || d === ''))) {
+    throw new Error(`--extra-train takes a folder path each time. Received: ${JSON.stringify(o.extraTrain)}`);
+  }
   validateSchedule(o);
 }

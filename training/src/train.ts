@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { EvalMetrics, ModelMetadata } from '../../src/core/metadata.ts';
 import { augmentBatch } from './augment/index.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
-import { loadDataset, sourceOf, type Dataset, type SplitData } from './data/index.ts';
+import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, sourceOf, type Dataset, type ExtraTrainFolder, type SplitData } from './data/index.ts';
 import { computeMetrics, expectedCalibrationError, fitTemperature, renderCurvesSvg } from './evaluate/index.ts';
 import { bakeTemperature, lowConfidenceThreshold } from './export/calibration.ts';
 import { fileSaveHandler, loadExportedModel } from './export/io.ts';
@@ -92,6 +92,7 @@ function resolvePaths(o: TrainOptions): TrainOptions {
   return {
     ...o,
     data: absolute(o.data) as string,
+    ...(o.extraTrain ? { extraTrain: o.extraTrain.map((d) => absolute(d) as string) } : {}),
     runsDir: absolute(o.runsDir) as string,
     export: absolute(o.export),
     cacheDir: absolute(o.cacheDir),
@@ -102,7 +103,10 @@ function resolvePaths(o: TrainOptions): TrainOptions {
 /** Flat params for the run tracker (MLflow params are strings). */
 function paramsOf(o: TrainOptions): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && k !== 'command') out[k] = v as string | number | boolean;
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined || k === 'command') continue;
+    out[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean);
+  }
   return out;
 }
 
@@ -156,7 +160,9 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   const backend = await initBackend(opts.backend);
   progress.log(`backend: ${backend.name} (${backend.note})`);
 
-  const data = await loadDataset(opts.data, { inputSize: opts.inputSize, concurrency: opts.concurrency });
+  const concurrency = opts.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
+  const data = await addExtraTrain(await loadDataset(opts.data, { inputSize: opts.inputSize, concurrency }), opts.data, opts.extraTrain ?? [], { inputSize: opts.inputSize, concurrency });
+  for (const f of data.extraTrain) progress.log(`extra training folder ${f.path}: ${Object.entries(f.counts).map(([c, n]) => `${c} ${n}`).join(', ')}` + (f.skipped.length ? `; ${f.skipped.length} file(s) skipped (see data-report.json)` : ''));
   if (hooks.signal?.aborted) throw new RunInterrupted('', 0);
   const { classNames } = data;
   if (resume?.data) checkSameData(resume.data, data);
@@ -178,7 +184,7 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   const resolved: TrainOptions = { ...opts, runId, ...(alpha !== undefined ? { alpha } : {}) };
   const tracker = resume ? await RunTracker.open(resolve(opts.runsDir, runId)) : await RunTracker.create(opts.runsDir, paramsOf(resolved), { id: runId });
   const runDir = tracker.dir;
-  await tracker.writeJson('data-report.json', data.report);
+  await tracker.writeJson('data-report.json', { ...data.report, extraTrain: data.extraTrain });
   await tracker.writeJson('train-config.json', { ...resolved, bestWeights: BEST_WEIGHTS_POLICY, loss: LOSS_NAME });
 
   const phases = phasesFor(opts);
@@ -273,6 +279,12 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   }
 }
 
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
 async function weightsAlpha(weights: string): Promise<number | undefined> {
   if (weights === 'none' || weights === 'imagenet') return undefined; // the builder's default (1.0)
   return (await alphaFromWeights(weights)) ?? undefined;
@@ -281,7 +293,7 @@ async function weightsAlpha(weights: string): Promise<number | undefined> {
 interface ExportInput {
   opts: TrainOptions;
   classifier: tf.LayersModel;
-  data: Dataset;
+  data: Dataset & { extraTrain: ExtraTrainFolder[] };
   valProbs: Float32Array;
   history: TrainerSnapshot['history'];
   backend: BackendChoice;
@@ -329,11 +341,15 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
           name: opts.datasetName ?? basename(opts.data).replace(/\.zip$/i, ''),
           description:
             (opts.datasetDescription ? `${opts.datasetDescription.trim()} ` : '') +
-            `${data.classNames.length} classes (${data.classNames.join(', ')}); train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images ` +
+            `${data.classNames.length} classes (${data.classNames.join(', ')}); train ${data.train.count}` +
+            (data.extraTrain.length ? ` (${data.extraTrain.reduce((n, f) => n + Object.values(f.counts).reduce((a, b) => a + b, 0), 0)} of them from extra training folder(s) ${data.extraTrain.map((f) => basename(f.path)).join(', ')})` : '') +
+            `, val ${data.val.count}, test ${data.test.count} images ` +
             `loaded from ${data.report.format === 'zip' ? 'zip archive(s)' : 'class folders'}` +
             (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped` : ''),
           sources,
           counts,
+          trainSources: countBy(data.train.files.map(sourceOf)),
+          ...(data.extraTrain.length ? { extraTrain: data.extraTrain.map((f) => ({ name: basename(f.path), counts: f.counts, sources: f.sources })) } : {}),
         },
         metrics: { test: metricsOf(data.test, test), val: metricsOf(data.val, val) },
         calibration,

@@ -70,12 +70,6 @@ export function checkClassesMatch(classesBySplit: Record<Split, string[]>): stri
   return reference;
 }
 
-interface Job {
-  split: Split;
-  index: number;
-  entry: FileEntry;
-}
-
 /** Runs `worker` over `items` with at most `limit` promises pending. */
 async function pool<T>(items: T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -83,6 +77,34 @@ async function pool<T>(items: T[], limit: number, worker: (item: T) => Promise<v
     while (next < items.length) await worker(items[next++]);
   });
   await Promise.all(runners);
+}
+
+export interface DecodedEntries {
+  /** N x size x size x 3 uint8, entry i at i * size * size * 3 (zeros where decoding failed). */
+  images: Uint8Array;
+  /** ok[i] = 1 when entry i decoded. */
+  ok: Uint8Array;
+  /** Entry index -> why it could not be used. */
+  failed: Map<number, string>;
+}
+
+/** Decodes and resizes (src/core resizeToRgb) every entry, `concurrency` at a time; failures are collected, never thrown. */
+export async function decodeEntries(entries: readonly FileEntry[], inputSize: number, concurrency: number, onDone?: () => void): Promise<DecodedEntries> {
+  const stride = inputSize * inputSize * 3;
+  const images = new Uint8Array(entries.length * stride);
+  const ok = new Uint8Array(entries.length);
+  const failed = new Map<number, string>();
+  await pool([...entries.keys()], concurrency, async (index) => {
+    try {
+      const img = await decodeImage(await entries[index].read());
+      images.set(resizeToRgb(img, inputSize), index * stride);
+      ok[index] = 1;
+    } catch (err) {
+      failed.set(index, (err as Error).message);
+    }
+    onDone?.();
+  });
+  return { images, ok, failed };
 }
 
 export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<Dataset> {
@@ -102,7 +124,7 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
   if (classNames.length === 0) throw new DatasetError(`No class folders found in ${dataPath}'s train split.`);
 
   const skipped: SkippedFile[] = [...layout.duplicates];
-  const jobs: Job[] = [];
+  const jobs: FileEntry[] = [];
   const perSplit = {} as Record<Split, { entries: FileEntry[]; ok: Uint8Array }>;
   for (const split of SPLITS) {
     const entries: FileEntry[] = [];
@@ -114,26 +136,20 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
       }
     }
     perSplit[split] = { entries, ok: new Uint8Array(entries.length) };
-    entries.forEach((entry, index) => jobs.push({ split, index, entry }));
+    jobs.push(...entries);
   }
 
   const stride = inputSize * inputSize * 3;
   const buffers = {} as Record<Split, Uint8Array>;
-  for (const split of SPLITS) buffers[split] = new Uint8Array(perSplit[split].entries.length * stride);
-
   const started = performance.now();
   let done = 0;
-  await pool(jobs, concurrency, async ({ split, index, entry }) => {
-    try {
-      const bytes = await entry.read();
-      const img = await decodeImage(bytes);
-      buffers[split].set(resizeToRgb(img, inputSize), index * stride);
-      perSplit[split].ok[index] = 1;
-    } catch (err) {
-      skipped.push({ split, file: entry.file, reason: (err as Error).message });
-    }
-    opts.onProgress?.(++done, jobs.length);
-  });
+  for (const split of SPLITS) {
+    const { entries } = perSplit[split];
+    const decoded = await decodeEntries(entries, inputSize, concurrency, () => opts.onProgress?.(++done, jobs.length));
+    buffers[split] = decoded.images;
+    perSplit[split].ok = decoded.ok;
+    for (const [i, reason] of decoded.failed) skipped.push({ split, file: entries[i].file, reason });
+  }
   const decodeSeconds = (performance.now() - started) / 1000;
 
   const counts: Record<string, Record<string, number>> = {};

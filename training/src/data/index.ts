@@ -4,3 +4,5 @@ export { decodeImage, hasImageExtension, DecodeError, IMAGE_EXTENSIONS } from '.
 export { listDataset, DatasetError, SPLITS } from './layout.ts';
 export type { Split, FileEntry, DatasetLayout } from './layout.ts';
 export { sourceOf, UNKNOWN_SOURCE } from './source.ts';
+export { addExtraTrain, listExtraFolder } from './extra-train.ts';
+export type { ExtraTrainFolder } from './extra-train.ts';

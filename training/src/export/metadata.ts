@@ -22,7 +22,7 @@ export interface MetadataInput {
   classNames: string[];
   inputSize: number;
   backbone: { name: string; alpha?: number; weights: string };
-  dataset: { name: string; description: string; sources?: string[]; counts: Record<string, Record<string, number>> };
+  dataset: ModelMetadata['dataset'];
   metrics: { test?: EvalMetrics; val?: EvalMetrics };
   calibration?: ModelMetadata['calibration'];
   lowConfidenceThreshold?: number;
