@@ -69,6 +69,8 @@ function program(): Command {
     .addOption(new Option('--quantize <dtype>', 'quantize exported weights').choices(QUANTIZATIONS))
     .option('--no-calibrate', 'do not fit and bake a temperature into the export')
     .option('--no-augment', 'train without augmentation (the original augments)')
+    .option('--color-augment', 'also jitter white balance, contrast, saturation and brightness of training images (not in the original)')
+    .option('--label-smoothing <e>', 'label smoothing of the training loss, e.g. 0.1 (default 0: the original)', floatArg('--label-smoothing', (n) => n >= 0 && n < 0.5, 'a number in [0, 0.5)'), d.labelSmoothing)
     .option('--warmup-epochs <n>', 'warm-up epochs, backbone frozen', intArg('--warmup-epochs', 0), d.warmupEpochs)
     .option('--epochs <n>', 'fine-tune epochs', intArg('--epochs', 0), d.epochs)
     .option('--lr <rate>', 'fine-tune learning rate (Adam)', lr('--lr'), d.lr)

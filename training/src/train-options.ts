@@ -30,6 +30,10 @@ export interface TrainOptions extends ScheduleConfig {
   calibrate: boolean;
   /** Keras ImageDataGenerator augmentation of training batches (default true, as the original). */
   augment: boolean;
+  /** Colour jitter (white balance, contrast, saturation, brightness) of training batches (augment/colour.ts); default false. */
+  colorAugment: boolean;
+  /** Label smoothing of the training loss, in [0, 0.5); default 0 (the original's plain cross-entropy). */
+  labelSmoothing: number;
   /** Model name and version written into metadata.json. */
   name?: string;
   /** Shown on the app's model card: what the data is and where it came from. */
@@ -55,6 +59,8 @@ export const DEFAULT_OPTIONS = Object.freeze({
   backend: 'auto' as BackendPreference,
   calibrate: true,
   augment: true,
+  colorAugment: false,
+  labelSmoothing: 0,
   version: '1.0.0',
 });
 
@@ -76,6 +82,9 @@ export function validateOptions(o: TrainOptions): void {
   if (o.alpha !== undefined && o.backbone !== 'mobilenetv2') throw new Error(`--alpha applies to mobilenetv2 only. Received: alpha=${o.alpha} with backbone ${o.backbone}`);
   if (o.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.runId)) throw new Error(`run id may hold letters, digits, '.', '_' and '-' only. Received: "${o.runId}"`);
   if (typeof o.weights !== 'string' || o.weights === '') throw new Error('--weights must be imagenet, none, a path or a URL.');
+  if (typeof o.labelSmoothing !== 'number' || !(o.labelSmoothing >= 0 && o.labelSmoothing < 0.5)) {
+    throw new RangeError(`labelSmoothing must be in [0, 0.5). Received: labelSmoothing=${String(o.labelSmoothing)}`);
+  }
   if (o.extraTrain !== undefined && (!Array.isArray(o.extraTrain) || o.extraTrain.some((d) => typeof d !== 'string' || d === ''))) {
     throw new Error(`--extra-train takes a folder path each time. Received: ${JSON.stringify(o.extraTrain)}`);
   }

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalMetrics, ModelMetadata } from '../../src/core/metadata.ts';
-import { augmentBatch } from './augment/index.ts';
+import { augmentBatch, colourAugmentBatch } from './augment/index.ts';
+import { DEFAULT_INPUT_RANGE } from '../../src/core/preprocess.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, sourceOf, type Dataset, type ExtraTrainFolder, type SplitData } from './data/index.ts';
 import { computeMetrics, expectedCalibrationError, fitTemperature, renderCurvesSvg } from './evaluate/index.ts';
@@ -23,7 +24,7 @@ import { silentProgress, type ProgressSink } from './progress/epoch-progress.ts'
 import { readCheckpoint, runCheckpointFolder, writeCheckpoint } from './schedule/checkpoint.ts';
 import { BEST_WEIGHTS_POLICY, LOSS_NAME, phasesFor } from './schedule/phases.ts';
 import { predictSplit } from './schedule/predict.ts';
-import { Trainer, TrainingInterrupted, type TrainerSnapshot } from './schedule/trainer.ts';
+import { Trainer, TrainingInterrupted, type AugmentFn, type TrainerSnapshot } from './schedule/trainer.ts';
 import { RunTracker } from './track/index.ts';
 import { DEFAULT_OPTIONS, RESUMABLE_OVERRIDES, validateOptions, type TrainOptions } from './train-options.ts';
 import { writeFileAtomic } from './util/atomic.ts';
@@ -198,7 +199,8 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
     seed: opts.seed,
     train: data.train,
     val: data.val,
-    augment: opts.augment ? (x, rng) => augmentBatch(x, rng) : undefined,
+    augment: augmentFor(opts),
+    labelSmoothing: opts.labelSmoothing,
   });
 
   let ok = false;
@@ -277,6 +279,16 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
     trainer.dispose();
     if (!ok) classifier.dispose();
   }
+}
+
+/** Training-batch augmentation: colour jitter first (so the geometric fill stays the fill value), then Keras's affine. */
+function augmentFor(opts: TrainOptions): AugmentFn | undefined {
+  if (!opts.augment && !opts.colorAugment) return undefined;
+  return (x, rng) =>
+    tf.tidy(() => {
+      const coloured = opts.colorAugment ? colourAugmentBatch(x, rng, DEFAULT_INPUT_RANGE) : x;
+      return opts.augment ? augmentBatch(coloured, rng) : coloured;
+    });
 }
 
 function countBy(keys: string[]): Record<string, number> {

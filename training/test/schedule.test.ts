@@ -145,4 +145,30 @@ describe('Trainer', () => {
     expect(maxAbsDiff(initial, weightsOf(opts.classifier))).toBeGreaterThan(1e-4); // the step did something
     trainer.dispose();
   });
+
+  it('label smoothing trains on (1 - e) one-hot + e / k targets, as trainOnBatch with those targets does', async () => {
+    const e = 0.1;
+    const opts = options({ warmup: 0, finetune: 1, unfreeze: 3, batchSize: 10, labelSmoothing: e });
+    const plain = tinyClassifier(SIZE, CLASSES, 99).classifier;
+    plain.setWeights(opts.classifier.weights.map((w) => w.read()));
+    const unsmoothed = tinyClassifier(SIZE, CLASSES, 99).classifier;
+    unsmoothed.setWeights(opts.classifier.weights.map((w) => w.read()));
+    const trainer = new Trainer(opts);
+    await trainer.runEpoch();
+
+    const order = shuffledIndices(opts.train.count, epochRng(opts.seed, 1, 0));
+    const dropoutSeed = Math.floor(epochRng(opts.seed, 1, 2)() * 0x7fffffff);
+    for (const [model, smooth] of [[plain, e], [unsmoothed, 0]] as const) {
+      (model.getLayer('dropout') as unknown as { seed: number }).seed = dropoutSeed;
+      model.getLayer('conv_a').trainable = false;
+      model.compile({ optimizer: tf.train.adam(opts.phases[0].learningRate, 0.9, 0.999), loss: 'categoricalCrossentropy' });
+      const x = imageBatch(opts.train, order, SIZE, [-1, 1]);
+      const y = tf.tidy(() => tf.add(tf.mul(labelBatch(opts.train, order, CLASSES), 1 - smooth), smooth / CLASSES));
+      await model.trainOnBatch(x, y);
+      tf.dispose([x, y]);
+    }
+    expect(maxAbsDiff(weightsOf(plain), weightsOf(opts.classifier))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(weightsOf(unsmoothed), weightsOf(opts.classifier))).toBeGreaterThan(1e-6); // smoothing changed the step
+    trainer.dispose();
+  });
 });

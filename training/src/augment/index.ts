@@ -9,3 +9,5 @@ export {
 } from './keras-affine.ts';
 export type { AugmentOptions, TransformParams } from './keras-affine.ts';
 export { mulberry32, epochRng, deriveSeed, shuffledIndices } from '../util/rng.ts';
+export { applyColour, colourAugmentBatch, drawColourParams, COLOUR_JITTER_DEFAULTS } from './colour.ts';
+export type { ColourJitter } from './colour.ts';

@@ -34,6 +34,11 @@ export interface TrainerOptions {
   val: ImageSplit;
   /** Applied to scaled training batches only; absent = no augmentation. */
   augment?: AugmentFn;
+  /**
+   * Label smoothing of the training loss (Szegedy et al. 2016): targets (1 - e) one-hot + e / k.
+   * Validation loss, and so the kept epoch, stays plain cross-entropy. Default 0.
+   */
+  labelSmoothing?: number;
 }
 
 export interface BatchProgress {
@@ -256,20 +261,22 @@ export class Trainer {
           return rt.split.frozen.predict(input, { batchSize: idx.length }) as tf.Tensor | tf.Tensor[];
         });
         const labels = labelBatch(train, idx, numClasses);
+        const e = this.opts.labelSmoothing ?? 0;
+        const targets = e > 0 ? tf.tidy(() => tf.add(tf.mul(labels, 1 - e), e / numClasses)) : labels;
         for (const l of rt.dropouts) (l as SeededLayer).seed = Math.floor(dropRng() * 0x7fffffff);
         let correct: tf.Scalar | undefined;
         const loss = rt.optimizer.minimize(
           () => {
             const probs = rt.split.trainable.apply(features, { training: true }) as tf.Tensor;
             correct = tf.keep(countCorrect(probs, labels));
-            return tf.mean(tf.metrics.categoricalCrossentropy(labels, probs)) as tf.Scalar;
+            return tf.mean(tf.metrics.categoricalCrossentropy(targets, probs)) as tf.Scalar;
           },
           true,
           rt.vars,
         ) as tf.Scalar;
         const batchLoss = loss.dataSync()[0];
         const batchCorrect = (correct as tf.Scalar).dataSync()[0];
-        tf.dispose([features, labels, loss, correct as tf.Scalar]);
+        tf.dispose([features, labels, targets, loss, correct as tf.Scalar]);
         lossSum += batchLoss * idx.length;
         correctSum += batchCorrect;
         seen += idx.length;
