@@ -35,18 +35,21 @@ describe('isUnfamiliar', () => {
 });
 
 describe('validateFamiliarity', () => {
-  it('accepts a well-formed check', () => {
+  it('accepts a well-formed check, with or without pooling of a feature map', () => {
     const problems: string[] = [];
     expect(validateFamiliarity(check, 2, problems)).toEqual(check);
+    const pooled = { ...check, layer: 'out_relu', pooling: 'mean-std' };
+    expect(validateFamiliarity(pooled, 2, problems)).toEqual(pooled);
     expect(problems).toEqual([]);
   });
 
   it('names every bad field', () => {
     const problems: string[] = [];
-    const bad = { ...check, method: 'knn', centroids: [[1, 0, 0], [0, Number.NaN, 1]], threshold: 0, flaggedShare: { val: 3 } };
+    const bad = { ...check, method: 'knn', pooling: 'max', centroids: [[1, 0, 0], [0, Number.NaN, 1]], threshold: 0, flaggedShare: { val: 3 } };
     expect(validateFamiliarity(bad, 2, problems)).toBeUndefined();
     expect(problems).toEqual([
       'familiarity.method must be "cosine-to-class-centroid", got "knn"',
+      'familiarity.pooling must be one of "mean-std" or absent, got "max"',
       'familiarity.centroids[1] must be 3 finite numbers',
       'familiarity.threshold must be a cosine distance in (0, 2], got 0',
       'familiarity.flaggedShare must map split names to shares in 0..1, got {"val":3}',

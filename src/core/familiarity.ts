@@ -8,18 +8,22 @@
  * the model was trained on. Measured on the embedded model: notes/issue-4-measurements.md.
  */
 
+import { FEATURE_POOLINGS, type FeaturePooling } from './feature-output.ts';
+
 export const FAMILIARITY_METHOD = 'cosine-to-class-centroid';
 
 /** The layer whose output is the pooled feature vector (the head's first layer, training/src/models/classifier.ts). */
 export const FEATURE_LAYER = 'global_average_pooling2d';
 
-/** Share of validation frames allowed above the threshold: 1 in 100 ordinary frames gets flagged. */
-export const FAMILIARITY_QUANTILE = 0.99;
+/** Share of validation frames kept below the threshold: 1 in 20 ordinary frames gets flagged (the issue-10 bound; notes/issue-10-familiarity.md). */
+export const FAMILIARITY_QUANTILE = 0.95;
 
 export interface FamiliarityCheck {
   method: typeof FAMILIARITY_METHOD;
-  /** Name of the layer whose (rank-2) output is compared. */
+  /** Name of the layer whose output is compared. */
   layer: string;
+  /** How a feature-map layer is pooled into a vector (src/core/feature-output.ts); absent: the layer is rank 2 already. */
+  pooling?: FeaturePooling;
   /** One unit-length centroid per class, in class order: the mean training feature, normalised. */
   centroids: number[][];
   /** A frame whose distance exceeds this is "unlike the training images". */
@@ -31,6 +35,11 @@ export interface FamiliarityCheck {
   thresholdSplit: string;
   /** Share of each evaluated split's frames above the threshold, e.g. { val: 0.011, test: 0.017 }. */
   flaggedShare: Record<string, number>;
+  /**
+   * Keys of `flaggedShare` that are frames of findings the model never learned (never trained on,
+   * never used to fit the check): for those, a high share is what the check is for.
+   */
+  neverLearned?: string[];
 }
 
 /**
@@ -86,6 +95,9 @@ export function validateFamiliarity(json: unknown, numClasses: number, problems:
   }
   if (json.method !== FAMILIARITY_METHOD) problems.push(`familiarity.method must be "${FAMILIARITY_METHOD}", got ${JSON.stringify(json.method)}`);
   if (typeof json.layer !== 'string' || json.layer === '') problems.push(`familiarity.layer must name a layer, got ${JSON.stringify(json.layer)}`);
+  if (json.pooling !== undefined && !(FEATURE_POOLINGS as readonly unknown[]).includes(json.pooling)) {
+    problems.push(`familiarity.pooling must be one of ${FEATURE_POOLINGS.map((p) => `"${p}"`).join(', ')} or absent, got ${JSON.stringify(json.pooling)}`);
+  }
   const c = json.centroids;
   if (!Array.isArray(c) || c.length !== numClasses) {
     problems.push(`familiarity.centroids must hold one vector per class (${numClasses}), got ${Array.isArray(c) ? c.length : JSON.stringify(c)?.slice(0, 40)}`);
@@ -104,6 +116,10 @@ export function validateFamiliarity(json: unknown, numClasses: number, problems:
   if (typeof json.centroidSplit !== 'string' || typeof json.thresholdSplit !== 'string') problems.push('familiarity must name its centroidSplit and thresholdSplit');
   if (!isRecord(json.flaggedShare) || !Object.values(json.flaggedShare).every((x) => typeof x === 'number' && x >= 0 && x <= 1)) {
     problems.push(`familiarity.flaggedShare must map split names to shares in 0..1, got ${JSON.stringify(json.flaggedShare)?.slice(0, 60)}`);
+  }
+  const nl = json.neverLearned;
+  if (nl !== undefined && !(Array.isArray(nl) && nl.every((k) => typeof k === 'string' && isRecord(json.flaggedShare) && k in json.flaggedShare))) {
+    problems.push(`familiarity.neverLearned must list keys of flaggedShare, got ${JSON.stringify(nl)?.slice(0, 60)}`);
   }
   return problems.length === before ? (json as unknown as FamiliarityCheck) : undefined;
 }

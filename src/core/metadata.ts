@@ -85,6 +85,8 @@ export interface ModelMetadata {
   lowConfidenceThreshold?: number;
   /** Out-of-distribution check: frames far from every class's training features are flagged (src/core/familiarity.ts). */
   familiarity?: FamiliarityCheck;
+  /** The model this one replaced, measured by the same run on the same frames. */
+  previous?: PreviousModel;
   curves?: EpochRecord[];
   training?: {
     command?: string;
@@ -95,6 +97,15 @@ export interface ModelMetadata {
     backend?: string;
     quantization?: string;
   };
+}
+
+/** The model an export replaced, evaluated by the same run on the same frames (`--compare-with`). */
+export interface PreviousModel {
+  name: string;
+  version: string;
+  createdAt: string;
+  metrics: { val?: EvalMetrics; test?: EvalMetrics };
+  familiarity?: Pick<FamiliarityCheck, 'method' | 'layer' | 'pooling' | 'threshold' | 'flaggedShare'>;
 }
 
 export interface ExtraTrainEntry {
@@ -185,6 +196,11 @@ export function validateMetadata(json: unknown): ModelMetadata {
   const test = isRecord(m.metrics) && isRecord(m.metrics.test) ? m.metrics.test : undefined;
   if (test && Array.isArray(test.confusion) && classes.length && test.confusion.length !== classes.length) {
     problems.push(`metrics.test.confusion has ${test.confusion.length} rows for ${classes.length} classes`);
+  }
+
+  const prev = m.previous;
+  if (prev !== undefined && !(isRecord(prev) && typeof prev.name === 'string' && typeof prev.version === 'string' && isRecord(prev.metrics))) {
+    problems.push(`previous must give the replaced model's name, version and metrics, got ${JSON.stringify(prev)?.slice(0, 60)}`);
   }
 
   if (problems.length) throw new MetadataError(problems);

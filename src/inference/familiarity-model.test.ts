@@ -71,6 +71,41 @@ describe('buildFamiliarityModel', () => {
   });
 });
 
+describe('mean-std pooling of a feature map', () => {
+  /** Per channel, the spatial mean and population standard deviation, in plain loops: the reference. */
+  function reference(pixels: Float32Array): number[] {
+    const mean = [0, 0, 0];
+    const sq = [0, 0, 0];
+    const n = SIZE * SIZE;
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) mean[c] += pixels[p * 3 + c] / n;
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) sq[c] += (pixels[p * 3 + c] - mean[c]) ** 2 / n;
+    return [...mean, ...sq.map(Math.sqrt)];
+  }
+
+  it('reads [means, standard deviations] of each channel from the map, as a loop over pixels computes them', () => {
+    const model = tinyNet();
+    const view = buildFamiliarityModel(model, { layer: 'feature_map', pooling: 'mean-std', centroids: [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]] });
+    expect(view.outputs[0].shape).toEqual([null, 6]);
+    const rng = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
+    const frames = [Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => rng(i) * 2 - 1), flat([0.3, -0.2, 0.9])];
+    const got = tf.tidy(() => (view.predict(tf.tensor4d(Float32Array.from([...frames[0], ...frames[1]]), [2, SIZE, SIZE, 3])) as tf.Tensor[])[0].arraySync() as number[][]);
+    frames.forEach((f, i) => reference(f).forEach((v, j) => expect(got[i][j]).toBeCloseTo(v, 5)));
+    expect(got[1].slice(3)).toEqual([0, 0, 0]); // a flat frame has no spread (and no NaN from rounding)
+    const own = reference(frames[0]);
+    const unit = own.map((v) => v / Math.hypot(...own)); // centroids are stored unit-length
+    const score = scoreFamiliarity(got[0], { centroids: [unit, [0, 0, 0, 1, 0, 0]], threshold: 0.1 });
+    expect(score.familiarityDistance).toBeCloseTo(0, 5);
+    model.dispose();
+  });
+
+  it('refuses mean-std pooling of a layer that is already a vector, and a width that does not fit', () => {
+    const model = tinyNet();
+    expect(mismatch(() => buildFamiliarityModel(model, { ...check, pooling: 'mean-std' })).message).toMatch(/"global_average_pooling2d" must output a feature map \[batch, h, w, c\] for mean-std pooling/);
+    expect(mismatch(() => buildFamiliarityModel(model, { layer: 'feature_map', pooling: 'mean-std', centroids: [[1, 0, 0]] })).message).toMatch(/centroids have 3 values, but layer "feature_map" of model.json outputs 6 after mean-std pooling/);
+    model.dispose();
+  });
+});
+
 describe('scoreFamiliarity (what the worker adds to each outcome)', () => {
   it('is near 0 along a class centroid, 1 orthogonal to all, and flags above the threshold', () => {
     expect(scoreFamiliarity([2, 0, 0], check)).toEqual({ familiarityDistance: 0, unfamiliar: false });

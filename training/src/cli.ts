@@ -67,6 +67,8 @@ function program(): Command {
     .option('--alpha <n>', 'MobileNetV2 width (default: from the weights, else 1.0)', floatArg('--alpha', (n) => n > 0, 'a positive number'))
     .option('--export <dir>', 'write model.json, weight shards and metadata.json here (e.g. public/model)')
     .addOption(new Option('--quantize <dtype>', 'quantize exported weights').choices(QUANTIZATIONS))
+    .option('--report-unfamiliar <dir>', 'folder of frames of a finding the model never learned: the export records the share its unfamiliar-frame check flags (never trained on); repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--compare-with <dir>', 'an exported model this export replaces: evaluated on the same frames and recorded in metadata.json (may be the --export folder itself)')
     .option('--no-calibrate', 'do not fit and bake a temperature into the export')
     .option('--no-augment', 'train without augmentation (the original augments)')
     .option('--color-augment', 'also jitter white balance, contrast, saturation and brightness of training images (not in the original)')
@@ -117,6 +119,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   options.command = commandLine(argv, env);
   for (const k of ['data', 'export', 'runsDir', 'cacheDir'] as const) if (options[k] !== undefined) options[k] = abs(options[k]);
   if (options.extraTrain) options.extraTrain = options.extraTrain.map((d) => abs(d) as string);
+  if (options.reportUnfamiliar) options.reportUnfamiliar = options.reportUnfamiliar.map((d) => abs(d) as string);
+  if (options.compareWith !== undefined) options.compareWith = abs(options.compareWith);
   if (typeof options.weights === 'string' && isLocalWeights(options.weights)) options.weights = abs(options.weights);
 
   if (raw.refitFamiliarity !== undefined) {
@@ -138,7 +142,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     if (rejected.length) {
       throw new InvalidArgumentError(
         `--resume continues a run with the options it was started with; ${rejected.join(', ')} cannot be given with it ` +
-          '(allowed: --export, --quantize, --no-calibrate, --backend, --name, --version, --dataset-name, --dataset-description, --cache-dir, --concurrency).',
+          '(allowed: --export, --report-unfamiliar, --compare-with, --quantize, --no-calibrate, --backend, --name, --version, --dataset-name, --dataset-description, --cache-dir, --concurrency).',
       );
     }
     overrides.command = options.command;

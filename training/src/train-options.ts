@@ -13,6 +13,13 @@ export interface TrainOptions extends ScheduleConfig {
   data: string;
   /** Folders of class folders added to the train split only (`--extra-train`, repeatable). */
   extraTrain?: string[];
+  /**
+   * Folders of frames of findings the model never learned (`--report-unfamiliar`, repeatable): the
+   * export records the share its unfamiliar-frame check flags; never trained on or fitted to.
+   */
+  reportUnfamiliar?: string[];
+  /** An exported model this export replaces (`--compare-with`), evaluated on the same frames for metadata.json. */
+  compareWith?: string;
   backbone: BackboneName;
   /** 'imagenet', a path (.h5 or tfjs model folder/model.json), a URL, or 'none' (random init). */
   weights: string;
@@ -65,7 +72,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
 });
 
 /** Options that may be given again with --resume: they do not change what is trained. */
-export const RESUMABLE_OVERRIDES = ['export', 'quantize', 'calibrate', 'backend', 'name', 'version', 'datasetName', 'datasetDescription', 'cacheDir', 'concurrency', 'command'] as const;
+export const RESUMABLE_OVERRIDES = ['export', 'reportUnfamiliar', 'compareWith', 'quantize', 'calibrate', 'backend', 'name', 'version', 'datasetName', 'datasetDescription', 'cacheDir', 'concurrency', 'command'] as const;
 
 export function validateOptions(o: TrainOptions): void {
   if (typeof o.data !== 'string' || o.data === '') throw new Error('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');
@@ -85,6 +92,8 @@ export function validateOptions(o: TrainOptions): void {
   if (typeof o.labelSmoothing !== 'number' || !(o.labelSmoothing >= 0 && o.labelSmoothing < 0.5)) {
     throw new RangeError(`labelSmoothing must be in [0, 0.5). Received: labelSmoothing=${String(o.labelSmoothing)}`);
   }
+  if (o.reportUnfamiliar !== undefined && (!o.export || !Array.isArray(o.reportUnfamiliar))) throw new Error('--report-unfamiliar applies to an export: give --export DIR too.');
+  if (o.compareWith !== undefined && !o.export) throw new Error('--compare-with applies to an export: give --export DIR too.');
   if (o.extraTrain !== undefined && (!Array.isArray(o.extraTrain) || o.extraTrain.some((d) => typeof d !== 'string' || d === ''))) {
     throw new Error(`--extra-train takes a folder path each time. Received: ${JSON.stringify(o.extraTrain)}`);
   }

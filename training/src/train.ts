@@ -12,13 +12,14 @@ import type { EvalMetrics, ModelMetadata } from '../../src/core/metadata.ts';
 import { augmentBatch, colourAugmentBatch } from './augment/index.ts';
 import { DEFAULT_INPUT_RANGE } from '../../src/core/preprocess.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
-import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, sourceOf, type Dataset, type ExtraTrainFolder, type SplitData } from './data/index.ts';
+import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, loadImageFolder, sourceOf, type Dataset, type ExtraTrainFolder, type SplitData } from './data/index.ts';
 import { computeMetrics, expectedCalibrationError, fitTemperature, renderCurvesSvg } from './evaluate/index.ts';
 import { bakeTemperature, lowConfidenceThreshold } from './export/calibration.ts';
 import { fileSaveHandler, loadExportedModel } from './export/io.ts';
 import { fitFamiliarityOn, sharesText } from './export/familiarity.ts';
 import { buildMetadata, gitCommit } from './export/metadata.ts';
 import { publishExport } from './export/publish.ts';
+import { evaluatePrevious } from './export/previous.ts';
 import { buildBackbone, buildClassifier } from './models/index.ts';
 import { silentProgress, type ProgressSink } from './progress/epoch-progress.ts';
 import { readCheckpoint, runCheckpointFolder, writeCheckpoint } from './schedule/checkpoint.ts';
@@ -94,6 +95,8 @@ function resolvePaths(o: TrainOptions): TrainOptions {
     ...o,
     data: absolute(o.data) as string,
     ...(o.extraTrain ? { extraTrain: o.extraTrain.map((d) => absolute(d) as string) } : {}),
+    ...(o.reportUnfamiliar ? { reportUnfamiliar: o.reportUnfamiliar.map((d) => absolute(d) as string) } : {}),
+    compareWith: absolute(o.compareWith),
     runsDir: absolute(o.runsDir) as string,
     export: absolute(o.export),
     cacheDir: absolute(o.cacheDir),
@@ -330,13 +333,19 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
     progress.log(`calibration: temperature ${temperature.toFixed(3)} fitted on val`);
   }
   const dir = opts.export as string;
+  const predictOpts = { inputSize: opts.inputSize, batchSize: opts.batchSize };
+  const concurrency = opts.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
+  const neverLearned: Record<string, SplitData> = {};
+  for (const d of opts.reportUnfamiliar ?? []) neverLearned[basename(d)] = await loadImageFolder(d, { inputSize: opts.inputSize, concurrency });
+  // Read before publishing: --compare-with may name the very folder this export replaces.
+  const previous = opts.compareWith ? await evaluatePrevious(opts.compareWith, data, neverLearned, opts.batchSize) : undefined;
+  if (previous) progress.log(`previous model ${previous.name} ${previous.version}: test macro F1 ${previous.metrics.test?.macro.f1.toFixed(4)} on the same frames`);
   let metadata: ModelMetadata | undefined;
   await publishExport(dir, async (folder) => {
     await classifier.save(fileSaveHandler(folder, { quantize: opts.quantize }));
     const loaded = await loadExportedModel(folder);
     try {
-      const predictOpts = { inputSize: opts.inputSize, batchSize: opts.batchSize };
-      const familiarity = fitFamiliarityOn(loaded, data, predictOpts);
+      const familiarity = fitFamiliarityOn(loaded, data, predictOpts, neverLearned);
       const { val, test } = familiarity.probs;
       progress.log(`unfamiliar-frame check: threshold ${familiarity.check.threshold.toFixed(4)} flags ${sharesText(familiarity.check.flaggedShare)}`);
       const metricsOf = (split: SplitData, probs: Float32Array) => computeMetrics(split.labels, probs, data.classNames, { sources: split.files.map(sourceOf) });
@@ -367,6 +376,7 @@ async function exportRun(x: ExportInput): Promise<{ dir: string; metadata: Model
         calibration,
         lowConfidenceThreshold: lowConfidenceThreshold(val, data.val.labels, k),
         familiarity: familiarity.check,
+        ...(previous ? { previous } : {}),
         curves: x.history,
         training: {
           command: opts.command,

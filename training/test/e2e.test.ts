@@ -12,7 +12,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centroidDistance, isUnfamiliar } from '../../src/core/familiarity.ts';
 import { validateMetadata } from '../../src/core/metadata.ts';
-import { loadDataset, sourceOf } from '../src/data/index.ts';
+import { addExtraTrain, loadDataset, loadImageFolder, sourceOf } from '../src/data/index.ts';
+import { evaluatePrevious } from '../src/export/previous.ts';
 import { computeMetrics } from '../src/evaluate/index.ts';
 import { fileSaveHandler } from '../src/export/io.ts';
 import { buildBackbone } from '../src/models/index.ts';
@@ -42,7 +43,16 @@ async function drawImage(path: string, cls: number, n: number): Promise<void> {
   await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
 }
 
+/** A grey checkerboard: like nothing in any class (for --report-unfamiliar). */
+async function drawUnknown(path: string, n: number): Promise<void> {
+  const w = 40;
+  const px = Buffer.alloc(w * w * 3);
+  for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) px.fill(((x >> 2) + (y >> 2) + n) % 2 ? 235 : 15, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  await sharp(px, { raw: { width: w, height: w, channels: 3 } }).png().toFile(path);
+}
+
 async function makeDataset(dir: string): Promise<void> {
+
   for (const [split, count] of Object.entries(PER_SPLIT)) {
     for (let c = 0; c < CLASSES.length; c++) {
       const folder = join(dir, split, CLASSES[c]);
@@ -88,6 +98,8 @@ function browserLikeHandler(dir: string): tf.io.IOHandler {
 
 const base = () => ({
   data: join(root, 'data'),
+  extraTrain: [join(root, 'extra')],
+  reportUnfamiliar: [join(root, 'unknown')],
   backbone: 'mobilenetv2' as const,
   weights: join(root, 'start-weights'),
   alpha: 0.35,
@@ -108,6 +120,12 @@ describe('end to end: train, export, load as the app does', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'endolens-e2e-'));
     await makeDataset(join(root, 'data'));
+    for (let c = 0; c < CLASSES.length; c++) {
+      await mkdir(join(root, 'extra', CLASSES[c]), { recursive: true });
+      await drawImage(join(root, 'extra', CLASSES[c], `camc_extra${c}.png`), c, 50 + c);
+    }
+    await mkdir(join(root, 'unknown'), { recursive: true });
+    for (let n = 0; n < 3; n++) await drawUnknown(join(root, 'unknown', `board${n}.png`), n);
     await makeStartingWeights(join(root, 'start-weights'), join(root, 'data'));
     first = await runTraining({ ...base(), export: join(root, 'export-a'), runId: 'a' });
   }, 120_000); // vitest's 10 s hook default is too short for a training run on a busy machine
@@ -139,6 +157,11 @@ describe('end to end: train, export, load as the app does', () => {
     expect(metadata.input).toMatchObject({ size: SIZE, range: [-1, 1] });
     expect(metadata.backbone).toMatchObject({ name: 'mobilenetv2', alpha: 0.35, weights: 'start-weights' });
     expect(metadata.dataset.counts.test).toEqual({ '0_red': 2, '1_green': 2, '2_blue': 2 });
+    // --extra-train: one more training image per class, recorded with its source; val and test untouched.
+    expect(metadata.dataset.counts.train).toEqual({ '0_red': 5, '1_green': 5, '2_blue': 5 });
+    expect(metadata.dataset.extraTrain).toEqual([{ name: 'extra', counts: { '0_red': 1, '1_green': 1, '2_blue': 1 }, sources: { camc: 3 } }]);
+    expect(metadata.dataset.trainSources).toEqual({ cama: 6, camb: 6, camc: 3 });
+    expect(metadata.dataset.description).toMatch(/train 15 \(3 of them from extra training folder\(s\) extra\)/);
     expect(metadata.intendedUse).toMatch(/^Research tool, not a medical device/);
     expect(metadata.calibration).toMatchObject({ method: 'temperature', split: 'val' });
     expect(metadata.calibration?.temperature).toBeGreaterThan(0);
@@ -166,14 +189,49 @@ describe('end to end: train, export, load as the app does', () => {
     expect(metadata.metrics?.test?.loss).toBeCloseTo(recomputed.loss, 6);
     // The unfamiliar-frame check, applied the app's way (src/core) to the exported model's features,
     // flags exactly the share of test frames the metadata reports.
+    // The check reads the last feature map's per-channel mean and spread; here they are computed in
+    // plain loops from that map (not through src/core's pooling layer) and compared with centroids.
     const check = metadata.familiarity;
-    expect(check?.centroids).toHaveLength(CLASSES.length);
-    const pooled = tf.model({ inputs: loaded.inputs, outputs: loaded.getLayer(check?.layer ?? '').output as tf.SymbolicTensor });
-    const pooledOut = pooled.predict(x) as tf.Tensor2D;
-    const features = (await pooledOut.array()) as number[][];
-    pooledOut.dispose();
-    const flagged = features.filter((f) => isUnfamiliar(centroidDistance(f, check?.centroids ?? []), { threshold: check?.threshold ?? 0 })).length;
-    expect(flagged / features.length).toBe(check?.flaggedShare.test);
+    if (!check) throw new Error('the export has no familiarity check');
+    expect(check.centroids).toHaveLength(CLASSES.length);
+    expect(check).toMatchObject({ layer: 'out_relu', pooling: 'mean-std', quantile: 0.95, neverLearned: ['unknown'] });
+    const mapModel = tf.model({ inputs: loaded.inputs, outputs: loaded.getLayer(check.layer).output as tf.SymbolicTensor });
+    const meanStd = async (input: tf.Tensor4D) => {
+      const out = mapModel.predict(input) as tf.Tensor4D;
+      const [n, h, w, c] = out.shape;
+      const v = await out.data();
+      out.dispose();
+      return Array.from({ length: n }, (_, i) => {
+        const mean = new Array<number>(c).fill(0);
+        const sq = new Array<number>(c).fill(0);
+        for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) mean[k] += v[(i * h * w + p) * c + k] / (h * w);
+        for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) sq[k] += (v[(i * h * w + p) * c + k] - mean[k]) ** 2 / (h * w);
+        return [...mean, ...sq.map(Math.sqrt)];
+      });
+    };
+    const flaggedShare = (features: number[][]) => features.filter((f) => isUnfamiliar(centroidDistance(f, check.centroids), check)).length / features.length;
+    expect(check.centroids[0]).toHaveLength(2 * (mapModel.outputs[0].shape[3] as number));
+    expect(flaggedShare(await meanStd(x))).toBe(check.flaggedShare.test);
+    const unknown = await loadImageFolder(join(root, 'unknown'), { inputSize: SIZE, concurrency: 2 });
+    const ux = imageBatch(unknown, identityOrder(unknown.count), SIZE, [-1, 1]);
+    expect(flaggedShare(await meanStd(ux))).toBe(check.flaggedShare.unknown);
+    // Centroids: each class's training mean of those features (extra images included), unit length.
+    const train = await addExtraTrain(data, join(root, 'data'), [join(root, 'extra')], { inputSize: SIZE, concurrency: 2 });
+    const tx = imageBatch(train.train, identityOrder(train.train.count), SIZE, [-1, 1]);
+    const trainFeatures = await meanStd(tx);
+    CLASSES.forEach((_, c) => {
+      const rows = trainFeatures.filter((__, i) => train.train.labels[i] === c);
+      const sum = rows[0].map((___, k) => rows.reduce((a, r) => a + r[k], 0));
+      const norm = Math.hypot(...sum);
+      sum.forEach((v, k) => expect(check.centroids[c][k]).toBeCloseTo(v / norm, 5));
+    });
+    tf.dispose([ux, tx]);
+
+    // --compare-with: the same export evaluated as a "previous" model gives its own numbers back.
+    const previous = await evaluatePrevious(dir, data, { unknown }, 4);
+    expect(previous).toMatchObject({ name: 'EndoLens e2e', version: metadata.version });
+    expect(previous.metrics.test?.confusion).toEqual(metadata.metrics?.test?.confusion);
+    expect(previous.familiarity?.flaggedShare).toEqual({ val: check.flaggedShare.val, test: check.flaggedShare.test, unknown: check.flaggedShare.unknown });
     tf.dispose(x);
     loaded.dispose();
   });
@@ -208,7 +266,7 @@ describe('end to end: train, export, load as the app does', () => {
 
   it('refuses to resume on data that changed since the run started', async () => {
     const controller = new AbortController();
-    const run = runTraining({ ...base(), runId: 'c' }, { signal: controller.signal, afterEpoch: () => controller.abort() });
+    const run = runTraining({ ...base(), reportUnfamiliar: undefined, runId: 'c' }, { signal: controller.signal, afterEpoch: () => controller.abort() });
     await expect(run).rejects.toBeInstanceOf(RunInterrupted);
     await drawImage(join(root, 'data', 'val', CLASSES[0], 'cama_extra.png'), 0, 99);
     try {

@@ -6,3 +6,4 @@ export type { Split, FileEntry, DatasetLayout } from './layout.ts';
 export { sourceOf, UNKNOWN_SOURCE } from './source.ts';
 export { addExtraTrain, listExtraFolder } from './extra-train.ts';
 export type { ExtraTrainFolder } from './extra-train.ts';
+export { loadImageFolder } from './image-folder.ts';

@@ -4,6 +4,7 @@
  * split, so that FAMILIARITY_QUANTILE of ordinary validation frames pass.
  */
 import { centroidDistance, isUnfamiliar, FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import type { FeaturePooling } from '../../../src/core/feature-output.ts';
 import { MetricsError } from './metrics.ts';
 
 export interface FeatureRows {
@@ -58,6 +59,7 @@ export interface FamiliarityInput {
   report?: Record<string, FeatureRows>;
   numClasses: number;
   layer?: string;
+  pooling?: FeaturePooling;
   quantile?: number;
 }
 
@@ -71,5 +73,5 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   const share = (d: Float64Array) => d.reduce((n, v) => n + (isUnfamiliar(v, { threshold }) ? 1 : 0), 0) / Math.max(1, d.length);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
-  return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };
+  return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, ...(x.pooling ? { pooling: x.pooling } : {}), centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };
 }

@@ -7,8 +7,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import type { FeaturePooling } from '../../../src/core/feature-output.ts';
 import { validateMetadata } from '../../../src/core/metadata.ts';
-import type { Dataset } from '../data/index.ts';
+import type { Dataset, SplitData } from '../data/index.ts';
 import { fitFamiliarity } from '../evaluate/familiarity.ts';
 import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
@@ -20,9 +21,35 @@ export interface FamiliarityFit {
   probs: { val: Float32Array; test: Float32Array };
 }
 
+export interface FeatureSpec {
+  layer: string;
+  pooling?: FeaturePooling;
+}
+
+/**
+ * Which features the check reads: the backbone's last feature map (the layer the head's global
+ * average pooling reads), mean-std pooled; a model without that shape falls back to the pooled
+ * vector itself. Chosen by measurement (notes/issue-10-familiarity.md): it flags more unknown
+ * findings than the mean alone while flagging few frames of a polyp source left out of fitting.
+ */
+export function familiarityFeatures(model: tf.LayersModel): FeatureSpec {
+  const pool = model.layers.find((l) => l.name === FEATURE_LAYER);
+  const inbound = pool?.inboundNodes[0]?.inboundLayers[0];
+  const shape = inbound?.outputShape;
+  if (inbound && Array.isArray(shape) && shape.length === 4 && typeof shape[3] === 'number') return { layer: inbound.name, pooling: 'mean-std' };
+  return { layer: FEATURE_LAYER };
+}
+
 /** Predicts train, val and test once each (probabilities + pooled features) and fits the check. */
-export function fitFamiliarityOn(model: tf.LayersModel, data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>, opts: PredictOptions): FamiliarityFit {
-  const withFeatures = { ...opts, featureLayer: FEATURE_LAYER };
+export function fitFamiliarityOn(
+  model: tf.LayersModel,
+  data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>,
+  opts: PredictOptions,
+  /** Frames of findings the model never learned: only the share flagged is recorded. */
+  neverLearned: Record<string, SplitData> = {},
+): FamiliarityFit {
+  const spec = familiarityFeatures(model);
+  const withFeatures = { ...opts, featureLayer: spec.layer, featurePooling: spec.pooling };
   const rows = (p: ReturnType<typeof predictSplit>) => ({ features: p.features as Float32Array, dim: p.featureDim as number });
   const train = predictSplit(model, data.train, withFeatures);
   const val = predictSplit(model, data.val, withFeatures);
@@ -30,10 +57,12 @@ export function fitFamiliarityOn(model: tf.LayersModel, data: Pick<Dataset, 'tra
   const check = fitFamiliarity({
     train: { ...rows(train), labels: data.train.labels },
     threshold: rows(val),
-    report: { test: rows(test) },
+    report: { test: rows(test), ...Object.fromEntries(Object.entries(neverLearned).map(([name, split]) => [name, rows(predictSplit(model, split, withFeatures))])) },
     numClasses: data.classNames.length,
+    ...spec,
   });
-  return { check, probs: { val: val.probs, test: test.probs } };
+  const names = Object.keys(neverLearned);
+  return { check: names.length ? { ...check, neverLearned: names } : check, probs: { val: val.probs, test: test.probs } };
 }
 
 /** "1.1 % of val, 1.7 % of test" */

@@ -27,6 +27,7 @@ export interface MetadataInput {
   calibration?: ModelMetadata['calibration'];
   lowConfidenceThreshold?: number;
   familiarity?: ModelMetadata['familiarity'];
+  previous?: ModelMetadata['previous'];
   curves: EpochRecord[];
   training: NonNullable<ModelMetadata['training']>;
   createdAt?: Date;
@@ -48,6 +49,7 @@ export function buildMetadata(input: MetadataInput): ModelMetadata {
     ...(input.calibration ? { calibration: input.calibration } : {}),
     ...(input.lowConfidenceThreshold !== undefined ? { lowConfidenceThreshold: input.lowConfidenceThreshold } : {}),
     ...(input.familiarity ? { familiarity: input.familiarity } : {}),
+    ...(input.previous ? { previous: input.previous } : {}),
     curves: input.curves,
     training: input.training,
   };

@@ -1,6 +1,6 @@
 /** Batched inference over a whole split, with the app's scaling; returns probabilities as plain data. */
 import * as tf from '@tensorflow/tfjs';
-import { withFeatureOutput } from '../../../src/core/feature-output.ts';
+import { withFeatureOutput, type FeaturePooling } from '../../../src/core/feature-output.ts';
 import { DEFAULT_INPUT_RANGE } from '../../../src/core/preprocess.ts';
 import { batchRanges, identityOrder, imageBatch, type ImageSplit } from './batches.ts';
 
@@ -8,8 +8,9 @@ export interface PredictOptions {
   inputSize: number;
   batchSize: number;
   range?: readonly [number, number];
-  /** Also return this (rank-2) layer's output per image, from the same forward pass. */
+  /** Also return this layer's output per image (pooled as `featurePooling` says), from the same forward pass. */
   featureLayer?: string;
+  featurePooling?: FeaturePooling;
 }
 
 export interface SplitPredictions {
@@ -26,7 +27,7 @@ export function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: Pre
   const numClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   const probs = new Float32Array(split.count * numClasses);
   const range = opts.range ?? DEFAULT_INPUT_RANGE;
-  const net = opts.featureLayer ? withFeatureOutput(model, opts.featureLayer) : model;
+  const net = opts.featureLayer ? withFeatureOutput(model, opts.featureLayer, opts.featurePooling) : model;
   const featureDim = opts.featureLayer ? (net.outputs[0].shape[1] as number) : 0;
   const features = opts.featureLayer ? new Float32Array(split.count * featureDim) : undefined;
   for (const idx of batchRanges(identityOrder(split.count), opts.batchSize)) {

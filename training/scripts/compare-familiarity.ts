@@ -1,0 +1,127 @@
+/**
+ * Compares unfamiliar-frame checks on an exported model, as notes/issue-10-familiarity.md reports:
+ * features (the head's pooled vector vs the last feature map's mean-std) x scores (cosine to class
+ * centroids, Mahalanobis, k-NN, energy). Thresholds are the --quantile of val scores, as the export
+ * fits them. Columns: share flagged of val, test and the unknown-finding frames (--ood); AUROC
+ * val vs ood; and a source hold-out: the check refitted without one source's training frames
+ * (--holdout, e.g. kvasirseg), the share of that source's val+test frames it flags (ordinary
+ * frames from a collection the check never saw: lower is better) and of the ood frames.
+ *
+ *   node --import tsx training/scripts/compare-familiarity.ts --model public/model \
+ *     --data ../shared/data/gi-proxy --extra-train ../shared/data/gi-extra \
+ *     --ood ../shared/data/ood-dev/normal_esophagus --holdout kvasirseg
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FAMILIARITY_QUANTILE, FEATURE_LAYER } from '../../src/core/familiarity.ts';
+import { validateMetadata } from '../../src/core/metadata.ts';
+import { initBackend } from '../src/backend.ts';
+import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, loadImageFolder, sourceOf, type SplitData } from '../src/data/index.ts';
+import type { FeatureRows } from '../src/evaluate/familiarity.ts';
+import { upperQuantile } from '../src/evaluate/familiarity.ts';
+import { auroc, cosineScorer, energyScores, knnScorer, mahalanobisScorer, type Scorer } from '../src/evaluate/ood-scores.ts';
+import { familiarityFeatures, type FeatureSpec } from '../src/export/familiarity.ts';
+import { loadExportedModel } from '../src/export/io.ts';
+import { predictSplit } from '../src/schedule/predict.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'public/model' },
+    data: { type: 'string' },
+    'extra-train': { type: 'string', multiple: true, default: [] },
+    ood: { type: 'string' },
+    holdout: { type: 'string', default: 'kvasirseg' },
+    quantile: { type: 'string', default: String(FAMILIARITY_QUANTILE) },
+  },
+});
+if (!args.data || !args.ood) throw new Error('--data and --ood are required');
+const quantile = Number(args.quantile);
+
+await initBackend('wasm');
+const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metadata.json'), 'utf8')));
+const size = meta.input.size;
+const concurrency = DEFAULT_DECODE_CONCURRENCY;
+const data = await addExtraTrain(await loadDataset(args.data, { inputSize: size, concurrency }), args.data, args['extra-train'] ?? [], { inputSize: size, concurrency });
+const ood = await loadImageFolder(args.ood, { inputSize: size, concurrency });
+
+const model = await loadExportedModel(resolve(args.model));
+const splits = { train: data.train, val: data.val, test: data.test, ood };
+type Name = keyof typeof splits;
+const opts = { inputSize: size, batchSize: 32, range: meta.input.range };
+function features(spec: FeatureSpec): Record<Name, FeatureRows> {
+  const out = {} as Record<Name, FeatureRows>;
+  for (const [name, split] of Object.entries(splits) as [Name, SplitData][]) {
+    const p = predictSplit(model, split, { ...opts, featureLayer: spec.layer, featurePooling: spec.pooling });
+    out[name] = { features: p.features as Float32Array, dim: p.featureDim as number };
+  }
+  return out;
+}
+
+/** Rows of `rows` where keep[i]. */
+function subset(rows: FeatureRows, keep: boolean[]): FeatureRows {
+  const idx = keep.flatMap((k, i) => (k ? [i] : []));
+  const out = new Float32Array(idx.length * rows.dim);
+  idx.forEach((i, j) => out.set(rows.features.subarray(i * rows.dim, (i + 1) * rows.dim), j * rows.dim));
+  return { features: out, dim: rows.dim };
+}
+
+const share = (scores: ArrayLike<number>, t: number) => Array.from(scores).filter((s) => !(s <= t)).length / scores.length;
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const isHeld = (split: SplitData) => split.files.map((f) => sourceOf(f) === args.holdout);
+
+type Fit = (train: FeatureRows, labels: Int32Array) => Scorer;
+const k = data.classNames.length;
+const methods: [string, Fit][] = [
+  ['cosine to class centroid', (t, l) => cosineScorer(t, l, k)],
+  ['Mahalanobis, shared covariance (shrink 0.1)', (t, l) => mahalanobisScorer(t, l, k, 0.1)],
+  ['k-NN, k = 10', (t) => knnScorer(t, 10)],
+  ['k-NN, k = 50', (t) => knnScorer(t, 50)],
+];
+
+const rows: string[] = [];
+const specs: [string, FeatureSpec][] = [
+  ['head pooled mean (today)', { layer: FEATURE_LAYER }],
+  [`${familiarityFeatures(model).layer} mean-std (new)`, familiarityFeatures(model)],
+];
+for (const [specName, spec] of specs) {
+  const f = features(spec);
+  const heldTrain = isHeld(data.train).map((h) => !h);
+  const heldVal = isHeld(data.val);
+  const heldTest = isHeld(data.test);
+  for (const [name, fit] of methods) {
+    const score = fit(f.train, data.train.labels);
+    const t0 = performance.now();
+    const [v, t, o] = [score(f.val), score(f.test), score(f.ood)];
+    const ms = (performance.now() - t0) / (f.val.features.length / f.val.dim + f.test.features.length / f.test.dim + ood.count);
+    const th = upperQuantile(v, quantile);
+    const s2 = fit(subset(f.train, heldTrain), Int32Array.from(data.train.labels.filter((_, i) => heldTrain[i])));
+    const v2 = s2(f.val);
+    const th2 = upperQuantile(v2.filter((_, i) => !heldVal[i]), quantile);
+    const heldScores = [...Array.from(v2).filter((_, i) => heldVal[i]), ...Array.from(s2(f.test)).filter((_, i) => heldTest[i])];
+    rows.push(`| ${specName} [${f.val.dim}] | ${name} | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | ${pct(share(heldScores, th2))} | ${pct(share(s2(f.ood), th2))} | ${ms.toFixed(2)} |`);
+    console.error(rows[rows.length - 1]);
+  }
+}
+// Energy needs the logits: the head's last Dense applied to its input (temperature baked in, as exported).
+{
+  const pred = model.getLayer('predictions');
+  const before = pred.inboundNodes[0].inboundLayers[0].name;
+  const [kernel, bias] = pred.getWeights();
+  const logitsOf = (rows: FeatureRows) => {
+    const z = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(rows.features, [rows.features.length / rows.dim, rows.dim]), kernel), bias));
+    const out = { features: z.dataSync() as Float32Array, dim: k };
+    z.dispose();
+    return out;
+  };
+  const f = features({ layer: before });
+  const [v, t, o] = [energyScores(logitsOf(f.val)), energyScores(logitsOf(f.test)), energyScores(logitsOf(f.ood))];
+  const th = upperQuantile(v, quantile);
+  rows.push(`| logits [${k}] | energy | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | - | - | - |`);
+}
+
+console.log(`Model ${args.model} (${meta.name}); threshold: the ${quantile} quantile of val scores; hold-out source: ${args.holdout}.\n`);
+console.log('| features | score | val flagged | test flagged | ood flagged | AUROC val/ood | hold-out source flagged | ood flagged (hold-out fit) | ms/frame (scoring, JS/wasm) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);
