@@ -20,7 +20,11 @@ export function FamiliarityFacts({ check }: { check: FamiliarityCheck | undefine
       </>
     );
   }
-  const shares = Object.entries(check.flaggedShare).map(([split, share]) => t('modelCard.familiarityShare', { percent: formatPercent(share, lang), split: splitName(split) }));
+  const shares = Object.entries(check.flaggedShare).map(([split, share]) =>
+    check.neverLearned?.includes(split)
+      ? t('modelCard.familiarityNeverLearned', { percent: formatPercent(share, lang), name: split })
+      : t('modelCard.familiarityShare', { percent: formatPercent(share, lang), split: splitName(split) }),
+  );
   return (
     <>
       <dt>{t('modelCard.familiarity')}</dt>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ModelMetadata } from '../../core/metadata.ts';
 import { formatPercent } from '../../components/Percent.ts';
 import { FamiliarityFacts } from './FamiliarityFacts.tsx';
+import { PreviousComparison } from './PreviousComparison.tsx';
 
 const fmt = (x: number | undefined, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');
 
@@ -97,6 +98,7 @@ export function ModelCard({ metadata }: { metadata: ModelMetadata }) {
           )}
         </>
       )}
+      <PreviousComparison metadata={metadata} />
     </section>
   );
 }

@@ -53,3 +53,32 @@ describe('ModelCard: the familiarity check', () => {
     expect(facts().textContent).toMatch(/^Not detected: this model has no familiarity check, so frames unlike its training images/);
   });
 });
+
+describe('ModelCard: the new model beside the one it replaced', () => {
+  const metrics = (accuracy: number, f1: number, gv: number) => ({
+    accuracy, loss: 0.3, count: 10, perClass: [], macro: { precision: f1, recall: f1, f1 }, weighted: { precision: f1, recall: f1, f1 }, confusion: [[5, 0], [0, 5]],
+    perSource: { gv_normal: { accuracy: 0.9, count: 5 }, 'gv_*': { accuracy: gv, count: 10, macroF1: gv } },
+  });
+
+  it('names never-learned findings in the check and shows both models measured on the same frames', () => {
+    const metadata = validateMetadata({
+      ...base,
+      metrics: { test: metrics(0.95, 0.94, 0.9) },
+      familiarity: { ...familiarity, flaggedShare: { val: 0.049, test: 0.06, normal_esophagus: 0.93 }, neverLearned: ['normal_esophagus'] },
+      previous: { name: 'Old', version: '1.0.0', createdAt: '2026-11-01', metrics: { test: metrics(0.902, 0.9, 0.807) }, familiarity: { ...familiarity, flaggedShare: { val: 0.011, test: 0.017, normal_esophagus: 0.3 } } },
+    });
+    render(<ModelCard metadata={metadata} />);
+    expect(facts().textContent).toContain('93.0% of frames of “normal_esophagus”, a finding it never learned');
+    const table = screen.getByTestId('previous-comparison');
+    expect(table.querySelector('caption')?.textContent).toContain('“Old” 1.0.0');
+    const row = (label: string) => [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === label)?.textContent;
+    expect(row('Test macro F1')).toBe('Test macro F10.9400.900');
+    expect(row('Test macro F1, gv_* frames')).toBe('Test macro F1, gv_* frames0.9000.807');
+    expect(row('Marked unlike training images: normal_esophagus')).toBe('Marked unlike training images: normal_esophagus93.0%30.0%');
+  });
+
+  it('shows no comparison for a model exported without one', () => {
+    render(<ModelCard metadata={validateMetadata(base)} />);
+    expect(screen.queryByTestId('previous-comparison')).toBeNull();
+  });
+});
