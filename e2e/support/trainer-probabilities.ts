@@ -44,7 +44,7 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
   const model = await loadExportedModel(modelDir);
   const check = meta.familiarity;
   // Features and probabilities from one pass, as the app's worker computes them.
-  const net = check ? withFeatureOutput(model, check.layer) : model;
+  const net = check ? withFeatureOutput(model, check.layer, check.pooling) : model;
   try {
     const out: TrainerPrediction[] = [];
     for (let start = 0; start < images.length; start += BATCH) {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { centroidDistance, FEATURE_LAYER } from '../../src/core/familiarity.ts';
+import { centroidDistance, FAMILIARITY_QUANTILE, FEATURE_LAYER } from '../../src/core/familiarity.ts';
 import { validateMetadata } from '../../src/core/metadata.ts';
 import { classCentroids, fitFamiliarity, upperQuantile } from '../src/evaluate/familiarity.ts';
 import { refitFamiliarity } from '../src/export/familiarity.ts';
@@ -65,7 +65,8 @@ describe('fitFamiliarity', () => {
     const outliers = [[0, 0, 0, 5], [1, 1, 1, 1], [0, 0, 0, 0], [-5, 0, 0, 0]];
     const check = fitFamiliarity({ train: { ...rows(train), labels }, threshold: rows(val), report: { odd: rows(outliers) }, numClasses: 2 });
     expect(check.layer).toBe(FEATURE_LAYER);
-    expect(check.flaggedShare.val).toBeLessThanOrEqual(0.01);
+    expect(check.flaggedShare.val).toBeLessThanOrEqual(1 - FAMILIARITY_QUANTILE);
+    expect(check.quantile).toBe(FAMILIARITY_QUANTILE);
     expect(check.flaggedShare.odd).toBe(1);
     // The stored (rounded) centroids and threshold give the same verdicts the app computes.
     const flaggedVal = val.filter((v) => centroidDistance(v, check.centroids) > check.threshold).length;
