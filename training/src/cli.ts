@@ -4,7 +4,7 @@
  * from (npm runs workspace scripts inside training/, and sets INIT_CWD to the user's folder).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BACKEND_PREFERENCES } from './backend.ts';
 import { QUANTIZATIONS } from './export/io.ts';
@@ -16,7 +16,7 @@ export type CliCommand =
   | { kind: 'train'; options: TrainOptions }
   | { kind: 'resume'; runDir: string; overrides: Partial<TrainOptions> }
   /** Fit the unfamiliar-frame check for an already exported model (src/core/familiarity.ts). */
-  | { kind: 'familiarity'; modelDir: string; data: string; extraTrain: string[]; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
+  | { kind: 'familiarity'; modelDir: string; data: string; extraTrain: string[]; reportUnfamiliar: string[]; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
 
 function intArg(flag: string, min: number) {
   return (value: string): number => {
@@ -124,11 +124,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (typeof options.weights === 'string' && isLocalWeights(options.weights)) options.weights = abs(options.weights);
 
   if (raw.refitFamiliarity !== undefined) {
-    const allowed = ['refitFamiliarity', 'data', 'extraTrain', 'backend', 'batch', 'concurrency'];
+    const allowed = ['refitFamiliarity', 'data', 'extraTrain', 'reportUnfamiliar', 'backend', 'batch', 'concurrency'];
     const rejected = Object.keys(raw).filter((k) => given(k) && !allowed.includes(k));
-    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --extra-train, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
+    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --extra-train, --report-unfamiliar, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
     if (options.data === undefined) throw new InvalidArgumentError('--refit-familiarity needs --data: the dataset the model was trained on.');
-    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, extraTrain: options.extraTrain ?? [], backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
+    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, extraTrain: options.extraTrain ?? [], reportUnfamiliar: options.reportUnfamiliar ?? [], backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
   }
   if (raw.resume !== undefined) {
     const overrides: Partial<TrainOptions> = {};
@@ -157,7 +157,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 async function refitCommand(c: Extract<CliCommand, { kind: 'familiarity' }>): Promise<number> {
   try {
     const { initBackend } = await import('./backend.ts');
-    const { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset } = await import('./data/index.ts');
+    const { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, loadImageFolder } = await import('./data/index.ts');
     const { refitFamiliarity, sharesText } = await import('./export/familiarity.ts');
     const { readFile } = await import('node:fs/promises');
     const { validateMetadata } = await import('../../src/core/metadata.ts');
@@ -166,7 +166,8 @@ async function refitCommand(c: Extract<CliCommand, { kind: 'familiarity' }>): Pr
     console.log(`backend: ${backend.name}; loading ${c.data} at ${input.size} px`);
     const concurrency = c.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
     const data = await addExtraTrain(await loadDataset(c.data, { inputSize: input.size, concurrency }), c.data, c.extraTrain, { inputSize: input.size, concurrency });
-    const check = await refitFamiliarity(c.modelDir, data, { batchSize: c.batchSize });
+    const neverLearned = Object.fromEntries(await Promise.all(c.reportUnfamiliar.map(async (d) => [basename(d), await loadImageFolder(d, { inputSize: input.size, concurrency })] as const)));
+    const check = await refitFamiliarity(c.modelDir, data, { batchSize: c.batchSize }, neverLearned);
     console.log(`unfamiliar-frame check written to ${resolve(c.modelDir, 'metadata.json')}: threshold ${check.threshold.toFixed(4)}, flags ${sharesText(check.flaggedShare)}`);
     return 0;
   } catch (err) {

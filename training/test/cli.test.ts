@@ -75,7 +75,7 @@ describe('train CLI', () => {
 
   it('--refit-familiarity takes an exported model, --data and only the options that read it', () => {
     const c = parseCli(['--refit-familiarity', 'public/model', '--data', 'data/gi', '--backend', 'wasm', '--batch', '16'], env);
-    expect(c).toEqual({ kind: 'familiarity', modelDir: '/home/user/project/public/model', data: '/home/user/project/data/gi', extraTrain: [], backend: 'wasm', batchSize: 16 });
+    expect(c).toEqual({ kind: 'familiarity', modelDir: '/home/user/project/public/model', data: '/home/user/project/data/gi', extraTrain: [], reportUnfamiliar: [], backend: 'wasm', batchSize: 16 });
     expect(() => parseCli(['--refit-familiarity', 'public/model'], env)).toThrow(/needs --data/);
     expect(() => parseCli(['--refit-familiarity', 'm', '--data', 'd', '--epochs', '3', '--export', 'x'], env)).toThrow(/not --epochs, --export\./);
   });

@@ -74,7 +74,12 @@ export function sharesText(shares: Record<string, number>): string {
  * Fits the check for the model in `modelDir` on `data` (the data it was trained on) and rewrites its
  * metadata.json with it; the weights are not touched. Refuses data whose classes differ from the model's.
  */
-export async function refitFamiliarity(modelDir: string, data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>, opts: { batchSize: number }): Promise<FamiliarityCheck> {
+export async function refitFamiliarity(
+  modelDir: string,
+  data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>,
+  opts: { batchSize: number },
+  neverLearned: Record<string, SplitData> = {},
+): Promise<FamiliarityCheck> {
   const path = join(modelDir, 'metadata.json');
   const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
   const metadata = validateMetadata(raw);
@@ -84,7 +89,7 @@ export async function refitFamiliarity(modelDir: string, data: Pick<Dataset, 'tr
   }
   const model = await loadExportedModel(modelDir);
   try {
-    const { check } = fitFamiliarityOn(model, data, { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range });
+    const { check } = fitFamiliarityOn(model, data, { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range }, neverLearned);
     // Only this block changes; the rest of the file is kept as written (validated again before writing).
     const updated = { ...(raw as Record<string, unknown>), familiarity: check };
     validateMetadata(updated);
