@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FamiliarityCheck } from '../src/core/familiarity.ts';
 import type { ModelMetadata } from '../src/core/metadata.ts';
+import { withFeatureOutput } from '../src/core/feature-output.ts';
+import { familiarityFeatures } from '../training/src/export/familiarity.ts';
 import { fileSaveHandler, loadExportedModel } from '../training/src/export/io.ts';
 import { buildBackbone, buildClassifier } from '../training/src/models/index.ts';
 import { countFlops, type FlopCount } from './flops.ts';
@@ -54,9 +56,12 @@ function quantizationOf(dir: string): string {
 
 /** One unit vector per class, as wide as `model`'s pooled features: the check's shape, not its meaning. */
 function placeholderFamiliarity(check: FamiliarityCheck, model: tf.LayersModel, classes: number): FamiliarityCheck {
-  const width = model.getLayer(check.layer).outputShape[1] as number;
+  // The features the trainer would read from this model (its own last feature map), not the embedded model's layer.
+  const { layer, pooling } = familiarityFeatures(model);
+  const width = withFeatureOutput(model, layer, pooling).outputs[0].shape[1] as number;
   const centroids = Array.from({ length: classes }, (_, c) => Array.from({ length: width }, (_, i) => (i === c ? 1 : 0)));
-  return { ...check, centroids, flaggedShare: {} };
+  const { neverLearned: _unused, pooling: _old, ...rest } = check;
+  return { ...rest, layer, ...(pooling ? { pooling } : {}), centroids, flaggedShare: {} };
 }
 
 async function exportBoth(model: tf.LayersModel, metadata: ModelMetadata, root: string): Promise<{ float32: ModelFiles; float16: ModelFiles }> {
