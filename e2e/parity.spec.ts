@@ -45,7 +45,7 @@ test.describe('parity with the trainer on gi-proxy/test', () => {
       if (LOADED_MODEL) {
         await endoPage.loadModel(LOADED_MODEL);
         await expect(endoPage.modelStatus).toContainText((await readMetadata(LOADED_MODEL)).name, { timeout: 60_000 });
-        await endoPage.waitForModel(60_000);
+        await endoPage.waitForModel();
         await endoPage.openTab(/frames/i);
       }
       const started = Date.now();

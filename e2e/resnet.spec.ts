@@ -37,7 +37,7 @@ test.describe('ResNet50V2 exported by the trainer', () => {
       await endoPage.loadModel(RESNET_DIR);
       await expect(page.getByTestId('load-model-message')).toContainText(RESNET_MODEL_NAME, { timeout: 120_000 });
       await expect(endoPage.modelStatus).toContainText(RESNET_MODEL_NAME);
-      await endoPage.waitForModel(120_000);
+      await endoPage.waitForModel();
       await endoPage.openTab(/frames/i);
       await endoPage.dropImages([frame]);
       await endoPage.waitForClassified(1, 180_000);

@@ -50,7 +50,7 @@ async function frames(): Promise<FilePayload[]> {
 test('classify, heatmap, keyboard review with a note, kept after reload, CSV and print view', async ({ endoPage, page }) => {
   test.setTimeout(120_000);
   await page.goto('/');
-  await endoPage.waitForModel(90_000); // the first load measures every backend: slow on a busy machine
+  await endoPage.waitForModel();
   const classes = await modelClasses(page);
   await endoPage.dropImages(await frames());
   await endoPage.waitForClassified(4);

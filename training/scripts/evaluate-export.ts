@@ -3,21 +3,25 @@
  * GastroVision-only (gv_*) macro F1 with the trainer's own metrics, and the same with test-time
  * horizontal-flip averaging (the mean of the probabilities of the frame and its mirror image), which
  * needs no retraining but doubles the per-frame cost, so it is measured here rather than shipped.
+ * Also what a clinician sees: the share of frames the app sets apart for review (below the model's
+ * low-confidence threshold, or unlike the training images) on val, test and each --ood folder.
  *
  *   node --import tsx training/scripts/evaluate-export.ts --model public/model --data ../shared/data/gi-proxy
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateMetadata } from '../../src/core/metadata.ts';
 import { initBackend } from '../src/backend.ts';
-import { loadDataset, sourceOf, type SplitData } from '../src/data/index.ts';
+import { loadDataset, loadImageFolder, sourceOf, type SplitData } from '../src/data/index.ts';
+import { scoreFamiliarity } from '../../src/core/familiarity.ts';
+import { predictSplit } from '../src/schedule/predict.ts';
 import { computeMetrics } from '../src/evaluate/index.ts';
 import { loadExportedModel } from '../src/export/io.ts';
 import { batchRanges, identityOrder, imageBatch } from '../src/schedule/batches.ts';
 
-const { values: args } = parseArgs({ options: { model: { type: 'string', default: 'public/model' }, data: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { model: { type: 'string', default: 'public/model' }, data: { type: 'string' }, ood: { type: 'string', multiple: true, default: [] } } });
 if (!args.data) throw new Error('--data is required');
 await initBackend('wasm');
 const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metadata.json'), 'utf8')));
@@ -48,3 +52,27 @@ const row = (flip: boolean) => {
 console.log(`${args.model} (${meta.name} ${meta.version})`);
 console.log(row(false));
 console.log(row(true));
+
+// Set apart for review, as the app decides it (src/core): top probability below the threshold, or unfamiliar.
+const check = meta.familiarity;
+const threshold = meta.lowConfidenceThreshold ?? 0;
+const review = (split: SplitData) => {
+  const p = predictSplit(model, split, { inputSize: meta.input.size, batchSize: 32, range: meta.input.range, ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}) });
+  const k = p.numClasses;
+  let low = 0;
+  let odd = 0;
+  let either = 0;
+  for (let i = 0; i < split.count; i++) {
+    const isLow = Math.max(...p.probs.subarray(i * k, (i + 1) * k)) < threshold;
+    const isOdd = !!check && !!p.features && scoreFamiliarity(p.features.subarray(i * (p.featureDim ?? 0), (i + 1) * (p.featureDim ?? 0)), check).unfamiliar;
+    low += +isLow;
+    odd += +isOdd;
+    either += +(isLow || isOdd);
+  }
+  const pct = (n: number) => `${((100 * n) / split.count).toFixed(1)} %`;
+  return `low confidence ${pct(low)}, unfamiliar ${pct(odd)}, either (set apart for review) ${pct(either)} of ${split.count}`;
+};
+console.log(`low-confidence threshold ${threshold}; unfamiliar-frame check ${check ? `${check.layer}${check.pooling ? ` ${check.pooling}` : ''} at ${check.threshold}` : 'none'}`);
+console.log(`val: ${review(data.val)}`);
+console.log(`test: ${review(data.test)}`);
+for (const dir of args.ood ?? []) console.log(`${basename(dir)}: ${review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);
