@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, expect } from './fixtures.ts';
+import { test, expect, type EndoPage, type FrameResult } from './fixtures.ts';
 import { outlierImages } from './support/images.ts';
 import { REPO_ROOT } from './support/paths.ts';
 import { imagesInClassFolders, readMetadata, trainerProbabilities } from './support/trainer-probabilities.ts';
@@ -44,6 +44,17 @@ test('pictures that are not endoscopy frames are marked unlike the training imag
   await expect(page.getByTestId('familiarity-check')).toContainText(`${testShare} of test`);
 });
 
+/** Drops `frames` into the app and checks each card's unfamiliar verdict is the trainer's for that file. */
+async function verdictsAsTheTrainers(endoPage: EndoPage, frames: string[]): Promise<FrameResult[]> {
+  const expected = await trainerProbabilities(join(REPO_ROOT, 'public/model'), frames);
+  await endoPage.goto();
+  await endoPage.dropImages(frames);
+  await endoPage.waitForClassified(frames.length);
+  const results = await endoPage.results();
+  for (const r of results) expect(r.unfamiliar, r.fileName).toBe(expected.find((e) => e.fileName === r.fileName)?.unfamiliar);
+  return results;
+}
+
 test('real frames of the kind the model was trained on are marked unfamiliar no more often than on validation', async ({ endoPage }) => {
   test.skip(!existsSync(TEST_SPLIT), `../shared/data/gi-proxy is absent (${TEST_SPLIT}): no real frames to show the check passes ordinary ones`);
   // 6 frames of each test source; the threshold lets 5 % of validation frames through (metadata
@@ -51,12 +62,7 @@ test('real frames of the kind the model was trained on are marked unfamiliar no 
   const frames = (await imagesInClassFolders(TEST_SPLIT)).filter((f) => /\/(gv_normal|gv_polyp|kvasirseg)_/.test(f));
   const bySource = ['gv_normal', 'gv_polyp', 'kvasirseg'].flatMap((s) => frames.filter((f) => f.includes(`/${s}_`)).sort().slice(0, 6));
   expect(bySource).toHaveLength(18);
-  const expected = await trainerProbabilities(join(REPO_ROOT, 'public/model'), bySource);
-  await endoPage.goto();
-  await endoPage.dropImages(bySource);
-  await endoPage.waitForClassified(bySource.length);
-  const results = await endoPage.results();
-  for (const r of results) expect(r.unfamiliar, r.fileName).toBe(expected.find((e) => e.fileName === r.fileName)?.unfamiliar);
+  const results = await verdictsAsTheTrainers(endoPage, bySource);
   expect(results.filter((r) => r.unfamiliar).length, 'ordinary test frames marked unfamiliar').toBeLessThanOrEqual(2);
 });
 
@@ -64,12 +70,7 @@ test('frames of a finding the model never learned (normal oesophagus) are mostly
   test.skip(!existsSync(NEVER_LEARNED), `../shared/data/ood-dev is absent (${NEVER_LEARNED}): no frames of a never-learned finding here`);
   // metadata.json records the share on all of them (--report-unfamiliar); 12 are dropped here.
   const frames = (await readdir(NEVER_LEARNED)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, 12).map((f) => join(NEVER_LEARNED, f));
-  const expected = await trainerProbabilities(join(REPO_ROOT, 'public/model'), frames);
-  await endoPage.goto();
-  await endoPage.dropImages(frames);
-  await endoPage.waitForClassified(frames.length);
-  const results = await endoPage.results();
-  for (const r of results) expect(r.unfamiliar, r.fileName).toBe(expected.find((e) => e.fileName === r.fileName)?.unfamiliar);
+  const results = await verdictsAsTheTrainers(endoPage, frames);
   expect(results.filter((r) => r.unfamiliar).length, 'never-learned frames marked unfamiliar').toBeGreaterThanOrEqual(10);
   const { familiarity } = await readMetadata(join(REPO_ROOT, 'public/model'));
   expect(familiarity?.neverLearned).toEqual(['normal_esophagus']);
