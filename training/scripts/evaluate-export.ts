@@ -16,6 +16,7 @@ import { validateMetadata } from '../../src/core/metadata.ts';
 import { initBackend } from '../src/backend.ts';
 import { loadDataset, loadImageFolder, sourceOf, type SplitData } from '../src/data/index.ts';
 import { scoreFamiliarity } from '../../src/core/familiarity.ts';
+import { withFeatureOutput } from '../../src/core/feature-output.ts';
 import { predictSplit } from '../src/schedule/predict.ts';
 import { computeMetrics } from '../src/evaluate/index.ts';
 import { loadExportedModel } from '../src/export/io.ts';
@@ -75,4 +76,27 @@ const review = (split: SplitData) => {
 console.log(`low-confidence threshold ${threshold}; unfamiliar-frame check ${check ? `${check.layer}${check.pooling ? ` ${check.pooling}` : ''} at ${check.threshold}` : 'none'}`);
 console.log(`val: ${review(data.val)}`);
 console.log(`test: ${review(data.test)}`);
+// The check's cost per frame: the model alone vs the model with the check's feature output (same
+// pass), batch 1, interleaved so machine load hits both alike; median of 25 after 3 untimed.
+if (check) {
+  const view = withFeatureOutput(model, check.layer, check.pooling);
+  const frame = imageBatch(data.val, [0], meta.input.size, meta.input.range);
+  const time = (net: tf.LayersModel) => {
+    const t0 = performance.now();
+    tf.dispose(net.predict(frame) as tf.Tensor | tf.Tensor[]);
+    return performance.now() - t0;
+  };
+  const plain: number[] = [];
+  const withCheck: number[] = [];
+  for (let i = 0; i < 28; i++) {
+    const a = time(model);
+    const b = time(view);
+    if (i < 3) continue;
+    plain.push(a);
+    withCheck.push(b);
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
+  frame.dispose();
+  console.log(`batch 1, wasm in Node: model ${median(plain).toFixed(1)} ms, with the check's features ${median(withCheck).toFixed(1)} ms per frame (median of 25)`);
+}
 for (const dir of args.ood ?? []) console.log(`${basename(dir)}: ${review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);
