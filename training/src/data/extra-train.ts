@@ -57,13 +57,13 @@ export async function listExtraFolder(dir: string, classNames: readonly string[]
   return entries;
 }
 
-/** Hex SHA-256 of every file of the dataset's `splits`, mapped to `split/file`. */
-async function fingerprints(dataPath: string, splits: readonly ('train' | 'val' | 'test')[]): Promise<Map<string, string>> {
+/** Hex SHA-256 of every file of the dataset, per split, mapped to `split/file` (one listing, each file read once). */
+async function fingerprints(dataPath: string): Promise<Record<'train' | 'val' | 'test', Map<string, string>>> {
   const layout = await listDataset(dataPath);
-  const out = new Map<string, string>();
-  for (const split of splits) {
+  const out = { train: new Map<string, string>(), val: new Map<string, string>(), test: new Map<string, string>() };
+  for (const split of ['train', 'val', 'test'] as const) {
     for (const files of layout.splits[split].values()) {
-      for (const e of files) out.set(sha256(await e.read()), `${split}/${e.file}`);
+      for (const e of files) out[split].set(sha256(await e.read()), `${split}/${e.file}`);
     }
   }
   return out;
@@ -88,16 +88,21 @@ export interface ExtraTrainOptions {
 export async function addExtraTrain(data: Dataset, dataPath: string, dirs: readonly string[], opts: ExtraTrainOptions): Promise<Dataset & { extraTrain: ExtraTrainFolder[] }> {
   if (dirs.length === 0) return { ...data, extraTrain: [] };
   const listed = await Promise.all(dirs.map(async (d) => ({ path: resolve(d), entries: await listExtraFolder(resolve(d), data.classNames) })));
-  const held = await fingerprints(dataPath, ['val', 'test']);
-  const seen = await fingerprints(dataPath, ['train']);
+  const prints = await fingerprints(dataPath);
+  const held = new Map([...prints.val, ...prints.test]);
+  const seen = prints.train;
 
   // Evaluation images in an extra folder are refused outright, all of them named at once.
   const leaks: string[] = [];
+  // Each extra file is read once: its bytes are kept for the decode below.
   const hashes = new Map<string, string>();
+  const bytes = new Map<string, Buffer>();
   for (const { path, entries } of listed) {
     for (const e of entries) {
-      const h = sha256(await e.read());
+      const b = await e.read();
+      const h = sha256(b);
       hashes.set(`${path}\0${e.file}`, h);
+      bytes.set(`${path}\0${e.file}`, b);
       const where = held.get(h);
       if (where) leaks.push(`${join(path, e.file)} (same bytes as ${where})`);
     }
@@ -121,7 +126,8 @@ export async function addExtraTrain(data: Dataset, dataPath: string, dirs: reado
       if (dup) skipped.push({ split: 'train', file: join(path, e.file), reason: `same bytes as ${dup} (already in train)` });
       else if (!hasImageExtension(e.file)) skipped.push({ split: 'train', file: join(path, e.file), reason: 'not an image file (accepted: .jpg .jpeg .png .webp .bmp)' });
       else {
-        kept.push(e);
+        const b = bytes.get(`${path}\0${e.file}`) as Buffer;
+        kept.push({ ...e, read: async () => b });
         seen.set(h, `${basename(path)}/${e.file}`);
       }
     }
