@@ -20,7 +20,7 @@ import { validateMetadata } from '../../src/core/metadata.ts';
 import { initBackend } from '../src/backend.ts';
 import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, loadImageFolder, sourceOf, type SplitData } from '../src/data/index.ts';
 import type { FeatureRows } from '../src/evaluate/familiarity.ts';
-import { upperQuantile } from '../src/evaluate/familiarity.ts';
+import { flaggedShareOf, upperQuantile } from '../src/evaluate/familiarity.ts';
 import { auroc, cosineScorer, energyScores, knnScorer, mahalanobisScorer, type Scorer } from '../src/evaluate/ood-scores.ts';
 import { familiarityFeatures, type FeatureSpec } from '../src/export/familiarity.ts';
 import { loadExportedModel } from '../src/export/io.ts';
@@ -67,7 +67,7 @@ function subset(rows: FeatureRows, keep: boolean[]): FeatureRows {
   return { features: out, dim: rows.dim };
 }
 
-const share = (scores: ArrayLike<number>, t: number) => Array.from(scores).filter((s) => !(s <= t)).length / scores.length;
+const share = flaggedShareOf;
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const isHeld = (split: SplitData) => split.files.map((f) => sourceOf(f) === args.holdout);
 

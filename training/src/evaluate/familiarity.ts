@@ -44,6 +44,13 @@ export function distancesTo(rows: FeatureRows, centroids: readonly (readonly num
   return out;
 }
 
+/** Share of `distances` the check flags (isUnfamiliar: NaN counts as flagged). */
+export function flaggedShareOf(distances: ArrayLike<number>, threshold: number): number {
+  let n = 0;
+  for (let i = 0; i < distances.length; i++) if (isUnfamiliar(distances[i], { threshold })) n++;
+  return n / Math.max(1, distances.length);
+}
+
 /** The smallest value v with at least q of `values` <= v (so at most 1 - q lie above it). */
 export function upperQuantile(values: ArrayLike<number>, q: number): number {
   if (values.length === 0) throw new MetricsError('no values to take a quantile of');
@@ -70,7 +77,7 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding;
   // at least 1e-6, as a distance of exactly 0 (validation frames on a centroid) is no usable threshold.
   const threshold = Math.max(1e-6, Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6);
-  const share = (d: Float64Array) => d.reduce((n, v) => n + (isUnfamiliar(v, { threshold }) ? 1 : 0), 0) / Math.max(1, d.length);
+  const share = (d: Float64Array) => flaggedShareOf(d, threshold);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
   return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, ...(x.pooling ? { pooling: x.pooling } : {}), centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUnfamiliar, scoreFamiliarity } from '../../../src/core/familiarity.ts';
 import { validateMetadata, type PreviousModel } from '../../../src/core/metadata.ts';
 import { sourceOf, type Dataset, type SplitData } from '../data/index.ts';
 import { computeMetrics } from '../evaluate/index.ts';
+import { distancesTo, flaggedShareOf } from '../evaluate/familiarity.ts';
 import { predictSplit } from '../schedule/predict.ts';
 import { loadExportedModel } from './io.ts';
 
@@ -26,12 +26,7 @@ export async function evaluatePrevious(dir: string, data: Pick<Dataset, 'val' | 
     const run = (name: string, split: SplitData) => {
       const p = predictSplit(model, split, opts);
       if (check && p.features && p.featureDim) {
-        let flagged = 0;
-        for (let i = 0; i < split.count; i++) {
-          const f = p.features.subarray(i * p.featureDim, (i + 1) * p.featureDim);
-          if (isUnfamiliar(scoreFamiliarity(f, check).familiarityDistance, check)) flagged++;
-        }
-        flaggedShare[name] = flagged / split.count;
+        flaggedShare[name] = flaggedShareOf(distancesTo({ features: p.features, dim: p.featureDim }, check.centroids), check.threshold);
       }
       return p.probs;
     };
