@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
-import { csvColumns, parseCsv } from '../src/session-export/csv.ts';
+import { csvColumns, parseCsv } from '../src/features/session-export/csv.ts';
 import { EndoPage, expect, test } from './fixtures.ts';
 import { syntheticFrame, type FilePayload } from './support/images.ts';
 

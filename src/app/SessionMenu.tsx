@@ -6,9 +6,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
-import { PrintView } from '../session-export/PrintableReport.tsx';
-import { SessionTools, type ImportedSession } from '../session-export/SessionTools.tsx';
-import type { FrameResult } from '../session-export/types.ts';
+import { PrintView } from '../features/session-export/PrintableReport.tsx';
+import { SessionTools, type ImportedSession } from '../features/session-export/SessionTools.tsx';
+import type { FrameResult } from '../features/session-export/types.ts';
 import { useAppStore } from '../store/store.ts';
 import { useThresholds } from '../store/useThresholds.ts';
 import { importSession, originalOf, reattachImages, reportPictures } from './session-io.ts';

@@ -6,9 +6,9 @@
 import { renderHeatmapDataUrl } from '../features/gradcam/render.ts';
 import { makeThumbnail, mapLimit, rememberThumb, thumbUrl } from '../media/thumbnails.ts';
 import { loadFiles, loadThumb, saveFiles, saveThumb } from '../persistence/db.ts';
-import { blobToDataUrl, dataUrlToBytes } from '../session-export/encoding.ts';
-import type { ImportedSession } from '../session-export/SessionTools.tsx';
-import type { FrameResult } from '../session-export/types.ts';
+import { blobToDataUrl, dataUrlToBytes } from '../features/session-export/encoding.ts';
+import type { ImportedSession } from '../features/session-export/SessionTools.tsx';
+import type { FrameResult } from '../features/session-export/types.ts';
 import { useAppStore } from '../store/store.ts';
 import { heatmapQueue } from './heatmaps.ts';
 import { importedModelInfo, recordFromImport } from './session-records.ts';

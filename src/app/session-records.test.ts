@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayNameFor } from '../core/classes.ts';
-import { sessionToCsv, parseCsv, csvColumns } from '../session-export/csv.ts';
+import { sessionToCsv, parseCsv, csvColumns } from '../features/session-export/csv.ts';
 import type { FrameRecord, ModelInfo } from '../store/types.ts';
 import { importedModelInfo, recordFromImport, sessionModelInfo, sessionModelKey, toFrameResults } from './session-records.ts';
 

@@ -3,7 +3,7 @@
  * Pure functions: the store layout stays the store's business, the export format its own.
  */
 import { displayNameFor } from '../core/classes.ts';
-import type { FrameResult, SessionModelInfo } from '../session-export/types.ts';
+import type { FrameResult, SessionModelInfo } from '../features/session-export/types.ts';
 import type { FrameRecord, ModelInfo } from '../store/types.ts';
 
 /** The model a session export speaks for: the loaded one, else the one of the first classified frame. */

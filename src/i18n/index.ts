@@ -3,9 +3,9 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
 import { es } from './es.ts';
-import { gradcamResources } from '../features/gradcam/i18n.ts';
-import { reviewResources } from '../features/review/i18n.ts';
-import { exportResources } from '../session-export/i18n.ts';
+import { gradcamResources } from './gradcam.ts';
+import { reviewResources } from './review.ts';
+import { exportResources } from './session-export.ts';
 
 /** The app's own texts plus those of the review, Grad-CAM and export features (distinct top-level keys). */
 export const resources = {

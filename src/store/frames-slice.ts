@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { FrameOutcome } from '../inference/protocol.ts';
 import type { AppState } from './store.ts';
-import type { ReviewMap } from '../features/review/types.ts';
+import type { ReviewMap } from '../domain/review.ts';
 import type { FrameRecord, ModelInfo } from './types.ts';
 
 export interface FramesSlice {

@@ -1,6 +1,6 @@
 /** Derived views of the store, pure so they are unit-tested and memoised by callers. */
 import type { AppState } from './store.ts';
-import type { ConfidenceThresholds, ReviewMap } from '../features/review/types.ts';
+import type { ConfidenceThresholds, ReviewMap } from '../domain/review.ts';
 import { DEFAULT_CONFIDENT, DEFAULT_LOW_CONFIDENCE, type FrameRecord, type ModelInfo, type ViewState } from './types.ts';
 
 export function lowConfidenceThreshold(s: Pick<AppState, 'settings' | 'model'>): number {

@@ -2,7 +2,7 @@
 import type { ClassEntry, ModelMetadata } from '../core/metadata.ts';
 import type { BackendName, BackendReason, BackendTiming, FrameErrorCode, ModelErrorKind } from '../inference/protocol.ts';
 import type { BackendSetting } from '../inference/backend-choice.ts';
-import type { ReviewState } from '../features/review/types.ts';
+import type { ReviewState } from '../domain/review.ts';
 
 export type FrameStatus = 'queued' | 'done' | 'error' | 'cancelled';
 

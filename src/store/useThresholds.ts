@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { ConfidenceThresholds } from '../features/review/types.ts';
+import type { ConfidenceThresholds } from '../domain/review.ts';
 import { confidenceThresholds } from './selectors.ts';
 import { useAppStore } from './store.ts';
 

@@ -4,7 +4,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GradCamView } from './GradCamView.tsx';
-import { gradcamResources } from './i18n.ts';
+import { gradcamResources } from '../../i18n/gradcam.ts';
 
 beforeAll(async () => {
   await i18next.use(initReactI18next).init({

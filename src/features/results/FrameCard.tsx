@@ -6,11 +6,11 @@ import { isLowConfidence, predictedClassName } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { ModelInfo } from '../../store/types.ts';
 import { formatPercent } from '../../components/Percent.ts';
-import { confidenceLevel } from '../review/confidence.ts';
-import { ConfidenceMarker } from '../review/ConfidenceMarker.tsx';
-import { ReviewStatusBadge } from '../review/ReviewStatusBadge.tsx';
-import { UnfamiliarNote } from '../review/UnfamiliarNote.tsx';
-import type { ConfidenceThresholds } from '../review/types.ts';
+import { confidenceLevel } from '../../domain/confidence.ts';
+import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
+import { ReviewStatusBadge } from '../../components/ReviewStatusBadge.tsx';
+import { UnfamiliarNote } from '../../components/UnfamiliarNote.tsx';
+import type { ConfidenceThresholds } from '../../domain/review.ts';
 
 export interface ChartRequest {
   labels: string[];

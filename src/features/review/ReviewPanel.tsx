@@ -5,9 +5,9 @@
  */
 import { useEffect, useId, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConfidenceMarker } from './ConfidenceMarker.tsx';
-import { UnfamiliarNote } from './UnfamiliarNote.tsx';
-import type { ConfidenceLevel, ReviewState } from './types.ts';
+import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
+import { UnfamiliarNote } from '../../components/UnfamiliarNote.tsx';
+import type { ConfidenceLevel, ReviewState } from '../../domain/review.ts';
 
 export interface ReviewClassOption {
   name: string;

@@ -6,13 +6,13 @@
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { confidenceLevel } from './confidence.ts';
+import { confidenceLevel } from '../../domain/confidence.ts';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { nextUncertain, stepIndex } from './navigation.ts';
 import { ReviewPanel, type ReviewClassOption } from './ReviewPanel.tsx';
 import { assignClass, clearClass, setNote } from './review-state.ts';
 import type { ReviewAction } from './shortcuts.ts';
-import type { ConfidenceThresholds, ReviewableFrame, ReviewMap } from './types.ts';
+import type { ConfidenceThresholds, ReviewableFrame, ReviewMap } from '../../domain/review.ts';
 import { useReviewShortcuts } from './useReviewShortcuts.ts';
 
 export interface ReviewWorkspaceFrame extends ReviewableFrame {

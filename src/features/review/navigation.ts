@@ -1,6 +1,6 @@
 /** Moving between frames during review: plain functions over the list the results view shows. */
-import { confidenceLevel } from './confidence.ts';
-import type { ConfidenceLevel, ConfidenceThresholds, ReviewableFrame } from './types.ts';
+import { confidenceLevel } from '../../domain/confidence.ts';
+import type { ConfidenceLevel, ConfidenceThresholds, ReviewableFrame } from '../../domain/review.ts';
 
 /**
  * Index of the next frame after `current` (before it, with direction -1) that satisfies `pred`,

@@ -4,12 +4,12 @@ import i18next from 'i18next';
 import { useState } from 'react';
 import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { computeAgreement } from './agreement.ts';
-import { AgreementTable } from './AgreementTable.tsx';
-import { ConfidenceMarker } from './ConfidenceMarker.tsx';
-import { reviewResources } from './i18n.ts';
+import { computeAgreement } from '../../domain/agreement.ts';
+import { AgreementTable } from '../../components/AgreementTable.tsx';
+import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
+import { reviewResources } from '../../i18n/review.ts';
 import { ReviewWorkspace, type ReviewWorkspaceFrame } from './ReviewWorkspace.tsx';
-import type { ReviewMap } from './types.ts';
+import type { ReviewMap } from '../../domain/review.ts';
 
 beforeAll(async () => {
   await i18next.use(initReactI18next).init({

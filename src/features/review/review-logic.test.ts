@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeAgreement } from './agreement.ts';
-import { CONFIDENCE_LEVELS, confidenceLevel, DEFAULT_THRESHOLDS, thresholdsFromMetadata, validateThresholds } from './confidence.ts';
+import { computeAgreement } from '../../domain/agreement.ts';
+import { CONFIDENCE_LEVELS, confidenceLevel, DEFAULT_THRESHOLDS, thresholdsFromMetadata, validateThresholds } from '../../domain/confidence.ts';
 import { findNext, nextUncertain, nextUnreviewed, stepIndex } from './navigation.ts';
 import { assignClass, clearClass, isReviewed, setNote } from './review-state.ts';
 import { isTypingTarget, resolveShortcut } from './shortcuts.ts';
-import type { ReviewableFrame } from './types.ts';
+import type { ReviewableFrame } from '../../domain/review.ts';
 
 describe('confidenceLevel', () => {
   const t = { confident: 0.8, low: 0.5 };

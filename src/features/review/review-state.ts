@@ -1,5 +1,5 @@
 /** Pure updates of the review map (the store calls these; they never mutate their input). */
-import type { ReviewMap, ReviewState } from './types.ts';
+import type { ReviewMap, ReviewState } from '../../domain/review.ts';
 
 function withFrame(reviews: ReviewMap, id: string, next: ReviewState): ReviewMap {
   const copy = { ...reviews };

@@ -8,7 +8,7 @@ import { setLanguage, type Language } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/store.ts';
 import { useThresholds } from '../../store/useThresholds.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
-import { validateThresholds } from '../review/confidence.ts';
+import { validateThresholds } from '../../domain/confidence.ts';
 
 export function SettingsPanel() {
   const { t, i18n } = useTranslation();

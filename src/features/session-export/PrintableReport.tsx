@@ -6,12 +6,12 @@
 import { useEffect } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import { displayNameFor } from '../core/classes.ts';
-import type { ModelMetadata } from '../core/metadata.ts';
-import { AgreementTable } from '../features/review/AgreementTable.tsx';
-import { confidenceLevel } from '../features/review/confidence.ts';
-import { ConfidenceMarker } from '../features/review/ConfidenceMarker.tsx';
-import { CONFIDENCE_LEVELS } from '../features/review/confidence.ts';
+import { displayNameFor } from '../../core/classes.ts';
+import type { ModelMetadata } from '../../core/metadata.ts';
+import { AgreementTable } from '../../components/AgreementTable.tsx';
+import { confidenceLevel } from '../../domain/confidence.ts';
+import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
+import { CONFIDENCE_LEVELS } from '../../domain/confidence.ts';
 import './report.css';
 import { summarizeSession } from './summary.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';

@@ -1,6 +1,6 @@
 /** "Reviewed" vs "Not reviewed" for a frame card, with a tick or an empty circle as well as the word. */
 import { useTranslation } from 'react-i18next';
-import type { ReviewState } from './types.ts';
+import type { ReviewState } from '../domain/review.ts';
 
 export function ReviewStatusBadge({ review, predictedClass }: { review?: ReviewState; predictedClass: string }) {
   const { t } = useTranslation();

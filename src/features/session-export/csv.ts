@@ -7,7 +7,7 @@
  * `confidence_level` is `unfamiliar` for a frame the familiarity check flagged (its probabilities mean
  * nothing); `familiarity_distance` is empty when the frame was not checked.
  */
-import { confidenceLevel } from '../features/review/confidence.ts';
+import { confidenceLevel } from '../../domain/confidence.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';
 
 export class CsvExportError extends Error {

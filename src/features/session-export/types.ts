@@ -2,7 +2,7 @@
  * The data the exports work on. The app maps its store to these shapes (they hold plain data:
  * no tensors, no Files), so exports and imports do not depend on how the store is laid out.
  */
-import type { ConfidenceThresholds, ReviewState } from '../features/review/types.ts';
+import type { ConfidenceThresholds, ReviewState } from '../../domain/review.ts';
 
 export type { ConfidenceThresholds, ReviewState };
 

@@ -4,7 +4,7 @@
  * printed in grey.
  */
 import { useTranslation } from 'react-i18next';
-import type { ConfidenceLevel, ConfidenceThresholds } from './types.ts';
+import type { ConfidenceLevel, ConfidenceThresholds } from '../domain/review.ts';
 
 const COLORS: Record<ConfidenceLevel, string> = { confident: '#1a7f37', uncertain: '#9a6700', low: '#cf222e', unfamiliar: '#8250df' };
 

@@ -1,6 +1,6 @@
 /** The session's model-vs-clinician agreement (from computeAgreement), overall and per class. */
 import { useTranslation } from 'react-i18next';
-import type { AgreementSummary } from './agreement.ts';
+import type { AgreementSummary } from '../domain/agreement.ts';
 
 export function AgreementTable({ summary, labelOf = (n) => n }: { summary: AgreementSummary; labelOf?: (className: string) => string }) {
   const { t, i18n } = useTranslation();

@@ -1,4 +1,4 @@
-import type { ConfidenceLevel, ConfidenceThresholds } from './types.ts';
+import type { ConfidenceLevel, ConfidenceThresholds } from './review.ts';
 
 /** Defaults when neither the user nor the model's metadata says otherwise. */
 export const DEFAULT_THRESHOLDS: Readonly<ConfidenceThresholds> = { confident: 0.8, low: 0.5 };

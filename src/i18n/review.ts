@@ -1,4 +1,4 @@
-/** English and Spanish texts of the review feature (`review.*` keys), merged by the app into its resources. */
+/** English and Spanish texts of the review feature and the shared review marks (`review.*` keys). */
 export const reviewResources = {
   en: {
     review: {

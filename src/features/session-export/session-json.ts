@@ -11,7 +11,7 @@
  *    thumbnail): a self-contained archive, to be stored and shared as patient data.
  * Either way the hash is kept, so embedded images are verified on import too.
  */
-import { validateThresholds } from '../features/review/confidence.ts';
+import { validateThresholds } from '../../domain/confidence.ts';
 import { blobToDataUrl, dataUrlToBytes, isBase64DataUrl, sha256Hex } from './encoding.ts';
 import type { ConfidenceThresholds, FrameResult, ReviewState, SessionModelInfo } from './types.ts';
 

@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { reviewResources } from '../features/review/i18n.ts';
+import { reviewResources } from '../../i18n/review.ts';
 import { parseCsv } from './csv.ts';
 import { readText, sha256Hex } from './encoding.ts';
 import { MODEL, makeFrames } from './fixtures.test-helpers.ts';
-import { exportResources } from './i18n.ts';
+import { exportResources } from '../../i18n/session-export.ts';
 import { PrintableReport, PrintView } from './PrintableReport.tsx';
 import { SessionTools, type ImportedSession } from './SessionTools.tsx';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewResources } from './i18n.ts';
+import { reviewResources } from '../../i18n/review.ts';
 import { REVIEW_SHORTCUTS } from './shortcuts.ts';
 
 function leafKeys(obj: object, prefix = ''): string[] {

@@ -1,7 +1,7 @@
 /** Counts for the report's summary: per class (model and clinician), per confidence level, reviewed. */
-import { computeAgreement, type AgreementSummary } from '../features/review/agreement.ts';
-import { confidenceLevel } from '../features/review/confidence.ts';
-import type { ConfidenceLevel } from '../features/review/types.ts';
+import { computeAgreement, type AgreementSummary } from '../../domain/agreement.ts';
+import { confidenceLevel } from '../../domain/confidence.ts';
+import type { ConfidenceLevel } from '../../domain/review.ts';
 import type { ConfidenceThresholds, FrameResult } from './types.ts';
 
 export interface SessionSummary {

@@ -3,7 +3,7 @@
  * Per class: specific (positive) agreement 2a / (model + clinician), symmetric in the two raters.
  * Overall: percent agreement and Cohen's kappa (agreement beyond chance).
  */
-import type { ReviewState } from './types.ts';
+import type { ReviewState } from './review.ts';
 
 export interface ClassAgreement {
   className: string;

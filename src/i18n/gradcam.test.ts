@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradcamResources } from './i18n.ts';
+import { gradcamResources } from './gradcam.ts';
 
 function leafKeys(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? leafKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
