@@ -16,9 +16,9 @@
  * vanishes. Other endings fall back to the output itself (reported in `score`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { producerInputs, producerNode } from './tfjs-internals.ts';
 
 type Layer = tf.layers.Layer;
-type LayerNode = Layer['inboundNodes'][number];
 
 export class GradCamError extends Error {
   override name = 'GradCamError';
@@ -126,8 +126,7 @@ function graphTensors(container: tf.LayersModel): tf.SymbolicTensor[] {
     const t = stack.pop() as tf.SymbolicTensor;
     if (seen.has(t.id)) continue;
     seen.set(t.id, t);
-    const node: LayerNode | undefined = t.sourceLayer.inboundNodes[t.nodeIndex];
-    if (node) stack.push(...node.inputTensors);
+    stack.push(...producerInputs(t));
   }
   return [...seen.values()];
 }
@@ -154,7 +153,7 @@ function evaluate(state: EvalState, t: tf.SymbolicTensor, logit = false): tf.Ten
   const known = state.values.get(t.id);
   if (known && !logit) return known;
   const layer = t.sourceLayer;
-  const node: LayerNode | undefined = layer.inboundNodes[t.nodeIndex];
+  const node = producerNode(t);
   if (!node || node.inputTensors.length === 0) {
     throw new GradCamError(`No value for "${t.name}" of "${state.container.name}" (an input that was not fed).`);
   }
@@ -232,7 +231,7 @@ function planFor(model: tf.LayersModel): Plan {
   const info = findLastConvLayer(model);
   const route = buildPlan(model, containers.slice(1), layer);
   const forward = route.containers.map((c, k) => {
-    const outputs = k === route.containers.length - 1 ? [route.feature] : route.links[k].sourceLayer.inboundNodes[route.links[k].nodeIndex].inputTensors;
+    const outputs = k === route.containers.length - 1 ? [route.feature] : producerInputs(route.links[k]);
     return tf.model({ inputs: c.inputs, outputs, name: `${c.name}_gradcam_forward_${k}` });
   });
   const plan: Plan = { ...route, forward, layerName: [...info.path, info.name].join('/'), featureShape: info.shape };

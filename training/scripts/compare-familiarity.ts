@@ -25,6 +25,7 @@ import { auroc, cosineScorer, energyScores, knnScorer, mahalanobisScorer, type S
 import { familiarityFeatures, type FeatureSpec } from '../src/export/familiarity.ts';
 import { loadExportedModel } from '../src/export/io.ts';
 import { predictSplit } from '../src/schedule/predict.ts';
+import { firstInboundLayer } from '../src/tfjs-internals.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,7 +108,7 @@ for (const [specName, spec] of specs) {
 // Energy needs the logits: the head's last Dense applied to its input (temperature baked in, as exported).
 {
   const pred = model.getLayer('predictions');
-  const before = pred.inboundNodes[0].inboundLayers[0].name;
+  const before = (firstInboundLayer(pred) as tf.layers.Layer).name;
   const [kernel, bias] = pred.getWeights();
   const logitsOf = (rows: FeatureRows) => {
     const z = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(rows.features, [rows.features.length / rows.dim, rows.dim]), kernel), bias));

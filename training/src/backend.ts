@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { nativeBackendUsesGpu } from './tfjs-internals.ts';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -34,15 +35,9 @@ async function tryImport(specifier: string): Promise<unknown> {
 async function tryTensorflowGpu(): Promise<BackendChoice | undefined> {
   if ((await tryImport('@tensorflow/tfjs-node-gpu')) === undefined) return undefined;
   if (!(await tf.setBackend('tensorflow'))) return undefined;
-  return usesGpu()
+  return nativeBackendUsesGpu()
     ? { name: 'tensorflow', note: 'tfjs-node-gpu with a CUDA GPU' }
     : { name: 'tensorflow', note: 'tfjs-node-gpu loaded but sees no GPU: native TensorFlow on the CPU' };
-}
-
-function usesGpu(): boolean {
-  // tfjs-node's backend exposes `isUsingGpuDevice` (a boolean in 4.x, a method in older builds).
-  const probe = (tf.backend() as unknown as { isUsingGpuDevice?: boolean | (() => boolean) }).isUsingGpuDevice;
-  return typeof probe === 'function' ? probe() : probe === true;
 }
 
 async function tryTensorflowCpu(): Promise<BackendChoice | undefined> {

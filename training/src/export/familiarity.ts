@@ -12,6 +12,7 @@ import { validateMetadata } from '../../../src/core/metadata.ts';
 import type { Dataset, SplitData } from '../data/index.ts';
 import { fitFamiliarity } from '../evaluate/familiarity.ts';
 import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
+import { firstInboundLayer } from '../tfjs-internals.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { loadExportedModel } from './io.ts';
 
@@ -34,7 +35,7 @@ export interface FeatureSpec {
  */
 export function familiarityFeatures(model: tf.LayersModel): FeatureSpec {
   const pool = model.layers.find((l) => l.name === FEATURE_LAYER);
-  const inbound = pool?.inboundNodes[0]?.inboundLayers[0];
+  const inbound = pool && firstInboundLayer(pool);
   const shape = inbound?.outputShape;
   if (inbound && Array.isArray(shape) && shape.length === 4 && typeof shape[3] === 'number') return { layer: inbound.name, pooling: 'mean-std' };
   return { layer: FEATURE_LAYER };

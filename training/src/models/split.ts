@@ -8,16 +8,9 @@
  * on the graph: every input of a trainable layer that a frozen layer produced is a boundary tensor.
  */
 import * as tf from '@tensorflow/tfjs';
+import { producerNode, type GraphNode } from '../tfjs-internals.ts';
 
 type Sym = tf.SymbolicTensor;
-
-/** The parts of tfjs-layers' graph node this module reads (public fields, not in the exported types). */
-interface GraphNode {
-  inputTensors: Sym[];
-  outputTensors: Sym[];
-  callArgs?: Record<string, unknown>;
-}
-type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
 
 export interface TrainingSplit {
   /** image -> boundary tensors; use with predict() only (inference-mode batch norm). */
@@ -33,9 +26,9 @@ function nodesInModel(model: tf.LayersModel): Map<tf.layers.Layer, GraphNode> {
   const pending: Sym[] = [...model.outputs];
   while (pending.length > 0) {
     const t = pending.pop() as Sym;
-    const layer = t.sourceLayer as GraphLayer;
+    const layer = t.sourceLayer;
     if (nodes.has(layer)) continue;
-    const node = layer.inboundNodes[t.nodeIndex];
+    const node = producerNode(t) as GraphNode; // every tensor of a built model has its producing call
     nodes.set(layer, node);
     pending.push(...node.inputTensors);
   }

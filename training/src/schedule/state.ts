@@ -3,6 +3,7 @@
  * read out of tfjs and put back. No files here: see checkpoint.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readAdamPowers, writeAdamPowers } from '../tfjs-internals.ts';
 
 export interface NamedArray {
   name: string;
@@ -32,8 +33,7 @@ export function orderedWeights(model: tf.LayersModel): LayerVar[] {
   const out: LayerVar[] = [];
   const walk = (layers: tf.layers.Layer[]) => {
     for (const l of layers) {
-      const inner = (l as unknown as { layers?: tf.layers.Layer[] }).layers;
-      if (Array.isArray(inner)) walk(inner); // a nested model: its layers, in its order
+      if (l instanceof tf.LayersModel) walk(l.layers); // a nested model: its layers, in its order
       else out.push(...l.weights);
     }
   };
@@ -78,12 +78,6 @@ export function assignTensors(model: tf.LayersModel, tensors: readonly tf.Tensor
   tf.tidy(() => tensors.forEach((t, i) => weights[i].write(t)));
 }
 
-/** tfjs keeps beta1^t / beta2^t in protected variables that setWeights() recomputes with pow(); we keep them exact. */
-interface AdamInternals {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-}
-
 export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: number): Promise<AdamState> {
   const named = await optimizer.getWeights();
   const [iter, ...moments] = named;
@@ -91,12 +85,10 @@ export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: numbe
   iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
   const half = moments.length / 2;
   const toArray = (m: { name: string; tensor: tf.Tensor }): NamedArray => ({ name: m.name, shape: m.tensor.shape.slice(), data: m.tensor.dataSync() as Float32Array });
-  const internals = optimizer as unknown as AdamInternals;
   return {
     phaseIndex,
     iterations,
-    accBeta1: internals.accBeta1.dataSync()[0],
-    accBeta2: internals.accBeta2.dataSync()[0],
+    ...readAdamPowers(optimizer),
     firstMoments: moments.slice(0, half).map(toArray),
     secondMoments: moments.slice(half).map(toArray),
   };
@@ -126,9 +118,6 @@ export async function restoreAdam(optimizer: tf.AdamOptimizer, state: AdamState,
   } finally {
     tf.dispose([iter, ...m, ...s]);
   }
-  const internals = optimizer as unknown as AdamInternals;
-  tf.tidy(() => {
-    internals.accBeta1.assign(tf.scalar(state.accBeta1));
-    internals.accBeta2.assign(tf.scalar(state.accBeta2));
-  });
+  // setWeights() just set beta1^t / beta2^t from pow(); the accumulated products continue exactly.
+  writeAdamPowers(optimizer, state);
 }

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochRecord } from '../../../src/core/metadata.ts';
 import { DEFAULT_INPUT_RANGE } from '../../../src/core/preprocess.ts';
 import { splitForTraining, type TrainingSplit } from '../models/split.ts';
+import { dropoutSeed, setDropoutSeed } from '../tfjs-internals.ts';
 import { epochRng, shuffledIndices } from '../util/rng.ts';
 import { batchRanges, identityOrder, imageBatch, labelBatch, type ImageSplit } from './batches.ts';
 import { positionAfter, totalEpochs, type EpochPosition, type Phase } from './phases.ts';
@@ -98,9 +99,6 @@ interface PhaseRuntime {
    */
   valFeatures: { data: Float32Array[]; shapes: number[][] } | null;
 }
-
-/** tfjs's Dropout keeps its seed in a private field read on every call; we set it per step. */
-type SeededLayer = tf.layers.Layer & { seed?: number };
 
 function countCorrect(probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
   return tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(oneHot, -1)), 'float32'));
@@ -247,7 +245,7 @@ export class Trainer {
     const augRng = epochRng(seed, pos.globalEpoch, 1);
     const dropRng = epochRng(seed, pos.globalEpoch, 2);
     const batches = Math.ceil(train.count / batchSize);
-    const savedSeeds = rt.dropouts.map((l) => (l as SeededLayer).seed);
+    const savedSeeds = rt.dropouts.map((l) => dropoutSeed(l));
     let lossSum = 0;
     let correctSum = 0;
     let seen = 0;
@@ -263,7 +261,8 @@ export class Trainer {
         const labels = labelBatch(train, idx, numClasses);
         const e = this.opts.labelSmoothing ?? 0;
         const targets = e > 0 ? tf.tidy(() => tf.add(tf.mul(labels, 1 - e), e / numClasses)) : labels;
-        for (const l of rt.dropouts) (l as SeededLayer).seed = Math.floor(dropRng() * 0x7fffffff);
+        // Each step's dropout mask from (seed, epoch), so a resumed run repeats it.
+        for (const l of rt.dropouts) setDropoutSeed(l, Math.floor(dropRng() * 0x7fffffff));
         let correct: tf.Scalar | undefined;
         const loss = rt.optimizer.minimize(
           () => {
@@ -285,7 +284,7 @@ export class Trainer {
         await yieldToEventLoop();
       }
     } finally {
-      rt.dropouts.forEach((l, i) => ((l as SeededLayer).seed = savedSeeds[i]));
+      rt.dropouts.forEach((l, i) => setDropoutSeed(l, savedSeeds[i]));
     }
     return { loss: lossSum / seen, accuracy: correctSum / seen };
   }
