@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { bindHeatmapQueue } from './app/heatmaps.ts';
-import { startApp } from './app/session.ts';
+import { bindHeatmapQueue, heatmapQueue } from './app/heatmaps.ts';
+import {
+  addFiles, applyBackendSetting, cancelClassification, clearSession, loadCustomModelFiles, resumeCancelled, startApp, useEmbeddedModel,
+} from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
+import { FrameHeatmap } from './features/gradcam/FrameHeatmap.tsx';
 import { LazyMount } from './components/LazyMount.tsx';
 import { LoadModelPanel } from './features/model-card/LoadModelPanel.tsx';
 import { ModelCard } from './features/model-card/ModelCard.tsx';
 import { ModelErrorPage } from './features/model-card/ModelErrorPage.tsx';
 import { ModelStatus } from './features/model-card/ModelStatus.tsx';
 import type { ChartRequest } from './features/results/FrameCard.tsx';
-import { ResultsView } from './features/results/ResultsView.tsx';
+import { ResultsView, type DetailRequest } from './features/results/ResultsView.tsx';
+import { FrameDetail } from './features/review/FrameDetail.tsx';
 import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
 import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
@@ -30,6 +34,18 @@ function renderChart(req: ChartRequest) {
   );
 }
 
+/** The review view of one frame: the review feature's workspace around the Grad-CAM feature's image. */
+function renderDetail(req: DetailRequest) {
+  return <FrameDetail {...req} renderFrame={(f) => <FrameHeatmap key={`image-${f.id}`} frame={f} queue={heatmapQueue} />} />;
+}
+
+// Features get the app's actions as props: they never import the app layer.
+const onFiles = (files: File[]) => void addFiles(files);
+const onResume = () => void resumeCancelled();
+const onBackendChange = () => void applyBackendSetting();
+const onClearSession = () => void clearSession();
+const onUseEmbedded = () => void useEmbeddedModel();
+
 export function App() {
   const { t, i18n } = useTranslation();
   const model = useAppStore((s) => s.model);
@@ -41,7 +57,7 @@ export function App() {
     return (
       <>
         <Disclaimer />
-        <ModelErrorPage model={model} onRetry={() => void startApp()} />
+        <ModelErrorPage model={model} onRetry={() => void startApp()} onLoadFiles={loadCustomModelFiles} onUseEmbedded={onUseEmbedded} />
       </>
     );
   }
@@ -87,16 +103,16 @@ export function App() {
       </nav>
       <main>
         <div id="panel-frames" role="tabpanel" aria-labelledby="tab-frames" hidden={tab !== 'frames'}>
-          <DropZone />
-          <ProgressPanel />
-          <ResultsView renderChart={renderChart} />
+          <DropZone onFiles={onFiles} />
+          <ProgressPanel onCancel={cancelClassification} onResume={onResume} />
+          <ResultsView renderChart={renderChart} renderDetail={renderDetail} />
         </div>
         <div id="panel-modelCard" role="tabpanel" aria-labelledby="tab-modelCard" hidden={tab !== 'modelCard'}>
           {model.metadata ? <ModelCard metadata={model.metadata} /> : <p>{t('model.loading')}</p>}
-          <LoadModelPanel />
+          <LoadModelPanel onLoadFiles={loadCustomModelFiles} onUseEmbedded={onUseEmbedded} />
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
-          <SettingsPanel />
+          <SettingsPanel onBackendChange={onBackendChange} onClearSession={onClearSession} />
         </div>
       </main>
       <UpdatePrompt />

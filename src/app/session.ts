@@ -7,7 +7,7 @@ import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choi
 import { InferenceClient, type GradCamOutput } from '../inference/client.ts';
 import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
 import {
-  clearCustomModel, clearSessionData, loadBackendChoice, loadCustomModel, loadFiles, loadThumb,
+  clearCustomModel, clearSessionData, loadBackendChoice, loadCustomModel, loadFiles,
   saveBackendChoice, saveCustomModel, saveFiles, saveThumb,
 } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
@@ -136,11 +136,6 @@ export async function addFiles(files: readonly File[]): Promise<void> {
   await saved;
 }
 
-export async function restoreThumb(id: string): Promise<string | undefined> {
-  const blob = await loadThumb(id).catch(() => undefined);
-  return blob ? rememberThumb(id, blob) : undefined;
-}
-
 /**
  * Grad-CAM heatmap (row-major, 0..1, feature-map resolution) of a frame for a class index of the
  * frame's model, computed in the worker from the frame kept in IndexedDB. For the review/Grad-CAM UI.
@@ -150,12 +145,9 @@ export async function computeGradCam(frameId: string, classIndex: number): Promi
   if (!file) throw new Error('This frame is no longer stored in the browser; drop it again to see its heatmap.');
   const started = performance.now();
   const out = await getClient().gradCam(file, classIndex);
-  lastGradCamMs = performance.now() - started;
+  store().setLastGradCamMs(performance.now() - started);
   return out;
 }
-
-/** Worker round trip of the last Grad-CAM in ms (shown in the detail view; e2e reads it for timings). */
-export let lastGradCamMs: number | undefined;
 
 export function cancelClassification(): void {
   getClient().cancel();

@@ -3,6 +3,7 @@
  * ImageBitmaps off the main thread), kept in IndexedDB and shown through object URLs.
  */
 import { sniffFile } from '../inference/sniff.ts';
+import { loadThumb } from '../persistence/db.ts';
 
 export const THUMB_WIDTH = 160;
 
@@ -57,4 +58,10 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
     }
   });
   await Promise.all(workers);
+}
+
+/** The object URL of a frame's kept thumbnail, read back from IndexedDB (after a reload). */
+export async function restoreThumb(id: string): Promise<string | undefined> {
+  const blob = await loadThumb(id).catch(() => undefined);
+  return blob ? rememberThumb(id, blob) : undefined;
 }

@@ -8,10 +8,11 @@ export interface ProgressSlice {
   finishWork(count: number, numTensors: number): void;
   setIdle(numTensors: number): void;
   setBaseline(numTensors: number): void;
+  setLastGradCamMs(ms: number): void;
 }
 
 export const progressInitial = {
-  progress: { total: 0, done: 0, startedAt: null, running: false, numTensors: null, baselineTensors: null } as Progress,
+  progress: { total: 0, done: 0, startedAt: null, running: false, numTensors: null, baselineTensors: null, lastGradCamMs: null } as Progress,
 };
 
 export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> = (set) => ({
@@ -27,6 +28,7 @@ export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> 
   finishWork: (count, numTensors) => set((s) => ({ progress: { ...s.progress, done: Math.min(s.progress.total, s.progress.done + count), numTensors } })),
   setIdle: (numTensors) => set((s) => ({ progress: { ...s.progress, running: false, numTensors } })),
   setBaseline: (numTensors) => set((s) => ({ progress: { ...s.progress, baselineTensors: numTensors, numTensors } })),
+  setLastGradCamMs: (ms) => set((s) => ({ progress: { ...s.progress, lastGradCamMs: ms } })),
 });
 
 /** Seconds left at the rate so far, or null before there is a rate. */

@@ -97,6 +97,8 @@ export interface Progress {
   numTensors: number | null;
   /** numTensors with the model loaded and idle; after each batch it must return here. */
   baselineTensors: number | null;
+  /** Worker round trip of the last Grad-CAM in ms (the detail view shows it; e2e reads it). */
+  lastGradCamMs: number | null;
 }
 
 export const DEFAULT_LOW_CONFIDENCE = 0.6;

@@ -1,10 +1,16 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadCustomModelFiles, useEmbeddedModel } from '../../app/session.ts';
 import { useAppStore } from '../../store/store.ts';
 
 /** "Load another model" (folder or files) and "back to the embedded model", with the reason when it fails. */
-export function LoadModelPanel() {
+/** What loading a model does is the app's business (it owns the inference worker). */
+export interface ModelLoadActions {
+  /** Resolves true when the files loaded as the active model. */
+  onLoadFiles(files: File[]): Promise<boolean>;
+  onUseEmbedded(): void;
+}
+
+export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions) {
   const { t } = useTranslation();
   const source = useAppStore((s) => s.model.source);
   const status = useAppStore((s) => s.model.status);
@@ -16,7 +22,7 @@ export function LoadModelPanel() {
     const files = Array.from(list ?? []);
     if (!files.length) return;
     setMessage(null);
-    const ok = await loadCustomModelFiles(files);
+    const ok = await onLoadFiles(files);
     const m = useAppStore.getState().model;
     setMessage(ok ? { ok, text: t('loadModel.loaded', { name: m.metadata?.name }) } : { ok, text: t('loadModel.failed', { message: m.error?.message ?? '' }) });
   };
@@ -28,7 +34,7 @@ export function LoadModelPanel() {
       <div className="upload-buttons">
         <button type="button" onClick={() => folderRef.current?.click()} disabled={status === 'loading'}>{t('loadModel.folder')}</button>
         <button type="button" onClick={() => filesRef.current?.click()} disabled={status === 'loading'}>{t('loadModel.files')}</button>
-        {source === 'custom' && <button type="button" onClick={() => { setMessage(null); void useEmbeddedModel(); }}>{t('loadModel.back')}</button>}
+        {source === 'custom' && <button type="button" onClick={() => { setMessage(null); onUseEmbedded(); }}>{t('loadModel.back')}</button>}
       </div>
       <input ref={folderRef} type="file" multiple hidden aria-label={t('loadModel.folder')} data-testid="model-folder-input"
         {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}

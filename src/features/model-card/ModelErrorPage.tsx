@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { ModelState } from '../../store/types.ts';
-import { LoadModelPanel } from './LoadModelPanel.tsx';
+import { LoadModelPanel, type ModelLoadActions } from './LoadModelPanel.tsx';
 
 /** Full page shown instead of the app when no model can run: what went wrong and what to do. */
-export function ModelErrorPage({ model, onRetry }: { model: ModelState; onRetry(): void }) {
+export function ModelErrorPage({ model, onRetry, ...loadActions }: { model: ModelState; onRetry(): void } & ModelLoadActions) {
   const { t } = useTranslation();
   const kind = model.error?.kind ?? 'corrupt';
   return (
@@ -20,7 +20,7 @@ export function ModelErrorPage({ model, onRetry }: { model: ModelState; onRetry(
         <li>{t('modelError.doBrowser')}</li>
         <li>{t('modelError.doLoad')}</li>
       </ul>
-      <LoadModelPanel />
+      <LoadModelPanel {...loadActions} />
       <p><button type="button" onClick={onRetry}>{t('modelError.retry')}</button></p>
     </main>
   );

@@ -1,7 +1,6 @@
 import { memo, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { restoreThumb } from '../../app/session.ts';
-import { thumbUrl } from '../../media/thumbnails.ts';
+import { restoreThumb, thumbUrl } from '../../media/thumbnails.ts';
 import { isLowConfidence, predictedClassName } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { ModelInfo } from '../../store/types.ts';

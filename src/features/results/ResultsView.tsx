@@ -6,7 +6,6 @@ import type { ReviewFilter, SortKey } from '../../store/types.ts';
 import { computeAgreement } from '../../domain/agreement.ts';
 import { AgreementTable } from '../../components/AgreementTable.tsx';
 import { FrameCard, type ChartRequest } from './FrameCard.tsx';
-import { FrameDetail } from './FrameDetail.tsx';
 import { useThresholds } from '../../store/useThresholds.ts';
 
 const REVIEW_FILTERS: ReviewFilter[] = ['all', 'reviewed', 'unreviewed'];
@@ -14,8 +13,17 @@ const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = { all: 'workflow.revie
 
 const SORTS: SortKey[] = ['added', 'name', 'class', 'confidence-desc', 'confidence-asc'];
 
-/** Counts per class, sort and filter controls, and the frame cards. */
-export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): ReactNode }) {
+/** What the results view asks its host to draw for one frame's detail (the review view). */
+export interface DetailRequest {
+  /** The frames to walk through, as listed when the detail opened. */
+  ids: readonly string[];
+  frameId: string;
+  onSelect(id: string): void;
+  onClose(): void;
+}
+
+/** Counts per class, sort and filter controls, and the frame cards; a card opens `renderDetail`. */
+export function ResultsView({ renderChart, renderDetail }: { renderChart(req: ChartRequest): ReactNode; renderDetail(req: DetailRequest): ReactNode }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const frames = useAppStore((s) => s.frames);
@@ -46,10 +54,16 @@ export function ResultsView({ renderChart }: { renderChart(req: ChartRequest): R
   const onOpen = useCallback((id: string) => setDetail({ id, ids }), [ids]);
 
   if (detail && frames[detail.id]) {
-    return (
-      <FrameDetail ids={detail.ids} frameId={detail.id} onSelect={(id) => setDetail({ ...detail, id })}
-        onClose={() => { const id = detail.id; setDetail(null); requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-frame-id="${id}"] [data-testid="open-review"]`)?.focus()); }} />
-    );
+    return renderDetail({
+      ids: detail.ids,
+      frameId: detail.id,
+      onSelect: (id) => setDetail({ ...detail, id }),
+      onClose: () => {
+        const id = detail.id;
+        setDetail(null);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-frame-id="${id}"] [data-testid="open-review"]`)?.focus());
+      },
+    });
   }
 
   return (

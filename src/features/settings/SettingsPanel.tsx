@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { applyBackendSetting, clearSession } from '../../app/session.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import type { BackendSetting } from '../../inference/backend-choice.ts';
 import { BACKEND_ORDER } from '../../inference/protocol.ts';
@@ -10,7 +9,7 @@ import { useThresholds } from '../../store/useThresholds.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
 import { validateThresholds } from '../../domain/confidence.ts';
 
-export function SettingsPanel() {
+export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendChange(): void; onClearSession(): void }) {
   const { t, i18n } = useTranslation();
   const settings = useAppStore((s) => s.settings);
   const update = useAppStore((s) => s.updateSettings);
@@ -68,7 +67,7 @@ export function SettingsPanel() {
       <div className="field">
         <label htmlFor="backend-setting">{t('settings.backend')}</label>
         <select id="backend-setting" value={settings.backend} aria-describedby="backend-help"
-          onChange={(e) => { update({ backend: e.target.value as BackendSetting }); void applyBackendSetting(); }}>
+          onChange={(e) => { update({ backend: e.target.value as BackendSetting }); onBackendChange(); }}>
           <option value="auto">{t('settings.auto')}</option>
           {BACKEND_ORDER.map((b) => <option key={b} value={b}>{b}</option>)}
         </select>
@@ -79,7 +78,7 @@ export function SettingsPanel() {
         <p className="muted">{t('settings.clearHelp')}</p>
       </div>
       <ConfirmDialog open={confirming} title={t('settings.confirmTitle')} confirmLabel={t('settings.confirm')} cancelLabel={t('settings.cancel')}
-        onCancel={() => setConfirming(false)} onConfirm={() => { setConfirming(false); void clearSession(); }}>
+        onCancel={() => setConfirming(false)} onConfirm={() => { setConfirming(false); onClearSession(); }}>
         <p>{t('settings.confirmBody', { count: frameCount })}</p>
       </ConfirmDialog>
     </section>

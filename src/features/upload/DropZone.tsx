@@ -1,18 +1,17 @@
 import { useCallback, useRef } from 'react';
 import { useDropzone } from 'react-dropzone';
 import { useTranslation } from 'react-i18next';
-import { addFiles } from '../../app/session.ts';
 import { useAppStore } from '../../store/store.ts';
 
-/** Drag-and-drop or pick frames (one, many, or a folder). Every file goes on: the worker says which it cannot read. */
-export function DropZone() {
+/** Drag-and-drop or pick frames (one, many, or a folder). Every file goes on to `onFiles`: the worker says which it cannot read. */
+export function DropZone({ onFiles }: { onFiles(files: File[]): void }) {
   const { t } = useTranslation();
   const modelReady = useAppStore((s) => s.model.status === 'ready');
   const folderRef = useRef<HTMLInputElement>(null);
   const onDrop = useCallback((accepted: File[], rejected: { file: File }[]) => {
     performance.mark('endolens:drop'); // lets tests and benchmarks time from the drop
-    void addFiles([...accepted, ...rejected.map((r) => r.file)]);
-  }, []);
+    onFiles([...accepted, ...rejected.map((r) => r.file)]);
+  }, [onFiles]);
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ onDrop, noClick: true, noKeyboard: true });
   return (
     <section className="upload" aria-label={t('upload.inputLabel')}>
@@ -36,7 +35,7 @@ export function DropZone() {
         onChange={(e) => {
           const files = Array.from(e.currentTarget.files ?? []);
           e.currentTarget.value = '';
-          void addFiles(files);
+          onFiles(files);
         }}
       />
     </section>

@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { cancelClassification, resumeCancelled } from '../../app/session.ts';
 import { etaSeconds } from '../../store/progress-slice.ts';
 import { useAppStore } from '../../store/store.ts';
 
 /** done/total, ETA and cancel while frames are classified; tensor count exposed for tests. */
-export function ProgressPanel() {
+export function ProgressPanel({ onCancel, onResume }: { onCancel(): void; onResume(): void }) {
   const { t } = useTranslation();
   const progress = useAppStore((s) => s.progress);
   const cancelled = useAppStore((s) => s.order.reduce((n, id) => n + (s.frames[id]?.status === 'cancelled' ? 1 : 0), 0));
@@ -34,11 +33,11 @@ export function ProgressPanel() {
             {progress.running ? t('progress.status', { done: progress.done, total: progress.total }) : t('progress.done', { total: progress.done })}
             {progress.running && eta !== null ? ` · ${t('progress.eta', { seconds: eta })}` : ''}
           </span>
-          {progress.running && <button type="button" onClick={cancelClassification}>{t('progress.cancel')}</button>}
+          {progress.running && <button type="button" onClick={onCancel}>{t('progress.cancel')}</button>}
         </>
       )}
       {!progress.running && cancelled > 0 && (
-        <button type="button" onClick={() => void resumeCancelled()}>{t('progress.resume', { count: cancelled })}</button>
+        <button type="button" onClick={onResume}>{t('progress.resume', { count: cancelled })}</button>
       )}
     </section>
   );
