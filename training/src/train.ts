@@ -5,7 +5,6 @@
  * re-evaluated as the app will load it).
  */
 import * as tf from '@tensorflow/tfjs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalMetrics, ModelMetadata } from '../../src/core/metadata.ts';
@@ -26,7 +25,7 @@ import { readCheckpoint, runCheckpointFolder, writeCheckpoint } from './schedule
 import { BEST_WEIGHTS_POLICY, LOSS_NAME, phasesFor } from './schedule/phases.ts';
 import { predictSplit } from './schedule/predict.ts';
 import { Trainer, TrainingInterrupted, type AugmentFn, type TrainerSnapshot } from './schedule/trainer.ts';
-import { RunTracker } from './track/index.ts';
+import { newRunId, RunTracker } from './track/index.ts';
 import { DEFAULT_OPTIONS, RESUMABLE_OVERRIDES, validateOptions, type TrainOptions } from './train-options.ts';
 import { writeFileAtomic } from './util/atomic.ts';
 import { alphaFromWeights, loadBackboneWeights } from './weights/index.ts';
@@ -78,11 +77,6 @@ export class RunInterrupted extends Error {
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function newRunId(): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${t}-${randomBytes(2).toString('hex')}`;
-}
 
 function absolute(p: string | undefined): string | undefined {
   return p === undefined || isAbsolute(p) ? p : resolve(p);

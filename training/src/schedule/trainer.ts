@@ -308,36 +308,34 @@ export class Trainer {
 
   /** Validation loss and accuracy: the tail (inference mode) on the cached frozen outputs; equals evaluate(val). */
   private validate(rt: PhaseRuntime): { loss: number; accuracy: number } {
-    const { val, batchSize, numClasses } = this.opts;
     const feats = this.valFeatures(rt);
     const sizes = feats.shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
-    let lossSum = 0;
-    let correct = 0;
-    for (const idx of batchRanges(identityOrder(val.count), batchSize)) {
+    return this.lossAndAccuracy(this.opts.val, (idx) => {
       const from = idx[0];
       const to = from + idx.length;
-      const [l, c] = tf.tidy(() => {
-        const inputs = feats.data.map((d, k) => tf.tensor(d.subarray(from * sizes[k], to * sizes[k]), [idx.length, ...feats.shapes[k]], 'float32'));
-        const p = rt.split.trainable.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: idx.length }) as tf.Tensor;
-        const y = labelBatch(val, idx, numClasses);
-        return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), countCorrect(p, y)];
-      });
-      lossSum += l.dataSync()[0];
-      correct += c.dataSync()[0];
-      tf.dispose([l, c]);
-    }
-    return { loss: lossSum / val.count, accuracy: correct / val.count };
+      const inputs = feats.data.map((d, k) => tf.tensor(d.subarray(from * sizes[k], to * sizes[k]), [idx.length, ...feats.shapes[k]], 'float32'));
+      return rt.split.trainable.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: idx.length }) as tf.Tensor;
+    });
   }
 
   /** Loss and accuracy of the classifier as it is now, inference mode, no augmentation. */
   evaluate(split: ImageSplit): { loss: number; accuracy: number } {
     this.expect(['idle', 'running', 'finished'], 'evaluate');
-    const { classifier, batchSize, numClasses, inputSize } = this.opts;
+    const { classifier, inputSize } = this.opts;
+    return this.lossAndAccuracy(split, (idx) => classifier.predict(imageBatch(split, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor);
+  }
+
+  /**
+   * The one evaluation loop: mean cross-entropy and accuracy over `split` in order, batch by batch;
+   * `probsOf` gives a batch's probabilities (called inside a tidy).
+   */
+  private lossAndAccuracy(split: ImageSplit, probsOf: (idx: Int32Array) => tf.Tensor): { loss: number; accuracy: number } {
+    const { batchSize, numClasses } = this.opts;
     let lossSum = 0;
     let correct = 0;
     for (const idx of batchRanges(identityOrder(split.count), batchSize)) {
       const [l, c] = tf.tidy(() => {
-        const p = classifier.predict(imageBatch(split, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor;
+        const p = probsOf(idx);
         const y = labelBatch(split, idx, numClasses);
         return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), countCorrect(p, y)];
       });

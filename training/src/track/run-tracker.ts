@@ -60,7 +60,8 @@ const METRICS = 'metrics.jsonl';
 const ARTIFACTS = 'artifacts';
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-function newRunId(now = new Date()): string {
+/** `YYYYMMDD-HHMMSS-xxxx`: UTC time and 4 random hex digits. */
+export function newRunId(now = new Date()): string {
   const iso = now.toISOString(); // 2026-11-26T16:40:00.000Z
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${randomBytes(2).toString('hex')}`;
 }
