@@ -38,7 +38,7 @@ export function countFlops(model: tf.LayersModel): FlopCount {
       const cls = layer.getClassName();
       let macs = 0;
       // Conv2D kernel [kh, kw, cin, cout], depthwise [kh, kw, cin, mult]: each output position uses all of it.
-      if (cls === 'Conv2D' || cls === 'DepthwiseConv2D') macs = spatial(layer.outputShape as Shape) * kernelSize(layer);
+      if (cls === 'Conv2D' || cls === 'DepthwiseConv2D') macs = spatial(layer.outputShape) * kernelSize(layer);
       // Dense kernel [in, units], applied once per position of any leading (non-batch) dims.
       else if (cls === 'Dense') macs = spatial([null, ...(layer.outputShape as Shape).slice(1, -1), 1]) * kernelSize(layer);
       else continue;

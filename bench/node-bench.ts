@@ -58,7 +58,7 @@ async function benchBackbone(name: BackboneName, alpha: number | undefined, clas
       const times: number[] = [];
       for (let i = 0; i <= steps; i++) {
         const s = await timeAsync(async () => {
-          const mid = frozen.predict(x) as tf.Tensor | tf.Tensor[];
+          const mid = frozen.predict(x);
           await trainable.trainOnBatch(mid, y);
           tf.dispose(mid);
         });

@@ -84,7 +84,7 @@ const work = mkdtempSync(join(tmpdir(), 'endolens-bench-'));
 try {
   log(`load at start: ${result.machine.uptimeStart}`);
   // 1. The production build, into the temp folder (dist/ belongs to whoever builds the app).
-  let distDir = args.dist ? resolve(args.dist) : join(work, 'dist');
+  const distDir = args.dist ? resolve(args.dist) : join(work, 'dist');
   if (!args.dist) {
     const { build } = await import('vite');
     let publicDir = join(root, 'public');

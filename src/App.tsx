@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bindHeatmapQueue, heatmapQueue } from './app/heatmaps.ts';
 import {
-  addFiles, applyBackendSetting, cancelClassification, clearSession, loadCustomModelFiles, resumeCancelled, startApp, useEmbeddedModel,
+  addFiles, applyBackendSetting, cancelClassification, clearSession, loadCustomModelFiles, resumeCancelled, startApp, switchToEmbeddedModel,
 } from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
@@ -44,7 +44,7 @@ const onFiles = (files: File[]) => void addFiles(files);
 const onResume = () => void resumeCancelled();
 const onBackendChange = () => void applyBackendSetting();
 const onClearSession = () => void clearSession();
-const onUseEmbedded = () => void useEmbeddedModel();
+const onUseEmbedded = () => void switchToEmbeddedModel();
 
 export function App() {
   const { t, i18n } = useTranslation();

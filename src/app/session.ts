@@ -179,7 +179,7 @@ export async function loadCustomModelFiles(files: File[]): Promise<boolean> {
   return ok;
 }
 
-export async function useEmbeddedModel(): Promise<void> {
+export async function switchToEmbeddedModel(): Promise<void> {
   getClient().cancel();
   await clearCustomModel().catch(() => undefined);
   if (await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL })) await resumeQueued();

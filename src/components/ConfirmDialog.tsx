@@ -6,8 +6,8 @@ interface Props {
   children: ReactNode;
   confirmLabel: string;
   cancelLabel: string;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
 }
 
 /** A native modal <dialog>: focus is trapped and Escape cancels, as the browser provides. */

@@ -6,14 +6,11 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
  */
 export function LazyMount({ children, minHeight, rootMargin = '400px' }: { children: ReactNode; minHeight: number; rootMargin?: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const [visible, setVisible] = useState(false);
+  // Without IntersectionObserver (old browsers, jsdom) everything mounts at once.
+  const [visible, setVisible] = useState(() => typeof IntersectionObserver === 'undefined');
   useEffect(() => {
     const el = ref.current;
     if (!el || visible) return;
-    if (typeof IntersectionObserver === 'undefined') {
-      setVisible(true);
-      return;
-    }
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) setVisible(true);
     }, { rootMargin });

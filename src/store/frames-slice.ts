@@ -7,17 +7,17 @@ import type { FrameRecord, ModelInfo } from './types.ts';
 export interface FramesSlice {
   frames: Record<string, FrameRecord>;
   order: string[];
-  addFrames(records: FrameRecord[]): void;
-  applyOutcomes(outcomes: FrameOutcome[], modelKey: string, backend?: string): void;
+  addFrames: (records: FrameRecord[]) => void;
+  applyOutcomes: (outcomes: FrameOutcome[], modelKey: string, backend?: string) => void;
   /** Writes a whole review map (as the review workspace hands it back) onto the frame records. */
-  setReviews(next: ReviewMap): void;
+  setReviews: (next: ReviewMap) => void;
   /** Adds imported frames, updating those with the same id (merge; see importSession in app/session.ts). */
-  importFrames(records: FrameRecord[], info: ModelInfo): void;
+  importFrames: (records: FrameRecord[], info: ModelInfo) => void;
   /** Frames whose original file was stored again (re-attached). */
-  markImagesAttached(ids: string[]): void;
-  setFrameStatus(ids: string[], status: FrameRecord['status']): void;
-  setThumbs(ids: string[]): void;
-  removeAllFrames(): void;
+  markImagesAttached: (ids: string[]) => void;
+  setFrameStatus: (ids: string[], status: FrameRecord['status']) => void;
+  setThumbs: (ids: string[]) => void;
+  removeAllFrames: () => void;
 }
 
 export const framesInitial = { frames: {} as Record<string, FrameRecord>, order: [] as string[] };

@@ -5,7 +5,7 @@ import type { ModelInfo, ModelState } from './types.ts';
 export interface ModelSlice {
   model: ModelState;
   modelInfos: Record<string, ModelInfo>;
-  setModel(model: ModelState): void;
+  setModel: (model: ModelState) => void;
 }
 
 export const modelInitial = {

@@ -4,11 +4,11 @@ import type { Progress } from './types.ts';
 
 export interface ProgressSlice {
   progress: Progress;
-  startWork(count: number): void;
-  finishWork(count: number, numTensors: number): void;
-  setIdle(numTensors: number): void;
-  setBaseline(numTensors: number): void;
-  setLastGradCamMs(ms: number): void;
+  startWork: (count: number) => void;
+  finishWork: (count: number, numTensors: number) => void;
+  setIdle: (numTensors: number) => void;
+  setBaseline: (numTensors: number) => void;
+  setLastGradCamMs: (ms: number) => void;
 }
 
 export const progressInitial = {

@@ -5,8 +5,8 @@ import type { Settings, ViewState } from './types.ts';
 export interface SettingsSlice {
   settings: Settings;
   view: ViewState;
-  updateSettings(patch: Partial<Settings>): void;
-  updateView(patch: Partial<ViewState>): void;
+  updateSettings: (patch: Partial<Settings>) => void;
+  updateView: (patch: Partial<ViewState>) => void;
 }
 
 export const settingsInitial = {

@@ -5,7 +5,7 @@ import { createModelSlice, modelInitial, type ModelSlice } from './model-slice.t
 import { createProgressSlice, progressInitial, type ProgressSlice } from './progress-slice.ts';
 import { createSettingsSlice, settingsInitial, type SettingsSlice } from './settings-slice.ts';
 
-export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & { reset(): void };
+export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & { reset: () => void };
 
 export const initialState = { ...framesInitial, ...modelInitial, ...progressInitial, ...settingsInitial };
 

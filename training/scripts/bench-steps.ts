@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
 await tf.setBackend('wasm');
 await tf.ready();
 
-const shipped = new Map(['Conv2DBackpropInput', 'BatchMatMul', 'Tile'].map((n) => [n, tf.getKernel(n, 'wasm') as tf.KernelConfig]));
+const shipped = new Map(['Conv2DBackpropInput', 'BatchMatMul', 'Tile'].map((n) => [n, tf.getKernel(n, 'wasm')]));
 const ours: Record<string, tf.KernelConfig> = Object.fromEntries(
   [
     ...conv2DBackpropKernels,
@@ -80,7 +80,7 @@ async function bench(backbone: BackboneName, phase: 'warmup' | 'finetune'): Prom
       if (r.error) continue;
       useKernelSet(r.set);
       const t0 = performance.now();
-      const mid = frozen.predict(x) as tf.Tensor | tf.Tensor[];
+      const mid = frozen.predict(x);
       await Promise.all((Array.isArray(mid) ? mid : [mid]).map((t) => t.data()));
       const t1 = performance.now();
       try {

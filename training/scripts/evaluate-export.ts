@@ -83,7 +83,7 @@ if (check) {
   const frame = imageBatch(data.val, [0], meta.input.size, meta.input.range);
   const time = (net: tf.LayersModel) => {
     const t0 = performance.now();
-    tf.dispose(net.predict(frame) as tf.Tensor | tf.Tensor[]);
+    tf.dispose(net.predict(frame));
     return performance.now() - t0;
   };
   const plain: number[] = [];

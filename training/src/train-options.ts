@@ -59,11 +59,11 @@ export interface TrainOptions extends ScheduleConfig {
 
 export const DEFAULT_OPTIONS = Object.freeze({
   ...DEFAULT_SCHEDULE,
-  backbone: 'resnet50v2' as BackboneName,
+  backbone: 'resnet50v2',
   weights: 'imagenet',
   inputSize: DEFAULT_INPUT_SIZE,
   runsDir: 'runs',
-  backend: 'auto' as BackendPreference,
+  backend: 'auto',
   calibrate: true,
   augment: true,
   colorAugment: false,

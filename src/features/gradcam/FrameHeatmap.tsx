@@ -47,10 +47,13 @@ export function FrameHeatmap({ frame, queue }: { frame: HeatmapFrame; queue: Hea
   const record = useAppStore((s) => s.frames[frame.id]);
   const classes = useAppStore((s) => s.model.metadata?.classes) ?? NO_CLASSES;
   const gradCamMs = useAppStore((s) => s.progress.lastGradCamMs);
-  const [selected, setSelected] = useState(frame.predictedClass);
+  // The class shown starts at the predicted one again whenever the frame or its prediction changes.
+  const shownFor = `${frame.id}\n${frame.predictedClass}`;
+  const [choice, setChoice] = useState<{ for: string; className: string }>();
+  const selected = choice?.for === shownFor ? choice.className : frame.predictedClass;
+  const setSelected = (className: string) => setChoice({ for: shownFor, className });
   const [opacity, setOpacity] = useState(0.5);
   const [visible, setVisible] = useState(true);
-  useEffect(() => setSelected(frame.predictedClass), [frame.id, frame.predictedClass]);
   const missing = Boolean(record?.imageMissing);
   const url = useOriginalUrl(frame.id, missing);
   const classIndex = classes.findIndex((c) => c.name === selected);

@@ -6,8 +6,8 @@ import { useAppStore } from '../../store/store.ts';
 /** What loading a model does is the app's business (it owns the inference worker). */
 export interface ModelLoadActions {
   /** Resolves true when the files loaded as the active model. */
-  onLoadFiles(files: File[]): Promise<boolean>;
-  onUseEmbedded(): void;
+  onLoadFiles: (files: File[]) => Promise<boolean>;
+  onUseEmbedded: () => void;
 }
 
 export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions) {

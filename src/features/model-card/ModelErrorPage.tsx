@@ -3,7 +3,7 @@ import type { ModelState } from '../../store/types.ts';
 import { LoadModelPanel, type ModelLoadActions } from './LoadModelPanel.tsx';
 
 /** Full page shown instead of the app when no model can run: what went wrong and what to do. */
-export function ModelErrorPage({ model, onRetry, ...loadActions }: { model: ModelState; onRetry(): void } & ModelLoadActions) {
+export function ModelErrorPage({ model, onRetry, ...loadActions }: { model: ModelState; onRetry: () => void } & ModelLoadActions) {
   const { t } = useTranslation();
   const kind = model.error?.kind ?? 'corrupt';
   return (

@@ -23,20 +23,24 @@ interface Props {
   /** The three-level thresholds; `low` is the low-confidence threshold. */
   thresholds: ConfidenceThresholds;
   activeModelKey?: string;
-  renderChart(req: ChartRequest): ReactNode;
+  renderChart: (req: ChartRequest) => ReactNode;
   /** Opens the frame's review and heatmap view. */
-  onOpen?(id: string): void;
+  onOpen?: (id: string) => void;
 }
 
+/** The thumbnail made in this page, or the one kept in IndexedDB (read back after a reload). */
 function useThumb(id: string, hasThumb: boolean): string | undefined {
-  const [url, setUrl] = useState(() => thumbUrl(id));
+  const cached = thumbUrl(id);
+  const [restored, setRestored] = useState<{ id: string; url: string | undefined }>();
   useEffect(() => {
-    if (url || !hasThumb) return;
-    const cached = thumbUrl(id);
-    if (cached) setUrl(cached);
-    else void restoreThumb(id).then(setUrl);
-  }, [id, hasThumb, url]);
-  return url;
+    if (cached || !hasThumb) return;
+    let live = true;
+    void restoreThumb(id).then((url) => live && setRestored({ id, url }));
+    return () => {
+      live = false;
+    };
+  }, [id, hasThumb, cached]);
+  return cached ?? (restored?.id === id ? restored.url : undefined);
 }
 
 /** One frame: thumbnail, predicted class, confidence level, review status and the probability chart. */

@@ -8,6 +8,7 @@ import { AgreementTable } from '../../components/AgreementTable.tsx';
 import { FrameCard, type ChartRequest } from './FrameCard.tsx';
 import { useThresholds } from '../../store/useThresholds.ts';
 
+const NO_CLASSES: never[] = [];
 const REVIEW_FILTERS: ReviewFilter[] = ['all', 'reviewed', 'unreviewed'];
 const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = { all: 'workflow.reviewAll', reviewed: 'workflow.reviewReviewed', unreviewed: 'workflow.reviewUnreviewed' };
 
@@ -18,12 +19,12 @@ export interface DetailRequest {
   /** The frames to walk through, as listed when the detail opened. */
   ids: readonly string[];
   frameId: string;
-  onSelect(id: string): void;
-  onClose(): void;
+  onSelect: (id: string) => void;
+  onClose: () => void;
 }
 
 /** Counts per class, sort and filter controls, and the frame cards; a card opens `renderDetail`. */
-export function ResultsView({ renderChart, renderDetail }: { renderChart(req: ChartRequest): ReactNode; renderDetail(req: DetailRequest): ReactNode }) {
+export function ResultsView({ renderChart, renderDetail }: { renderChart: (req: ChartRequest) => ReactNode; renderDetail: (req: DetailRequest) => ReactNode }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const frames = useAppStore((s) => s.frames);
@@ -37,7 +38,7 @@ export function ResultsView({ renderChart, renderDetail }: { renderChart(req: Ch
   // The detail view walks the list as it was when opened: reviewing a frame under the
   // "not reviewed" filter must not pull it from under the clinician.
   const [detail, setDetail] = useState<{ id: string; ids: string[] } | null>(null);
-  const classes = model.metadata?.classes ?? [];
+  const classes = model.metadata?.classes ?? NO_CLASSES;
   const ids = useMemo(() => visibleFrameIds(order, frames, infos, view, threshold), [order, frames, infos, view, threshold]);
   const counts = useMemo(() => countsPerClass(frames, infos, classes.map((c) => c.name), threshold), [frames, infos, classes, threshold]);
   const classified = order.filter((id) => frames[id]?.status === 'done').length;

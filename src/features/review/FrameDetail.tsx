@@ -14,11 +14,11 @@ export interface FrameDetailProps {
   /** The frames to walk through, in the order the results view showed them when the detail opened. */
   ids: readonly string[];
   frameId: string;
-  onSelect(id: string): void;
-  onClose(): void;
+  onSelect: (id: string) => void;
+  onClose: () => void;
 }
 
-export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: FrameDetailProps & { renderFrame(frame: ReviewWorkspaceFrame): ReactNode }) {
+export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: FrameDetailProps & { renderFrame: (frame: ReviewWorkspaceFrame) => ReactNode }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const frames = useAppStore((s) => s.frames);
@@ -38,7 +38,7 @@ export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: Fr
     return out;
   }, [ids, frames, infos]);
   const current = list.findIndex((f) => f.id === frameId);
-  const frameInfo = frames[frameId]?.modelKey ? infos[frames[frameId].modelKey!] : undefined;
+  const frameInfo = frames[frameId]?.modelKey ? infos[frames[frameId].modelKey] : undefined;
   const classSource = model.metadata?.classes ?? frameInfo?.classes ?? [];
   const classes = classSource.map((c) => ({ name: c.name, label: c.display[lang] }));
 

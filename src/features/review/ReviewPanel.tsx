@@ -3,7 +3,7 @@
  * draft belongs to one frame; the draft is saved on blur, after a short pause in typing and when
  * the panel unmounts (moving to another frame), so no note is lost.
  */
-import { useEffect, useId, useRef, useState, type Ref } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
 import { UnfamiliarNote } from '../../components/UnfamiliarNote.tsx';
@@ -30,14 +30,16 @@ export interface ReviewPanelProps {
   noteSaveDelayMs?: number;
 }
 
-export function ReviewPanel(props: ReviewPanelProps) {
+export function ReviewPanel({ noteRef, ...props }: ReviewPanelProps) {
   const { t, i18n } = useTranslation();
   const id = useId();
   const { review, classes, predictedClass } = props;
   const [draft, setDraft] = useState(review?.note ?? '');
   const saved = useRef(review?.note ?? '');
   const latest = useRef({ draft, onNoteChange: props.onNoteChange });
-  latest.current = { draft, onNoteChange: props.onNoteChange };
+  useLayoutEffect(() => {
+    latest.current = { draft, onNoteChange: props.onNoteChange };
+  });
 
   const commit = () => {
     const { draft: d, onNoteChange } = latest.current;
@@ -99,7 +101,7 @@ export function ReviewPanel(props: ReviewPanelProps) {
       <label htmlFor={`${id}-note`}>{t('review.note')}</label>
       <textarea
         id={`${id}-note`}
-        ref={props.noteRef}
+        ref={noteRef}
         value={draft}
         rows={3}
         placeholder={t('review.notePlaceholder')}

@@ -4,7 +4,7 @@
  * State stays with the caller (the app's store): it passes the frames, the reviews and the current
  * index, and gets every change back through callbacks.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { confidenceLevel } from '../../domain/confidence.ts';
 import { HelpOverlay } from './HelpOverlay.tsx';
@@ -45,7 +45,9 @@ export function ReviewWorkspace(props: ReviewWorkspaceProps) {
   const frame = frames[currentIndex] as ReviewWorkspaceFrame | undefined;
   // The panel reads reviews from props; the latest map is kept so quick successive edits compose.
   const latestReviews = useRef(reviews);
-  latestReviews.current = reviews;
+  useLayoutEffect(() => {
+    latestReviews.current = reviews;
+  }, [reviews]);
   const update = (next: ReviewMap) => {
     latestReviews.current = next;
     props.onReviewsChange(next);

@@ -35,14 +35,16 @@ let lastReviews: ReviewMap = {};
 function Harness() {
   const [reviews, setReviews] = useState<ReviewMap>({});
   const [index, setIndex] = useState(0);
-  lastReviews = reviews;
   return (
     <ReviewWorkspace
       frames={frames}
       classes={classes}
       thresholds={{ confident: 0.8, low: 0.5 }}
       reviews={reviews}
-      onReviewsChange={setReviews}
+      onReviewsChange={(next) => {
+        lastReviews = next;
+        setReviews(next);
+      }}
       currentIndex={index}
       onCurrentIndexChange={setIndex}
       renderFrame={(f) => <p data-testid="current">{f.fileName}</p>}

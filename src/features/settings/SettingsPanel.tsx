@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import type { BackendSetting } from '../../inference/backend-choice.ts';
@@ -9,7 +9,14 @@ import { useThresholds } from '../../store/useThresholds.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
 import { validateThresholds } from '../../domain/confidence.ts';
 
-export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendChange(): void; onClearSession(): void }) {
+/** What the user typed for a stored fraction (shown in %), kept until the stored value changes. */
+function usePercentDraft(value: number): [string, (text: string) => void] {
+  const [draft, setDraft] = useState<{ of: number; text: string } | null>(null);
+  const text = draft && draft.of === value ? draft.text : String(Math.round(value * 100));
+  return [text, (typed) => setDraft({ of: value, text: typed })];
+}
+
+export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendChange: () => void; onClearSession: () => void }) {
   const { t, i18n } = useTranslation();
   const settings = useAppStore((s) => s.settings);
   const update = useAppStore((s) => s.updateSettings);
@@ -33,12 +40,9 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
   };
   const percentInput = (v: string) => (v.trim() === '' ? Number.NaN : Number(v) / 100);
   // Drafts keep what the user typed, even an invalid pair, until it is valid or reset.
-  const [lowDraft, setLowDraft] = useState(String(Math.round(thresholds.low * 100)));
-  const [confidentDraft, setConfidentDraft] = useState(String(Math.round(thresholds.confident * 100)));
-  useEffect(() => setLowDraft(String(Math.round(thresholds.low * 100))), [thresholds.low]);
-  useEffect(() => setConfidentDraft(String(Math.round(thresholds.confident * 100))), [thresholds.confident]);
+  const [lowDraft, setLowDraft] = usePercentDraft(thresholds.low);
+  const [confidentDraft, setConfidentDraft] = usePercentDraft(thresholds.confident);
   const modelDefault = model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
-  const threshold = settings.lowConfidenceThreshold ?? modelDefault;
   const timings = (model.timings ?? []).map((x) => (x.ok ? `${x.backend} ${x.msPerFrame?.toFixed(1)} ms` : `${x.backend} ✗`)).join(', ');
 
   return (

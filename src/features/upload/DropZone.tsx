@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/store.ts';
 
 /** Drag-and-drop or pick frames (one, many, or a folder). Every file goes on to `onFiles`: the worker says which it cannot read. */
-export function DropZone({ onFiles }: { onFiles(files: File[]): void }) {
+export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
   const { t } = useTranslation();
   const modelReady = useAppStore((s) => s.model.status === 'ready');
   const folderRef = useRef<HTMLInputElement>(null);
@@ -15,8 +15,8 @@ export function DropZone({ onFiles }: { onFiles(files: File[]): void }) {
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ onDrop, noClick: true, noKeyboard: true });
   return (
     <section className="upload" aria-label={t('upload.inputLabel')}>
-      <div {...getRootProps({ className: `dropzone${isDragActive ? ' active' : ''}`, 'data-testid': 'dropzone' } as Record<string, unknown>)}>
-        <input {...getInputProps({ 'aria-label': t('upload.inputLabel'), 'data-testid': 'file-input' } as Record<string, unknown>)} />
+      <div {...getRootProps({ className: `dropzone${isDragActive ? ' active' : ''}`, 'data-testid': 'dropzone' })}>
+        <input {...getInputProps({ 'aria-label': t('upload.inputLabel'), 'data-testid': 'file-input' })} />
         <p className="drop-text">{isDragActive ? t('upload.dropActive') : t('upload.dropHere')}</p>
         <div className="upload-buttons">
           <button type="button" onClick={open}>{t('upload.orChoose')}</button>

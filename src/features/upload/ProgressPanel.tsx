@@ -4,7 +4,7 @@ import { etaSeconds } from '../../store/progress-slice.ts';
 import { useAppStore } from '../../store/store.ts';
 
 /** done/total, ETA and cancel while frames are classified; tensor count exposed for tests. */
-export function ProgressPanel({ onCancel, onResume }: { onCancel(): void; onResume(): void }) {
+export function ProgressPanel({ onCancel, onResume }: { onCancel: () => void; onResume: () => void }) {
   const { t } = useTranslation();
   const progress = useAppStore((s) => s.progress);
   const cancelled = useAppStore((s) => s.order.reduce((n, id) => n + (s.frames[id]?.status === 'cancelled' ? 1 : 0), 0));

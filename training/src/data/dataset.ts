@@ -157,7 +157,7 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
   for (const split of SPLITS) {
     const { entries, ok } = perSplit[split];
     const splitCounts: Record<string, number> = Object.fromEntries(classNames.map((c) => [c, 0]));
-    const kept = entries.flatMap((e, i) => (ok[i] ? [i] : []));
+    const kept = entries.flatMap((_, i) => (ok[i] ? [i] : []));
     for (const i of kept) splitCounts[entries[i].className]++;
     const emptyClasses = classNames.filter((c) => splitCounts[c] === 0);
     if (emptyClasses.length) {

@@ -133,7 +133,7 @@ export async function addExtraTrain(data: Dataset, dataPath: string, dirs: reado
     }
     const decoded = await decodeEntries(kept, opts.inputSize, opts.concurrency);
     const stride = opts.inputSize * opts.inputSize * 3;
-    const ok = kept.flatMap((e, i) => (decoded.ok[i] ? [i] : []));
+    const ok = kept.flatMap((_, i) => (decoded.ok[i] ? [i] : []));
     for (const [i, reason] of decoded.failed) skipped.push({ split: 'train', file: join(path, kept[i].file), reason });
     const images = new Uint8Array(ok.length * stride);
     ok.forEach((src, dst) => images.set(decoded.images.subarray(src * stride, (src + 1) * stride), dst * stride));

@@ -26,7 +26,7 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   checkNhwc('Conv2DBackpropFilter', a.dataFormat);
-  const filterShape = a.filterShape as Shape4;
+  const filterShape = a.filterShape;
   const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, false, 'Conv2DBackpropFilter');
   const [, , ci, co] = filterShape;
   const positions = g.batch * g.outH * g.outW;
@@ -52,7 +52,7 @@ const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   checkNhwc('Conv2DBackpropInput', a.dataFormat);
-  const inputShape = a.inputShape as Shape4;
+  const inputShape = a.inputShape;
   const filterShape = filter.shape as Shape4;
   const g = convGeometry(inputShape, filterShape, a.strides, a.pad, a.dimRoundingMode, false, 'Conv2DBackpropInput');
   const [kh, kw, ci, co] = filterShape;

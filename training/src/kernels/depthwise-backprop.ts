@@ -13,7 +13,7 @@ type Shape4 = [number, number, number, number];
 const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const filterShape = a.filterShape as Shape4;
+  const filterShape = a.filterShape;
   const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, true, 'DepthwiseConv2dNativeBackpropFilter', a.dilations);
   const [kh, kw, c, m] = filterShape;
   return KernelScope.use(backend, (s) => {
@@ -34,7 +34,7 @@ const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
-  const inputShape = a.inputShape as Shape4;
+  const inputShape = a.inputShape;
   const g = convGeometry(inputShape, filter.shape as Shape4, a.strides, a.pad, a.dimRoundingMode, true, 'DepthwiseConv2dNativeBackpropInput', a.dilations);
   const [kh, kw, c, m] = filter.shape as Shape4;
   return KernelScope.use(backend, (s) => {

@@ -68,7 +68,7 @@ export function splitForTraining(classifier: tf.LayersModel, backboneLayerCount:
 
   const mapped = new Map<number, Sym>();
   const tailInputs = boundary.map((t) => {
-    const input = tf.input({ shape: t.shape.slice(1) as number[], name: `${t.sourceLayer.name}_cut` });
+    const input = tf.input({ shape: t.shape.slice(1), name: `${t.sourceLayer.name}_cut` });
     mapped.set(t.id, input);
     return input;
   });

@@ -15,7 +15,7 @@ let h5Promise: Promise<H5Module> | undefined;
 export async function loadH5wasm(): Promise<H5Module> {
   h5Promise ??= import('h5wasm/node').then(async (mod) => {
     await mod.ready;
-    return mod as unknown as H5Module;
+    return mod;
   });
   return h5Promise;
 }
