@@ -1,17 +1,25 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, SECURITY_HEADERS } from './src/app/security-headers.ts';
 
-/** Cross-origin isolation lets WASM use threads (SharedArrayBuffer). The service worker adds the same headers offline. */
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+/** The policy as a meta tag in the built index.html, for static hosts that send no headers (right after the charset: it covers only what follows it). */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'endolens-csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      const charset = /<meta charset="[^"]*"\s*\/?>/i;
+      if (!charset.test(html)) throw new Error('index.html: no <meta charset> to put the Content-Security-Policy meta tag after');
+      return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     react(),
+    cspMetaTag(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -46,8 +54,9 @@ export default defineConfig({
     // that function rewrites its guarded closure references ("e is not defined" in the threads). Mangling is safe.
     rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
   },
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  // No CSP in dev: Vite's dev server injects inline scripts (React refresh). The service worker adds the same headers offline.
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: SECURITY_HEADERS },
   // Dev only: the worker's imports are not found by Vite's scan, so prebundle them up front (one
   // optimisation run: one copy of tfjs-core shared by every backend).
   optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },

@@ -1,6 +1,7 @@
 /**
- * Shared e2e setup: `test` with an `endoPage` page object, and a guard that fails any test in which
- * a request left the app's origin (no frame may ever be uploaded anywhere).
+ * Shared e2e setup: `test` with an `endoPage` page object, a guard that fails any test in which
+ * a request left the app's origin (no frame may ever be uploaded anywhere), and one that fails any
+ * test in which the Content Security Policy blocked something (the policy must fit what the app does).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -100,6 +101,13 @@ interface Fixtures {
   endoPage: EndoPage;
   /** Requests to any origin but the app's; checked empty after every test. */
   foreignRequests: string[];
+  /**
+   * What the Content Security Policy blocked on the page (securitypolicyviolation events); checked
+   * empty after every test. A test that provokes one on purpose takes it out (`splice`). Workers'
+   * violations reach neither the page nor Playwright's console events; a blocked worker shows as a
+   * model that never loads (tfjs's WASM threads) or a missing result.
+   */
+  cspViolations: string[];
 }
 
 export const test = base.extend<Fixtures>({
@@ -113,6 +121,18 @@ export const test = base.extend<Fixtures>({
     });
     await use(foreign);
     expect(foreign, 'requests that left the app origin').toEqual([]);
+  }, { auto: true }],
+  cspViolations: [async ({ page }, use) => {
+    const seen: string[] = [];
+    await page.exposeFunction('__endolensCspViolation', (v: string) => seen.push(v));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const report = (window as unknown as { __endolensCspViolation?: (v: string) => void }).__endolensCspViolation;
+        report?.(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+    await use(seen);
+    expect(seen, 'Content Security Policy violations').toEqual([]);
   }, { auto: true }],
   endoPage: async ({ page }, use) => {
     await use(new EndoPage(page));

@@ -1,6 +1,7 @@
 /** The production build on a static host (a bare server over a copy of dist/), not vite preview. */
 import { appendFile, cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../src/app/security-headers.ts';
 import { serveFolder, type ServedRequest } from './support/static-server.ts';
 import { test, expect } from './fixtures.ts';
 import { REPO_ROOT, GENERATED } from './support/paths.ts';
@@ -16,16 +17,27 @@ async function site(isolation: boolean): Promise<Awaited<ReturnType<typeof serve
   return serveFolder(SITE, PORT, isolation);
 }
 
-test('a host without COOP/COEP headers: the service worker makes the app cross-origin isolated', async ({ endoPage, page }) => {
+test('a host without COOP/COEP or CSP headers: the service worker makes the app cross-origin isolated and sends the policy', async ({ endoPage, page }) => {
   const server = await site(false);
   try {
     const direct = await fetch(`http://localhost:${PORT}/`);
     expect(direct.headers.get('cross-origin-embedder-policy'), 'the host itself sends no isolation headers').toBeNull();
+    expect(direct.headers.get('content-security-policy'), 'nor a policy').toBeNull();
     await page.goto('/');
+    // Before the service worker, the meta tag alone holds the policy.
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CONTENT_SECURITY_POLICY);
     // First load is not isolated; once the service worker controls the page it reloads itself, isolated.
     await expect.poll(() => page.evaluate(() => window.crossOriginIsolated).catch(() => false), { timeout: 60_000 }).toBe(true);
     await endoPage.waitForModel();
     await expect(endoPage.backend).toHaveAttribute('data-backend', /.+/);
+    // The service worker's responses (the page, and the workers' scripts: a worker's policy comes with its script) carry the policy.
+    const workerScript = page.workers().map((w) => w.url()).find((u) => u.startsWith(`http://localhost:${PORT}/`));
+    expect(workerScript, 'the inference worker').toBeDefined();
+    const viaServiceWorker = await page.evaluate(async (urls) => {
+      const policies = await Promise.all(urls.map(async (u) => (await fetch(u)).headers.get('content-security-policy')));
+      return { controlled: navigator.serviceWorker.controller !== null, policies };
+    }, ['/', workerScript ?? '']);
+    expect(viaServiceWorker).toEqual({ controlled: true, policies: [CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY] });
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 /**
  * Service worker: precaches the app shell and the embedded model (offline after one visit) and
- * re-serves every same-origin response with COOP/COEP headers, so the app stays cross-origin
- * isolated (WASM threads) on a static host that sends no such headers.
+ * re-serves every same-origin response with COOP/COEP headers and the Content Security Policy, so the
+ * app stays cross-origin isolated (WASM threads) and locked to its origin on a static host that sends no such headers.
  */
 import { addPlugins, cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
+import { SECURITY_HEADERS } from './app/security-headers.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null } | string> };
 
@@ -24,12 +25,10 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
 });
 
-function withIsolation(res: Response): Response {
+function withSecurityHeaders(res: Response): Response {
   if (res.status === 0 || res.type === 'opaque' || res.type === 'opaqueredirect') return res;
   const headers = new Headers(res.headers);
-  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
-  headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
@@ -37,7 +36,7 @@ async function respond(request: Request): Promise<Response> {
   let res = await matchPrecache(request.url);
   if (!res && request.mode === 'navigate') res = await matchPrecache('index.html');
   res ??= await fetch(request);
-  return withIsolation(res);
+  return withSecurityHeaders(res);
 }
 
 self.addEventListener('fetch', (event) => {
