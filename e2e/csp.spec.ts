@@ -23,9 +23,8 @@ test('one policy as header and meta tag; a fetch to another origin is blocked by
     const response = await page.goto('/');
     await endoPage.waitForModel();
     const header = response?.headers()['content-security-policy'];
-    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(header, 'the header').toBe(CONTENT_SECURITY_POLICY);
-    expect(meta, 'the meta tag in index.html').toBe(header);
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]'), 'the meta tag in index.html').toHaveAttribute('content', header ?? '');
     expect(header).toContain("default-src 'self'");
     expect(header).toMatch(/(^|; )connect-src 'self'( blob:)?(;|$)/);
     expect(header).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
