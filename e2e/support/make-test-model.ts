@@ -51,7 +51,8 @@ function buildModel(opts: TestModelOptions): tf.LayersModel {
 function metadataFor(opts: TestModelOptions): ModelMetadata {
   const names = classNames(opts.classes);
   const support = 10;
-  const confusion = names.map((_, i) => names.map((__, j) => (i === j ? support - 2 : 2 / (names.length - 1))));
+  // Counts: each row sums to the class's support.
+  const confusion = names.map((_, i) => names.map((__, j) => (i === j ? support - (names.length - 1) : 1)));
   return {
     format: METADATA_FORMAT,
     formatVersion: METADATA_FORMAT_VERSION,

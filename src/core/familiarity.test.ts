@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centroidDistance, FAMILIARITY_METHOD, isUnfamiliar, validateFamiliarity } from './familiarity.ts';
+import { centroidDistance, FAMILIARITY_METHOD, isUnfamiliar } from './familiarity.ts';
 import { MetadataError, validateMetadata } from './metadata.ts';
 
 const check = {
@@ -34,36 +34,52 @@ describe('isUnfamiliar', () => {
   });
 });
 
-describe('validateFamiliarity', () => {
+describe('the familiarity block of metadata.json', () => {
+  const meta = {
+    format: 'endolens-model', formatVersion: 1, name: 'Proxy', version: '1.0.0', createdAt: '2026-11-26T00:00:00Z',
+    intendedUse: 'Research only.', classes: ['0_normal', '2_polyps'], input: { size: 224 },
+    backbone: { name: 'mobilenetv2', weights: 'imagenet' }, dataset: { name: 'd', description: 'd', counts: {} },
+  };
+  function problems(familiarity: unknown): string[] {
+    try {
+      validateMetadata({ ...meta, familiarity });
+      return [];
+    } catch (e) {
+      expect(e).toBeInstanceOf(MetadataError);
+      return (e as MetadataError).problems;
+    }
+  }
+
   it('accepts a well-formed check, with or without pooling of a feature map', () => {
-    const problems: string[] = [];
-    expect(validateFamiliarity(check, 2, problems)).toEqual(check);
-    const pooled = { ...check, layer: 'out_relu', pooling: 'mean-std' };
-    expect(validateFamiliarity(pooled, 2, problems)).toEqual(pooled);
-    expect(problems).toEqual([]);
+    expect(validateMetadata({ ...meta, familiarity: check }).familiarity).toEqual(check);
+    const pooled = { ...check, layer: 'out_relu', pooling: 'mean-std', flaggedShare: { ...check.flaggedShare, oesophagus: 0.9 }, neverLearned: ['oesophagus'] };
+    expect(validateMetadata({ ...meta, familiarity: pooled }).familiarity).toEqual(pooled);
   });
 
-  it('names every bad field', () => {
-    const problems: string[] = [];
+  it('names every bad field, with the value it got', () => {
     const bad = { ...check, method: 'knn', pooling: 'max', centroids: [[1, 0, 0], [0, Number.NaN, 1]], threshold: 0, flaggedShare: { val: 3 } };
-    expect(validateFamiliarity(bad, 2, problems)).toBeUndefined();
-    expect(problems).toEqual([
+    expect(problems(bad)).toEqual([
       'familiarity.method must be "cosine-to-class-centroid", got "knn"',
       'familiarity.pooling must be one of "mean-std" or absent, got "max"',
-      'familiarity.centroids[1] must be 3 finite numbers',
+      'familiarity.centroids[1] must be a non-empty list of finite numbers ([1] is NaN), got [0,null,1]',
       'familiarity.threshold must be a cosine distance in (0, 2], got 0',
-      'familiarity.flaggedShare must map split names to shares in 0..1, got {"val":3}',
+      'familiarity.flaggedShare.val must be in 0..1, got 3',
     ]);
   });
 
-  it('is part of validateMetadata: centroids must match the class count', () => {
-    const meta = {
-      format: 'endolens-model', formatVersion: 1, name: 'Proxy', version: '1.0.0', createdAt: '2026-11-26T00:00:00Z',
-      intendedUse: 'Research only.', classes: ['0_normal', '2_polyps', '3_esophagitis'], input: { size: 224 },
-      backbone: { name: 'mobilenetv2', weights: 'imagenet' }, dataset: { name: 'd', description: 'd', counts: {} }, familiarity: check,
-    };
-    expect(() => validateMetadata(meta)).toThrow(MetadataError);
-    expect(() => validateMetadata(meta)).toThrow(/familiarity.centroids must hold one vector per class \(3\), got 2/);
-    expect(validateMetadata({ ...meta, classes: ['a', 'b'] }).familiarity?.threshold).toBe(0.3);
+  it('refuses centroids of different lengths, neverLearned keys flaggedShare lacks, and a missing field', () => {
+    const { quantile: _q, ...noQuantile } = check;
+    expect(problems({ ...noQuantile, centroids: [[1, 0, 0], [0, 1]], neverLearned: ['oesophagus'] })).toEqual([
+      'familiarity.centroids[1] must hold 3 numbers as centroids[0] does, got 2',
+      'familiarity.quantile is missing',
+      'familiarity.neverLearned must list keys of flaggedShare, got ["oesophagus"]',
+    ]);
+  });
+
+  it('centroids must match the class count', () => {
+    const three = { ...meta, classes: ['0_normal', '2_polyps', '3_esophagitis'], familiarity: check };
+    expect(() => validateMetadata(three)).toThrow(MetadataError);
+    expect(() => validateMetadata(three)).toThrow(/familiarity.centroids must hold one vector per class \(3\), got 2/);
+    expect(validateMetadata({ ...meta, familiarity: check }).familiarity?.threshold).toBe(0.3);
   });
 });

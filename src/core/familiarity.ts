@@ -8,7 +8,9 @@
  * the model was trained on. Measured on the embedded model: notes/issue-4-measurements.md.
  */
 
-import { FEATURE_POOLINGS, type FeaturePooling } from './feature-output.ts';
+import * as v from 'valibot';
+import { FEATURE_POOLINGS } from './feature-output.ts';
+import { itemStep, share, show } from './schema.ts';
 
 export const FAMILIARITY_METHOD = 'cosine-to-class-centroid';
 
@@ -18,29 +20,64 @@ export const FEATURE_LAYER = 'global_average_pooling2d';
 /** Share of validation frames kept below the threshold: 1 in 20 ordinary frames gets flagged (the issue-10 bound; notes/issue-10-familiarity.md). */
 export const FAMILIARITY_QUANTILE = 0.95;
 
-export interface FamiliarityCheck {
-  method: typeof FAMILIARITY_METHOD;
+const isFiniteNumber = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+
+/** A centroid holds thousands of numbers: one pass over the vector (a schema per number costs ~40x more), naming the first bad one. */
+const centroid = v.custom<number[]>(
+  (x) => Array.isArray(x) && x.length > 0 && x.every(isFiniteNumber),
+  ({ input }) => {
+    const bad = Array.isArray(input) ? input.findIndex((x) => !isFiniteNumber(x)) : -1;
+    return `must be a non-empty list of finite numbers${Array.isArray(input) && bad >= 0 ? ` ([${bad}] is ${show(input[bad])})` : ''}`;
+  },
+);
+
+export const FamiliarityCheckFields = v.object({
+  method: v.literal(FAMILIARITY_METHOD, `must be "${FAMILIARITY_METHOD}"`),
   /** Name of the layer whose output is compared. */
-  layer: string;
+  layer: v.message(v.pipe(v.string(), v.nonEmpty()), 'must name a layer'),
   /** How a feature-map layer is pooled into a vector (src/core/feature-output.ts); absent: the layer is rank 2 already. */
-  pooling?: FeaturePooling;
+  pooling: v.optional(v.picklist(FEATURE_POOLINGS, `must be one of ${FEATURE_POOLINGS.map((p) => `"${p}"`).join(', ')} or absent`)),
   /** One unit-length centroid per class, in class order: the mean training feature, normalised. */
-  centroids: number[][];
+  centroids: v.pipe(
+    v.array(centroid),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const dim = dataset.value[0]?.length;
+      dataset.value.forEach((c, i) => {
+        if (c.length !== dim) addIssue({ message: `must hold ${dim} numbers as centroids[0] does, got ${c.length}`, path: [itemStep(dataset.value, i)] });
+      });
+    }),
+  ),
   /** A frame whose distance exceeds this is "unlike the training images". */
-  threshold: number;
+  threshold: v.message(v.pipe(v.number(), v.gtValue(0), v.maxValue(2)), 'must be a cosine distance in (0, 2]'),
   /** The threshold is this quantile of the distances on `thresholdSplit`. */
-  quantile: number;
+  quantile: v.message(v.pipe(v.number(), v.gtValue(0), v.maxValue(1)), 'must be in (0, 1]'),
   /** Split the centroids were computed on (no augmentation). */
-  centroidSplit: string;
-  thresholdSplit: string;
+  centroidSplit: v.string(),
+  thresholdSplit: v.string(),
   /** Share of each evaluated split's frames above the threshold, e.g. { val: 0.011, test: 0.017 }. */
-  flaggedShare: Record<string, number>;
+  flaggedShare: v.record(v.string(), share),
   /**
    * Keys of `flaggedShare` that are frames of findings the model never learned (never trained on,
    * never used to fit the check): for those, a high share is what the check is for.
    */
-  neverLearned?: string[];
-}
+  neverLearned: v.optional(v.array(v.string())),
+});
+
+/** The check as metadata.json holds it; `familiarity.centroids` must also hold one vector per class (src/core/metadata.ts). */
+export const FamiliarityCheckSchema = v.pipe(
+  FamiliarityCheckFields,
+  v.forward(
+    v.partialCheck(
+      [['flaggedShare'], ['neverLearned']],
+      (c) => (c.neverLearned ?? []).every((k) => k in c.flaggedShare),
+      (issue) => `must list keys of flaggedShare, got ${show(issue.input.neverLearned)}`,
+    ),
+    ['neverLearned'],
+  ),
+);
+
+export type FamiliarityCheck = v.InferOutput<typeof FamiliarityCheckSchema>;
 
 /**
  * Cosine distance, 1 - cos, from `features` to the nearest centroid: 0 = same direction as a class's
@@ -77,49 +114,4 @@ export interface FamiliarityScore {
 export function scoreFamiliarity(features: ArrayLike<number>, check: Pick<FamiliarityCheck, 'centroids' | 'threshold'>): FamiliarityScore {
   const familiarityDistance = centroidDistance(features, check.centroids);
   return { familiarityDistance, unfamiliar: isUnfamiliar(familiarityDistance, check) };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Checks metadata.json's `familiarity` block against the model's class count; each problem found is
- * pushed onto `problems` naming the field and the value it got.
- */
-export function validateFamiliarity(json: unknown, numClasses: number, problems: string[]): FamiliarityCheck | undefined {
-  const before = problems.length;
-  if (!isRecord(json)) {
-    problems.push(`familiarity must be an object, got ${JSON.stringify(json)?.slice(0, 40)}`);
-    return undefined;
-  }
-  if (json.method !== FAMILIARITY_METHOD) problems.push(`familiarity.method must be "${FAMILIARITY_METHOD}", got ${JSON.stringify(json.method)}`);
-  if (typeof json.layer !== 'string' || json.layer === '') problems.push(`familiarity.layer must name a layer, got ${JSON.stringify(json.layer)}`);
-  if (json.pooling !== undefined && !(FEATURE_POOLINGS as readonly unknown[]).includes(json.pooling)) {
-    problems.push(`familiarity.pooling must be one of ${FEATURE_POOLINGS.map((p) => `"${p}"`).join(', ')} or absent, got ${JSON.stringify(json.pooling)}`);
-  }
-  const c = json.centroids;
-  if (!Array.isArray(c) || c.length !== numClasses) {
-    problems.push(`familiarity.centroids must hold one vector per class (${numClasses}), got ${Array.isArray(c) ? c.length : JSON.stringify(c)?.slice(0, 40)}`);
-  } else {
-    const dim = Array.isArray(c[0]) ? c[0].length : 0;
-    c.forEach((v: unknown, i: number) => {
-      if (!Array.isArray(v) || v.length === 0 || v.length !== dim || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        problems.push(`familiarity.centroids[${i}] must be ${dim || 'a non-empty list of'} finite numbers`);
-      }
-    });
-  }
-  const t = json.threshold;
-  if (typeof t !== 'number' || !(t > 0 && t <= 2)) problems.push(`familiarity.threshold must be a cosine distance in (0, 2], got ${JSON.stringify(t)}`);
-  const q = json.quantile;
-  if (typeof q !== 'number' || !(q > 0 && q <= 1)) problems.push(`familiarity.quantile must be in (0, 1], got ${JSON.stringify(q)}`);
-  if (typeof json.centroidSplit !== 'string' || typeof json.thresholdSplit !== 'string') problems.push('familiarity must name its centroidSplit and thresholdSplit');
-  if (!isRecord(json.flaggedShare) || !Object.values(json.flaggedShare).every((x) => typeof x === 'number' && x >= 0 && x <= 1)) {
-    problems.push(`familiarity.flaggedShare must map split names to shares in 0..1, got ${JSON.stringify(json.flaggedShare)?.slice(0, 60)}`);
-  }
-  const nl = json.neverLearned;
-  if (nl !== undefined && !(Array.isArray(nl) && nl.every((k) => typeof k === 'string' && isRecord(json.flaggedShare) && k in json.flaggedShare))) {
-    problems.push(`familiarity.neverLearned must list keys of flaggedShare, got ${JSON.stringify(nl)?.slice(0, 60)}`);
-  }
-  return problems.length === before ? (json as unknown as FamiliarityCheck) : undefined;
 }

@@ -36,16 +36,42 @@ describe('validateMetadata', () => {
     const p = problems({ ...valid, format: 'keras', classes: ['a', 'a'], input: { size: 7, range: [1, -1] }, lowConfidenceThreshold: 2 });
     expect(p).toEqual(expect.arrayContaining([
       'format must be "endolens-model", got "keras"',
-      'class names must be unique, "a" appears twice',
+      'classes must name each class once, "a" appears twice',
       'input.size must be an integer in 8..1024, got 7',
       'input.range must be [low, high] with low < high, got [1,-1]',
       'lowConfidenceThreshold must be in 0..1, got 2',
     ]));
   });
 
-  it('rejects a confusion matrix that does not match the classes', () => {
-    const metrics = { test: { confusion: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] } };
-    expect(problems({ ...valid, metrics })).toEqual(['metrics.test.confusion has 3 rows for 2 classes']);
+  const split = (confusion: number[][]) => ({
+    accuracy: 0.9, loss: 0.3, count: 3, perClass: [{ name: '0_normal', precision: 1, recall: 1, f1: 1, support: 1 }],
+    macro: { precision: 1, recall: 1, f1: 1 }, weighted: { precision: 1, recall: 1, f1: 1 }, confusion,
+  });
+
+  it('rejects a confusion matrix that does not match the classes, on test and on val', () => {
+    const three = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    expect(problems({ ...valid, metrics: { test: split(three) } })).toEqual(['metrics.test.confusion has 3 rows for 2 classes']);
+    expect(problems({ ...valid, metrics: { val: split([[1, 0]]) } })).toEqual(['metrics.val.confusion has 1 rows for 2 classes']);
+  });
+
+  it('checks the metrics, curves and the previous model field by field; NaN (null in JSON) reads back as NaN', () => {
+    const curves = [{ phase: 'warm-up', epoch: 1, loss: null, accuracy: 0.5, valLoss: 0.7, valAccuracy: 0.6 }];
+    const m = validateMetadata({ ...valid, metrics: { test: { ...split([[1, 0], [0, 1]]), loss: null } }, curves });
+    expect(m.metrics?.test?.loss).toBeNaN();
+    expect(m.curves?.[0].loss).toBeNaN();
+    const bad = {
+      ...valid,
+      metrics: { test: { ...split([[1, 0], [0, -1]]), perClass: [{ name: 'a', precision: '1', recall: 1, f1: 1, support: 1.5 }] } },
+      curves: [{ ...curves[0], epoch: -1 }],
+      previous: { name: 'Old', version: '0.9.0', metrics: {} },
+    };
+    expect(problems(bad)).toEqual([
+      'metrics.test.perClass[0].precision must be a number (null for NaN), got "1"',
+      'metrics.test.perClass[0].support must be a count (an integer >= 0), got 1.5',
+      'metrics.test.confusion[1][1] must be a count (an integer >= 0), got -1',
+      'previous.createdAt is missing',
+      'curves[0].epoch must be a count (an integer >= 0), got -1',
+    ]);
   });
 
   it('rejects non-objects and newer format versions', () => {
