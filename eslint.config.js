@@ -56,6 +56,14 @@ export default tseslint.config(
   {
     files: ['e2e/**/*.ts'],
     ...playwright.configs['flat/recommended'],
+    rules: {
+      ...playwright.configs['flat/recommended'].rules,
+      // Skips are only ever conditional, with the reason (e.g. ../shared absent): never an unconditional skip.
+      'playwright/no-skipped-test': ['error', { allowConditional: true }],
+      // Parameterised specs (model x backend x export mode) branch on their variant by design; each branch asserts.
+      'playwright/no-conditional-in-test': 'off',
+      'playwright/no-conditional-expect': 'off',
+    },
   },
   {
     files: ['**/*.js'],
