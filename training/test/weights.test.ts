@@ -160,15 +160,16 @@ describe('loading tfjs layers models', () => {
 });
 
 describe('ImageNet weights', () => {
-  it('fails quickly with a clear message when the download is unreachable', async () => {
+  it('fails at once, with a clear message, when the download is unreachable', async () => {
     const cacheDir = join(work, 'cache-offline');
-    const started = Date.now();
     const backbone = buildBackbone({ name: 'resnet50v2', inputSize: 32 });
     const error = await loadBackboneWeights(backbone, 'imagenet', { cacheDir, imagenetBaseUrl: 'http://127.0.0.1:9/' }).then(
       () => undefined,
       (e: Error) => e,
     );
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Refused at once (port 9 is on fetch's blocked list; a closed port would be ECONNREFUSED), not timed out:
+    // quick on any machine, without timing it here.
+    expect(error?.message).toMatch(/\((bad port|ECONNREFUSED)\)/);
     expect(error?.message).toContain(`Could not download the ImageNet weights for resnet50v2 from http://127.0.0.1:9/resnet/${RESNET50V2_NOTOP}`);
     expect(error?.message).toContain('--weights <file.h5>');
     expect(error?.message).toContain(join(cacheDir, 'models', RESNET50V2_NOTOP));
