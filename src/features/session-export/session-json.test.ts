@@ -107,6 +107,26 @@ describe('parseSessionFile rejects bad input with every problem named', () => {
     }
   });
 
+  it('keeps fields a newer app added, and checks the app and settings blocks', async () => {
+    const j = await validText();
+    j.addedLater = { x: 1 };
+    (j.frames as Record<string, unknown>[])[0].addedLater = true;
+    const back = parseSessionFile(JSON.stringify(j)) as unknown as Record<string, unknown> & { frames: Record<string, unknown>[] };
+    expect(back.addedLater).toEqual({ x: 1 });
+    expect(back.frames[0].addedLater).toBe(true);
+    j.app = { name: 7 };
+    j.settings = { thresholds: { confident: 0.4, low: 0.6 } };
+    try {
+      parseSessionFile(JSON.stringify(j), 'a.json');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as SessionImportError).problems).toEqual([
+        'app.name must be a string, got 7',
+        'settings.thresholds are invalid: The "low" threshold (0.6) must not exceed the "confident" threshold (0.4).',
+      ]);
+    }
+  });
+
   it('requires hashes in hashes mode and images in embedded mode', async () => {
     const j = await validText();
     delete (j.frames as Record<string, unknown>[])[0].sha256;

@@ -11,30 +11,87 @@
  *    thumbnail): a self-contained archive, to be stored and shared as patient data.
  * Either way the hash is kept, so embedded images are verified on import too.
  */
+import * as v from 'valibot';
+import { fieldStep, fieldsValid, jsonObject, nonEmptyString, parseAll, share, show } from '../../core/schema.ts';
 import { validateThresholds } from '../../domain/confidence.ts';
 import { blobToDataUrl, dataUrlToBytes, isBase64DataUrl, sha256Hex } from './encoding.ts';
-import type { ConfidenceThresholds, FrameResult, ReviewState, SessionModelInfo } from './types.ts';
+import { FrameResultSchema, isoDate, SessionModelInfoSchema, type ConfidenceThresholds, type FrameResult, type SessionModelInfo } from './types.ts';
 
 export const SESSION_FORMAT = 'endolens-session';
 export const SESSION_FORMAT_VERSION = 1;
 
-export type ImageMode = 'hashes' | 'embedded';
-export const IMAGE_MODES: readonly ImageMode[] = ['hashes', 'embedded'];
+export const IMAGE_MODES = ['hashes', 'embedded'] as const;
+export type ImageMode = (typeof IMAGE_MODES)[number];
+const ImageModeSchema = v.picklist(IMAGE_MODES, `must be one of ${IMAGE_MODES.join(', ')}`);
 
-export interface SessionFileFrame extends FrameResult {
+const SessionFrameFields = v.object({
+  ...FrameResultSchema.entries,
   /** The original file as a base64 data URL; only with imageMode `embedded`. */
-  image?: string;
-}
+  image: v.optional(v.custom<string>(isBase64DataUrl, 'must be the original file as a base64 data URL')),
+});
+export type SessionFileFrame = v.InferOutput<typeof SessionFrameFields>;
 
-export interface SessionFile {
-  format: typeof SESSION_FORMAT;
-  formatVersion: number;
-  exportedAt: string;
-  imageMode: ImageMode;
-  app?: { name: string; version?: string };
-  model: SessionModelInfo;
-  settings?: { thresholds?: ConfidenceThresholds };
-  frames: SessionFileFrame[];
+const SessionFields = v.object({
+  format: v.literal(SESSION_FORMAT),
+  formatVersion: v.message(v.pipe(v.number(), v.integer(), v.minValue(1)), 'must be a positive integer'),
+  exportedAt: isoDate,
+  imageMode: ImageModeSchema,
+  app: v.optional(v.object({ name: v.string(), version: v.optional(v.string()) })),
+  model: SessionModelInfoSchema,
+  settings: v.optional(
+    v.object({
+      thresholds: v.optional(
+        v.pipe(
+          v.object({ confident: v.number(), low: v.number() }),
+          // The app's own rule for thresholds, with its message.
+          v.rawCheck(({ dataset, addIssue }) => {
+            if (!dataset.typed) return;
+            try {
+              validateThresholds(dataset.value);
+            } catch (e) {
+              addIssue({ message: `are invalid: ${(e as Error).message}` });
+            }
+          }),
+        ),
+      ),
+    }),
+  ),
+  frames: v.array(SessionFrameFields),
+});
+/** Unknown extra fields are kept on reading (a newer app's additions survive a round trip), not typed. */
+export type SessionFile = Omit<v.InferOutput<typeof SessionFields>, 'frames'> & { frames: SessionFileFrame[] };
+
+/**
+ * A session file's schema: what a frame must hold depends on the file's classes and image mode
+ * (read first; `undefined` when they are themselves invalid, and reported as such).
+ */
+function sessionFileSchema(classes: readonly string[] | undefined, imageMode: ImageMode | undefined) {
+  const ids = new Set<string>(); // ids seen so far in this file: the schema is made per file
+  const frame = v.pipe(
+    v.looseObject({
+      ...SessionFrameFields.entries,
+      id: v.pipe(
+        nonEmptyString,
+        v.rawCheck(({ dataset, addIssue }) => {
+          if (!dataset.typed) return;
+          if (ids.has(dataset.value)) addIssue({ message: `"${dataset.value}" appears twice` });
+          ids.add(dataset.value);
+        }),
+      ),
+      probabilities: classes
+        ? v.pipe(v.array(share, `must hold ${classes.length} numbers (one per class)`), v.length(classes.length, `must hold ${classes.length} numbers (one per class)`))
+        : v.array(share),
+      predictedClass: classes ? v.picklist(classes, "must be one of the model's classes") : v.string(),
+    }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!fieldsValid(dataset, 'sha256', 'image')) return;
+      const f = dataset.value;
+      if (imageMode === 'hashes' && f.sha256 === undefined) addIssue({ message: 'has no sha256, so its image could never be re-attached' });
+      if (imageMode === 'hashes' && f.image !== undefined) addIssue({ message: 'is present but imageMode is "hashes"', path: [fieldStep(f, 'image')] });
+      if (imageMode === 'embedded' && f.image === undefined) addIssue({ message: 'must be the original file as a base64 data URL (imageMode is "embedded")', path: [fieldStep(f, 'image')] });
+    }),
+  );
+  return v.pipe(jsonObject, v.looseObject({ ...SessionFields.entries, frames: v.array(frame, 'must be a list') }));
 }
 
 export class SessionImportError extends Error {
@@ -103,19 +160,11 @@ export function serializeSession(file: SessionFile): string {
   return JSON.stringify(file);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const show = (v: unknown) => {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 40)}…` : s;
-};
-const HEX64 = /^[0-9a-f]{64}$/;
-
-function isIsoDate(v: unknown): boolean {
-  return typeof v === 'string' && v !== '' && !Number.isNaN(Date.parse(v));
-}
+/** `frames[2] ("a.jpg")`: a frame's problems name its file too. */
+const frameLabel = (keys: readonly unknown[], value: unknown) =>
+  keys.length === 2 && keys[0] === 'frames' && typeof value === 'object' && value !== null && 'fileName' in value && typeof value.fileName === 'string' && value.fileName !== ''
+    ? ` ("${value.fileName}")`
+    : undefined;
 
 /**
  * Parses and checks a session file. Every problem found is listed (path, file name and the value
@@ -128,100 +177,20 @@ export function parseSessionFile(text: string, source = 'The file'): SessionFile
   } catch (e) {
     throw new SessionImportError(source, [`it is not JSON (${(e as Error).message})`]);
   }
-  const problems: string[] = [];
-  if (!isRecord(json)) throw new SessionImportError(source, [`expected a JSON object, got ${show(json)}`]);
-  if (json.format !== SESSION_FORMAT) {
-    throw new SessionImportError(source, [`format must be "${SESSION_FORMAT}", got ${show(json.format)} (is this an EndoLens session export?)`]);
+  // Which file this is, and whether this app can read it, comes before what is wrong inside it.
+  if (!v.is(jsonObject, json)) throw new SessionImportError(source, [`expected a JSON object, got ${show(json)}`]);
+  const { format, formatVersion, model, imageMode } = json;
+  if (format !== SESSION_FORMAT) {
+    throw new SessionImportError(source, [`format must be "${SESSION_FORMAT}", got ${show(format)} (is this an EndoLens session export?)`]);
   }
-  const version = json.formatVersion;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    problems.push(`formatVersion must be a positive integer, got ${show(version)}`);
-  } else if (version > SESSION_FORMAT_VERSION) {
-    throw new SessionImportError(source, [`it was written by a newer EndoLens (session format ${version}; this app reads up to ${SESSION_FORMAT_VERSION}): update the app`]);
+  if (typeof formatVersion === 'number' && formatVersion > SESSION_FORMAT_VERSION) {
+    throw new SessionImportError(source, [`it was written by a newer EndoLens (session format ${formatVersion}; this app reads up to ${SESSION_FORMAT_VERSION}): update the app`]);
   }
-  if (!isIsoDate(json.exportedAt)) problems.push(`exportedAt must be an ISO date, got ${show(json.exportedAt)}`);
-  const imageMode = json.imageMode;
-  if (!IMAGE_MODES.includes(imageMode as ImageMode)) problems.push(`imageMode must be one of ${IMAGE_MODES.join(', ')}, got ${show(imageMode)}`);
-
-  const model = json.model;
-  let classes: string[] = [];
-  if (!isRecord(model)) {
-    problems.push(`model must be an object with name, version and classes, got ${show(model)}`);
-  } else {
-    for (const k of ['name', 'version'] as const) if (typeof model[k] !== 'string' || model[k] === '') problems.push(`model.${k} must be a non-empty string, got ${show(model[k])}`);
-    if (!Array.isArray(model.classes) || model.classes.length < 2 || !model.classes.every((c) => typeof c === 'string' && c !== '')) {
-      problems.push(`model.classes must list at least 2 class names, got ${show(model.classes)}`);
-    } else {
-      classes = model.classes as string[];
-      const dup = classes.find((c, i) => classes.indexOf(c) !== i);
-      if (dup) problems.push(`model.classes names "${dup}" twice`);
-    }
-  }
-
-  if (json.settings !== undefined) {
-    if (!isRecord(json.settings)) problems.push(`settings must be an object, got ${show(json.settings)}`);
-    else if (json.settings.thresholds !== undefined) {
-      try {
-        validateThresholds(json.settings.thresholds as ConfidenceThresholds);
-      } catch (e) {
-        problems.push(`settings.thresholds: ${(e as Error).message}`);
-      }
-    }
-  }
-
-  if (!Array.isArray(json.frames)) {
-    problems.push(`frames must be a list, got ${show(json.frames)}`);
-  } else {
-    const ids = new Set<string>();
-    json.frames.forEach((f: unknown, i: number) => {
-      const at = `frames[${i}]`;
-      if (!isRecord(f)) {
-        problems.push(`${at} must be an object, got ${show(f)}`);
-        return;
-      }
-      const where = typeof f.fileName === 'string' ? `${at} ("${f.fileName}")` : at;
-      if (typeof f.id !== 'string' || f.id === '') problems.push(`${where}.id must be a non-empty string, got ${show(f.id)}`);
-      else if (ids.has(f.id)) problems.push(`${where}.id "${f.id}" appears twice`);
-      else ids.add(f.id);
-      if (typeof f.fileName !== 'string' || f.fileName === '') problems.push(`${at}.fileName must be a non-empty string, got ${show(f.fileName)}`);
-      const p = f.probabilities;
-      if (!Array.isArray(p) || (classes.length && p.length !== classes.length)) {
-        problems.push(`${where}.probabilities must hold ${classes.length} numbers (one per class), got ${show(p)}`);
-      } else {
-        p.forEach((v: unknown, j: number) => {
-          if (typeof v !== 'number' || !(v >= 0 && v <= 1)) problems.push(`${where}.probabilities[${j}] must be in 0..1, got ${show(v)}`);
-        });
-      }
-      if (typeof f.predictedClass !== 'string' || (classes.length && !classes.includes(f.predictedClass))) {
-        problems.push(`${where}.predictedClass must be one of the model's classes, got ${show(f.predictedClass)}`);
-      }
-      if (typeof f.confidence !== 'number' || !(f.confidence >= 0 && f.confidence <= 1)) problems.push(`${where}.confidence must be in 0..1, got ${show(f.confidence)}`);
-      // Any finite number: rounding can put a distance a hair below 0.
-      if (f.familiarityDistance !== undefined && (typeof f.familiarityDistance !== 'number' || !Number.isFinite(f.familiarityDistance))) {
-        problems.push(`${where}.familiarityDistance must be a number (a cosine distance), got ${show(f.familiarityDistance)}`);
-      }
-      if (f.unfamiliar !== undefined && typeof f.unfamiliar !== 'boolean') problems.push(`${where}.unfamiliar must be true or false, got ${show(f.unfamiliar)}`);
-      if (typeof f.backend !== 'string') problems.push(`${where}.backend must be a string, got ${show(f.backend)}`);
-      if (!isIsoDate(f.classifiedAt)) problems.push(`${where}.classifiedAt must be an ISO date, got ${show(f.classifiedAt)}`);
-      if (f.sha256 !== undefined && (typeof f.sha256 !== 'string' || !HEX64.test(f.sha256))) problems.push(`${where}.sha256 must be 64 lowercase hex digits, got ${show(f.sha256)}`);
-      if (imageMode === 'hashes' && f.sha256 === undefined) problems.push(`${where} has no sha256, so its image could never be re-attached`);
-      if (f.size !== undefined && (typeof f.size !== 'number' || !Number.isInteger(f.size) || f.size < 0)) problems.push(`${where}.size must be a byte count, got ${show(f.size)}`);
-      if (f.mimeType !== undefined && typeof f.mimeType !== 'string') problems.push(`${where}.mimeType must be a string, got ${show(f.mimeType)}`);
-      if (f.thumbnail !== undefined && !isBase64DataUrl(f.thumbnail)) problems.push(`${where}.thumbnail must be a base64 data URL`);
-      if (imageMode === 'embedded' && !isBase64DataUrl(f.image)) problems.push(`${where}.image must be the original file as a base64 data URL (imageMode is "embedded")`);
-      if (imageMode === 'hashes' && f.image !== undefined) problems.push(`${where}.image is present but imageMode is "hashes"`);
-      if (f.review !== undefined) {
-        const r = f.review;
-        if (!isRecord(r)) problems.push(`${where}.review must be an object, got ${show(r)}`);
-        else {
-          for (const k of ['reviewedClass', 'note'] as const) if (r[k] !== undefined && typeof r[k] !== 'string') problems.push(`${where}.review.${k} must be a string, got ${show(r[k])}`);
-          if (r.reviewedAt !== undefined && !isIsoDate(r.reviewedAt)) problems.push(`${where}.review.reviewedAt must be an ISO date, got ${show(r.reviewedAt)}`);
-        }
-      }
-    });
-  }
-  if (problems.length) throw new SessionImportError(source, problems);
-  return json as unknown as SessionFile;
+  const classes = v.safeParse(SessionModelInfoSchema, model);
+  const mode = v.safeParse(ImageModeSchema, imageMode);
+  const result = parseAll(sessionFileSchema(classes.success ? classes.output.classes : undefined, mode.success ? mode.output : undefined), json, { label: frameLabel });
+  if (!result.success) throw new SessionImportError(source, result.problems);
+  return result.output;
 }
 
 /** Checks embedded images against their hashes; returns the file names that do not match. */
@@ -237,7 +206,7 @@ export async function verifyEmbeddedImages(file: SessionFile): Promise<string[]>
 
 /** The frames as the app stores them (embedded images stripped: the app gets them as Files). */
 export function framesOf(file: SessionFile): FrameResult[] {
-  return file.frames.map(({ image: _image, ...frame }) => ({ ...frame, review: frame.review ? ({ ...frame.review } as ReviewState) : undefined }));
+  return file.frames.map(({ image: _image, ...frame }) => ({ ...frame, review: frame.review ? { ...frame.review } : undefined }));
 }
 
 export interface ReattachCandidate {
