@@ -438,7 +438,7 @@ export interface BrowserBenchOptions {
   skipUi?: boolean;
   /** Epoch ms after which optional slow cases (ResNet50V2 on software GPUs in the UI) are skipped. */
   deadline: number;
-  log(msg: string): void;
+  log: (msg: string) => void;
 }
 
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserResult> {

@@ -36,7 +36,7 @@ export function countFlops(model: tf.LayersModel): FlopCount {
         continue;
       }
       const cls = layer.getClassName();
-      let macs = 0;
+      let macs: number;
       // Conv2D kernel [kh, kw, cin, cout], depthwise [kh, kw, cin, mult]: each output position uses all of it.
       if (cls === 'Conv2D' || cls === 'DepthwiseConv2D') macs = spatial(layer.outputShape) * kernelSize(layer);
       // Dense kernel [in, units], applied once per position of any leading (non-batch) dims.

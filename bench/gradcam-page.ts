@@ -42,7 +42,7 @@ async function run(): Promise<void> {
     for (const name of models) {
       const backbone = name === 'resnet' ? buildBackbone({ name: 'resnet50v2', inputSize: 224, seed: 1 }) : buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35, seed: 1 });
       const model = buildClassifier(backbone, 4, { seed: 1 });
-      const x = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+      const x = tf.randomUniform<tf.Rank.R4>([1, 224, 224, 3], -1, 1, 'float32', 1);
       const forward = async () => {
         const y = model.predict(x) as tf.Tensor;
         await y.data();

@@ -47,7 +47,7 @@ async function time(fn: () => void | Promise<void>): Promise<number> {
 
 async function bench(name: string, model: tf.LayersModel): Promise<void> {
   const size = (model.inputs[0].shape[1] as number) ?? 224;
-  const x = tf.randomUniform([1, size, size, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+  const x = tf.randomUniform<tf.Rank.R4>([1, size, size, 3], -1, 1, 'float32', 1);
   const forward = async () => {
     const y = model.predict(x) as tf.Tensor;
     await y.data();

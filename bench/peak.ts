@@ -34,8 +34,8 @@ export async function measurePeak(reps: number, scale = 1): Promise<Peak> {
   tf.dispose([a, b]);
   const hw = Math.round(56 * scale);
   const c = Math.round(256 * scale);
-  const x = tf.randomUniform([1, hw, hw, c]) as tf.Tensor4D;
-  const w = tf.randomUniform([3, 3, c, c]) as tf.Tensor4D;
+  const x = tf.randomUniform<tf.Rank.R4>([1, hw, hw, c]);
+  const w = tf.randomUniform<tf.Rank.R4>([3, 3, c, c]);
   const conv = await best(reps, () => tf.conv2d(x, w, 1, 'same'));
   tf.dispose([x, w]);
   const matMulGflops = (2 * n ** 3) / mm / 1e6;

@@ -102,7 +102,7 @@ try {
 
   // 2. Models: the trainer's backend builds and exports them (and then runs the Node half).
   await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
-  const embeddedMeta = (await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })).default as ModelMetadata;
+  const embeddedMeta = ((await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata }).default;
   log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
   result.models = await prepareModels(join(distDir, 'model'), join(work, 'models'));
   for (const m of result.models) log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
