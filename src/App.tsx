@@ -5,6 +5,7 @@ import {
   addFiles, applyBackendSetting, cancelClassification, clearSession, loadCustomModelFiles, resumeCancelled, startApp, switchToEmbeddedModel,
 } from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
+import { StorageFullNotice } from './components/StorageFullNotice.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
 import { FrameHeatmap } from './features/gradcam/FrameHeatmap.tsx';
@@ -93,6 +94,7 @@ export function App() {
           {t(`modelError.${model.error?.kind ?? 'corrupt'}`)} {model.error?.message}
         </div>
       )}
+      <StorageFullNotice />
       <nav role="tablist" aria-label={t('tabs.label')} className="tabs">
         {TABS.map((k, i) => (
           <button key={k} id={`tab-${k}`} role="tab" type="button" aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1}

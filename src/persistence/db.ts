@@ -6,6 +6,7 @@
 import { createStore, del, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
 import type { RememberedChoice } from '../inference/backend-choice.ts';
 import type { FrameRecord, ModelInfo, Settings, ViewState } from '../store/types.ts';
+import { isQuotaExceeded } from './storage.ts';
 
 export const DB_NAME = 'endolens';
 const STORE_NAME = 'kv';
@@ -44,26 +45,42 @@ const backendKey = (source: string) => `backend:${source}`;
 
 const frameKey = (id: string) => `frame:${id}`;
 
-export const saveSessionIndex = (s: SessionIndex) => set(SESSION, s, db());
+const quotaListeners = new Set<() => void>();
+
+/** Calls `listener` whenever a write is refused because the storage quota is full; returns the unsubscribe. */
+export function onQuotaExceeded(listener: () => void): () => void {
+  quotaListeners.add(listener);
+  return () => void quotaListeners.delete(listener);
+}
+
+/** Every write goes through here, so a full quota is reported wherever it happens; the caller still gets the error. */
+function write(done: Promise<void>): Promise<void> {
+  return done.catch((e: unknown) => {
+    if (isQuotaExceeded(e)) quotaListeners.forEach((listener) => listener());
+    throw e;
+  });
+}
+
+export const saveSessionIndex = (s: SessionIndex) => write(set(SESSION, s, db()));
 export const loadSessionIndex = () => get<SessionIndex>(SESSION, db());
-export const saveFrameRecords = (frames: FrameRecord[]) => setMany(frames.map((f) => [frameKey(f.id), f]), db());
+export const saveFrameRecords = (frames: FrameRecord[]) => write(setMany(frames.map((f) => [frameKey(f.id), f]), db()));
 export const deleteFrameRecords = (ids: string[]) => delMany(ids.map(frameKey), db());
 export const loadFrameRecords = (ids: string[]) => getMany<FrameRecord>(ids.map(frameKey), db());
-export const saveSettings = (s: SettingsSnapshot) => set(SETTINGS, s, db());
+export const saveSettings = (s: SettingsSnapshot) => write(set(SETTINGS, s, db()));
 export const loadSettings = () => get<SettingsSnapshot>(SETTINGS, db());
 
-export const saveThumb = (id: string, blob: Blob) => set(thumbKey(id), blob, db());
+export const saveThumb = (id: string, blob: Blob) => write(set(thumbKey(id), blob, db()));
 export const loadThumb = (id: string) => get<Blob>(thumbKey(id), db());
 
-export const saveFiles = (entries: { id: string; file: Blob }[]) => setMany(entries.map((e) => [fileKey(e.id), e.file]), db());
+export const saveFiles = (entries: { id: string; file: Blob }[]) => write(setMany(entries.map((e) => [fileKey(e.id), e.file]), db()));
 export const loadFiles = async (ids: string[]): Promise<(Blob | undefined)[]> => getMany<Blob>(ids.map(fileKey), db());
 
 /** A user's model, kept so a reload comes back to it. */
-export const saveCustomModel = (files: File[]) => set(CUSTOM_MODEL, files, db());
+export const saveCustomModel = (files: File[]) => write(set(CUSTOM_MODEL, files, db()));
 export const loadCustomModel = () => get<File[]>(CUSTOM_MODEL, db());
 export const clearCustomModel = () => del(CUSTOM_MODEL, db());
 
-export const saveBackendChoice = (source: string, c: RememberedChoice) => set(backendKey(source), c, db());
+export const saveBackendChoice = (source: string, c: RememberedChoice) => write(set(backendKey(source), c, db()));
 export const loadBackendChoice = (source: string) => get<RememberedChoice>(backendKey(source), db());
 
 /** Removes every frame, thumbnail and result; keeps settings, models and backend choices. */

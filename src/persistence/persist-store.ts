@@ -6,7 +6,8 @@
  */
 import { useAppStore, type AppState } from '../store/store.ts';
 import type { FrameRecord } from '../store/types.ts';
-import { deleteFrameRecords, loadFrameRecords, loadSessionIndex, loadSettings, saveFrameRecords, saveSessionIndex, saveSettings } from './db.ts';
+import { deleteFrameRecords, loadFrameRecords, loadSessionIndex, loadSettings, onQuotaExceeded, saveFrameRecords, saveSessionIndex, saveSettings } from './db.ts';
+import { isQuotaExceeded } from './storage.ts';
 
 export const SAVE_DELAY_MS = 0;
 
@@ -43,6 +44,7 @@ export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void
     timer = undefined;
     const s = useAppStore.getState();
     const jobs: Promise<void>[] = [];
+    const attempt = { saved, framesDirty, indexDirty, settingsDirty };
     if (framesDirty) {
       const changed = Object.values(s.frames).filter((f) => saved[f.id] !== f);
       const removed = Object.keys(saved).filter((id) => !s.frames[id]);
@@ -53,9 +55,25 @@ export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void
     if (indexDirty) jobs.push(saveSessionIndex({ version: 2, order: s.order, modelInfos: s.modelInfos }));
     if (settingsDirty) jobs.push(saveSettings({ version: 1, settings: s.settings, view: s.view }));
     framesDirty = indexDirty = settingsDirty = false;
-    writing = writing.then(() => Promise.all(jobs)).then(() => undefined, (e: unknown) => console.error('Could not save the session', e));
+    writing = writing
+      .then(() => Promise.all(jobs))
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          console.error('Could not save the session', e);
+          if (!isQuotaExceeded(e)) return;
+          // Storage full: what IndexedDB holds stays as it is, and these changes are written again with the next flush.
+          saved = attempt.saved;
+          framesDirty ||= attempt.framesDirty;
+          indexDirty ||= attempt.indexDirty;
+          settingsDirty ||= attempt.settingsDirty;
+        },
+      );
     return writing;
   };
+
+  // The user is told once storage is full (any write: results, frames, thumbnails); the session goes on in memory.
+  const unwatchQuota = onQuotaExceeded(() => useAppStore.getState().setStorageFull(true));
 
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.frames !== prev.frames) framesDirty = true;
@@ -76,6 +94,7 @@ export function startPersisting(delayMs = SAVE_DELAY_MS): { stop(): Promise<void
     flush,
     stop: async () => {
       unsubscribe();
+      unwatchQuota();
       if (typeof document !== 'undefined') {
         document.removeEventListener('visibilitychange', onHide);
         window.removeEventListener('pagehide', onHide);

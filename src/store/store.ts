@@ -4,15 +4,17 @@ import { createFramesSlice, framesInitial, type FramesSlice } from './frames-sli
 import { createModelSlice, modelInitial, type ModelSlice } from './model-slice.ts';
 import { createProgressSlice, progressInitial, type ProgressSlice } from './progress-slice.ts';
 import { createSettingsSlice, settingsInitial, type SettingsSlice } from './settings-slice.ts';
+import { createStorageSlice, storageInitial, type StorageSlice } from './storage-slice.ts';
 
-export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & { reset: () => void };
+export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & StorageSlice & { reset: () => void };
 
-export const initialState = { ...framesInitial, ...modelInitial, ...progressInitial, ...settingsInitial };
+export const initialState = { ...framesInitial, ...modelInitial, ...progressInitial, ...settingsInitial, ...storageInitial };
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createFramesSlice(...a),
   ...createModelSlice(...a),
   ...createProgressSlice(...a),
   ...createSettingsSlice(...a),
+  ...createStorageSlice(...a),
   reset: () => a[0]({ ...initialState }),
 }));

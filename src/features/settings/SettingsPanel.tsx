@@ -22,6 +22,7 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
   const update = useAppStore((s) => s.updateSettings);
   const model = useAppStore((s) => s.model);
   const frameCount = useAppStore((s) => s.order.length);
+  const persistence = useAppStore((s) => s.storage.persistence);
   const [confirming, setConfirming] = useState(false);
   const thresholds = useThresholds();
   const [thresholdError, setThresholdError] = useState('');
@@ -43,7 +44,13 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
   const [lowDraft, setLowDraft] = usePercentDraft(thresholds.low);
   const [confidentDraft, setConfidentDraft] = usePercentDraft(thresholds.confident);
   const modelDefault = model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
-  const timings = (model.timings ?? []).map((x) => (x.ok ? `${x.backend} ${x.msPerFrame?.toFixed(1)} ms` : `${x.backend} ✗`)).join(', ');
+  // Timed backends with their time per frame; software GPUs and missing ones say why they were not timed.
+  const timings = (model.timings ?? []).map((x) => {
+    if (x.skipped === 'software') return t('settings.timingSoftware', { backend: x.backend, adapter: x.adapter ?? '?' });
+    if (x.skipped === 'unavailable') return t('settings.timingUnavailable', { backend: x.backend });
+    if (!x.ok) return t('settings.timingFailed', { backend: x.backend, error: x.error ?? '?' });
+    return t('settings.timingMs', { backend: x.backend, ms: x.msPerFrame?.toFixed(1), batch: x.batch ?? 1 });
+  }).join(', ');
 
   return (
     <section className="settings" aria-labelledby="settings-title">
@@ -80,6 +87,12 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
       <div className="field">
         <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={frameCount === 0}>{t('settings.clear')}</button>
         <p className="muted">{t('settings.clearHelp')}</p>
+      </div>
+      <div className="field">
+        <h3>{t('storage.title')}</h3>
+        <p className="muted" data-testid="storage-persistence" data-persistence={persistence ?? 'unknown'}>
+          {t(`storage.${persistence ?? 'unknown'}`)}
+        </p>
       </div>
       <ConfirmDialog open={confirming} title={t('settings.confirmTitle')} confirmLabel={t('settings.confirm')} cancelLabel={t('settings.cancel')}
         onCancel={() => setConfirming(false)} onConfirm={() => { setConfirming(false); onClearSession(); }}>
