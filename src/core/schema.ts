@@ -15,6 +15,8 @@ export function show(value: unknown, max = 40): string {
 }
 
 export interface MessageOptions {
+  /** Where the value sits in its file, e.g. `config`: messages then read "config.epochs must be ...". */
+  at?: string;
   /** Words added after a path step, e.g. a frame's file name after `frames[2]`. */
   label?: (keys: readonly unknown[], value: unknown) => string | undefined;
 }
@@ -28,7 +30,7 @@ const fallbackMessage = (issue: v.BaseIssue<unknown>) => `must be ${issue.expect
 export function issueMessages(issues: readonly v.BaseIssue<unknown>[], opts: MessageOptions = {}): string[] {
   const byPath = new Map<string, string>();
   for (const issue of issues) {
-    let at = '';
+    let at = opts.at ?? '';
     const keys: unknown[] = [];
     for (const step of issue.path ?? []) {
       const key = step.key;

@@ -21,6 +21,7 @@ import { BEST_WEIGHTS_POLICY, LOSS_NAME, phasesFor } from './schedule/phases.ts'
 import { restoreSchedule, runSchedule } from './schedule/run-schedule.ts';
 import { Trainer, TrainingInterrupted, type AugmentFn, type TrainerOptions, type TrainerSnapshot } from './schedule/trainer.ts';
 import { newRunId, RunTracker } from './track/index.ts';
+import { RunConfigSchema, type RunConfig } from './track/run-files.ts';
 import { DEFAULT_OPTIONS, RESUMABLE_OVERRIDES, validateOptions, type TrainOptions } from './train-options.ts';
 
 export interface RunHooks {
@@ -44,14 +45,6 @@ export interface TrainResult {
   model: tf.LayersModel;
   classNames: string[];
   dispose(): void;
-}
-
-/** What a checkpoint carries besides tensors: the resolved options and the time trained so far. */
-interface RunConfig {
-  options: TrainOptions;
-  elapsedSeconds: number;
-  /** Class names and per-split counts the run trained on: resuming on other data is refused. */
-  data?: { classNames: string[]; counts: Record<string, Record<string, number>> };
 }
 
 /** Thrown when a run stops early (Ctrl-C, abort); says how to continue. */
@@ -108,7 +101,7 @@ export async function runTraining(options: Partial<TrainOptions> & Pick<TrainOpt
 /** Continues a run from its last checkpoint; only RESUMABLE_OVERRIDES may differ from the run's options. */
 export async function resumeTraining(runDir: string, overrides: Partial<TrainOptions> = {}, hooks: RunHooks = {}): Promise<TrainResult> {
   const dir = resolve(runDir);
-  const { snapshot, config } = await readCheckpoint<RunConfig>(runCheckpointFolder(dir));
+  const { snapshot, config } = await readCheckpoint(runCheckpointFolder(dir), RunConfigSchema);
   const bad = Object.keys(overrides).filter((k) => !(RESUMABLE_OVERRIDES as readonly string[]).includes(k));
   if (bad.length) {
     throw new Error(`--resume continues the run as it was configured; ${bad.map((k) => `--${k}`).join(', ')} cannot change (allowed: ${RESUMABLE_OVERRIDES.join(', ')}).`);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint, writeCheckpoint } from '../src/schedule/checkpoint.ts';
 import { DEFAULT_SCHEDULE, phasesFor } from '../src/schedule/phases.ts';
@@ -66,7 +67,7 @@ describe('resume', () => {
     await expect(first.runEpoch({ signal: ac.signal, onBatch: () => ac.abort() })).rejects.toBeInstanceOf(TrainingInterrupted);
     first.dispose();
 
-    const { snapshot, config } = await readCheckpoint<{ note: string }>(runDir);
+    const { snapshot, config } = await readCheckpoint(runDir, v.object({ note: v.string() }));
     expect(config.note).toMatch(/config travels/);
     expect(snapshot.completedEpochs).toBe(k);
     const opts = options(123); // other initial weights: everything must come from the checkpoint
@@ -92,15 +93,31 @@ describe('resume', () => {
     t.dispose();
     const { classifier, backboneLayerCount } = tinyClassifier(SIZE, 4, 7); // 4 classes, not 3
     const other = new Trainer({ ...options(7), classifier, backboneLayerCount, numClasses: 4 });
-    await expect(other.restore((await readCheckpoint(runDir)).snapshot)).rejects.toThrow(/predictions.*shape/);
+    await expect(other.restore((await readCheckpoint(runDir, v.unknown())).snapshot)).rejects.toThrow(/predictions.*shape/);
     other.dispose();
   });
 
   it('reports a missing or foreign checkpoint clearly', async () => {
-    await expect(readCheckpoint(join(dir, 'nothing-here'))).rejects.toThrow(/No checkpoint at .*nothing-here/);
+    await expect(readCheckpoint(join(dir, 'nothing-here'), v.unknown())).rejects.toThrow(/No checkpoint at .*nothing-here/);
     const bad = join(dir, 'bad');
     await writeCheckpoint(bad, { completedEpochs: 0, history: [], weights: [], best: null, optimizer: null }, {});
     await writeFile(join(bad, 'checkpoint.json'), '{"format":"other"}');
-    await expect(readCheckpoint(bad)).rejects.toThrow(/not an EndoLens checkpoint/);
+    await expect(readCheckpoint(bad, v.unknown())).rejects.toThrow(/not an EndoLens checkpoint/);
+  });
+
+  it('checks checkpoint.json and its config field by field, naming the file', async () => {
+    const folder = join(dir, 'checked');
+    const empty = { completedEpochs: 0, history: [], weights: [], best: null, optimizer: null };
+    await writeCheckpoint(folder, empty, { epochs: 2 });
+    const file = join(folder, 'checkpoint.json');
+    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...json, completedEpochs: -1, state: { ...(json.state as object), file: '../../elsewhere.bin' } }));
+    await expect(readCheckpoint(folder, v.unknown())).rejects.toThrow(
+      `${file}: completedEpochs must be a count (an integer >= 0), got -1; state.file must name a state-e<k>.bin or best-e<k>.bin file beside it, got "../../elsewhere.bin"`,
+    );
+    await writeFile(file, JSON.stringify(json));
+    await expect(readCheckpoint(folder, v.object({ epochs: v.string() }))).rejects.toThrow(`${file}: config.epochs must be a string, got 2`);
+    // Nor is a bad one written: a NaN epoch number would be null in JSON.
+    await expect(writeCheckpoint(folder, { ...empty, completedEpochs: Number.NaN }, {})).rejects.toThrow(/completedEpochs must be a count/);
   });
 });

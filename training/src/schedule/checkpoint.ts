@@ -11,6 +11,9 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as v from 'valibot';
+import { EpochRecordSchema } from '../../../src/core/metadata.ts';
+import { count, jsonObject, measured, parseAll } from '../../../src/core/schema.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import type { NamedArray } from './state.ts';
 import type { TrainerSnapshot } from './trainer.ts';
@@ -22,25 +25,40 @@ export function runCheckpointFolder(runDir: string): string {
 export const CHECKPOINT_FORMAT = 'endolens-checkpoint';
 const CHECKPOINT_JSON = 'checkpoint.json';
 
-interface TensorEntry {
-  name: string;
-  shape: number[];
+const TensorEntrySchema = v.object({
+  name: v.string(),
+  shape: v.array(count),
   /** Byte offset into the file. */
-  offset: number;
-  length: number;
-}
+  offset: count,
+  /** Float32 values. */
+  length: count,
+});
+type TensorEntry = v.InferOutput<typeof TensorEntrySchema>;
+const tensors = v.array(TensorEntrySchema);
 
-interface CheckpointJson<C> {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1;
-  savedAt: string;
-  completedEpochs: number;
-  history: TrainerSnapshot['history'];
+/** A tensor file beside checkpoint.json: its plain name, never a path out of the folder. */
+const binFile = v.pipe(v.string(), v.regex(/^(state|best)-e\d+\.bin$/, 'must name a state-e<k>.bin or best-e<k>.bin file beside it'));
+
+/** checkpoint.json; `config` is the caller's, checked with the caller's schema on reading. */
+const CheckpointSchema = v.object({
+  format: v.literal(CHECKPOINT_FORMAT),
+  version: v.literal(1),
+  savedAt: v.string(),
+  completedEpochs: count,
+  history: v.array(EpochRecordSchema),
   /** The run's full configuration, so `--resume` needs nothing else. */
-  config: C;
-  state: { file: string; weights: TensorEntry[]; firstMoments: TensorEntry[]; secondMoments: TensorEntry[] };
-  best: { file: string; valLoss: number; epoch: number; weights: TensorEntry[] } | null;
-  optimizer: { phaseIndex: number; iterations: number; accBeta1: number; accBeta2: number } | null;
+  config: v.unknown(),
+  state: v.object({ file: binFile, weights: tensors, firstMoments: tensors, secondMoments: tensors }),
+  best: v.nullable(v.object({ file: binFile, valLoss: measured, epoch: count, weights: tensors })),
+  optimizer: v.nullable(v.object({ phaseIndex: count, iterations: count, accBeta1: v.number(), accBeta2: v.number() })),
+});
+type CheckpointJson<C> = v.InferInput<typeof CheckpointSchema> & { config: C };
+
+/** `json` as `schema` reads it, or an error naming the file, each field and its value. */
+function checked<S extends v.GenericSchema>(schema: S, json: unknown, path: string, at?: string): v.InferOutput<S> {
+  const r = parseAll(schema, json, { at });
+  if (!r.success) throw new Error(`${path}: ${r.problems.join('; ')}`);
+  return r.output;
 }
 
 function pack(groups: NamedArray[][]): { bytes: Uint8Array; entries: TensorEntry[][] } {
@@ -97,7 +115,9 @@ export async function writeCheckpoint<C>(dir: string, snap: TrainerSnapshot, con
     best,
     optimizer: opt && { phaseIndex: opt.phaseIndex, iterations: opt.iterations, accBeta1: opt.accBeta1, accBeta2: opt.accBeta2 },
   };
-  await writeFileAtomic(join(dir, CHECKPOINT_JSON), JSON.stringify(json));
+  const text = JSON.stringify(json);
+  checked(CheckpointSchema, JSON.parse(text), join(dir, CHECKPOINT_JSON)); // as it will be read back (NaN as null)
+  await writeFileAtomic(join(dir, CHECKPOINT_JSON), text);
 
   // Only now are older tensor files unreferenced.
   const keep = new Set([CHECKPOINT_JSON, stateFile, best?.file]);
@@ -115,8 +135,8 @@ export function hasCheckpoint(dir: string): Promise<boolean> {
   );
 }
 
-/** Reads the last committed checkpoint in `dir`; errors name the file and what is wrong. */
-export async function readCheckpoint<C>(dir: string): Promise<{ snapshot: TrainerSnapshot; config: C; savedAt: string }> {
+/** Reads the last committed checkpoint in `dir`, its `config` checked by `configSchema`; errors name the file and what is wrong. */
+export async function readCheckpoint<C extends v.GenericSchema>(dir: string, configSchema: C): Promise<{ snapshot: TrainerSnapshot; config: v.InferOutput<C>; savedAt: string }> {
   const jsonPath = join(dir, CHECKPOINT_JSON);
   let text: string;
   try {
@@ -124,15 +144,18 @@ export async function readCheckpoint<C>(dir: string): Promise<{ snapshot: Traine
   } catch {
     throw new Error(`No checkpoint at ${jsonPath} (is it a run folder, and did an epoch of that run finish?).`);
   }
-  let json: CheckpointJson<C>;
+  let raw: unknown;
   try {
-    json = JSON.parse(text) as CheckpointJson<C>;
+    raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`${jsonPath} is not valid JSON: ${(err as Error).message}`);
   }
-  if (json.format !== CHECKPOINT_FORMAT || json.version !== 1) {
-    throw new Error(`${jsonPath} is not an EndoLens checkpoint (format ${JSON.stringify(json.format)}, version ${JSON.stringify(json.version)}).`);
+  const head: Record<string, unknown> = v.is(jsonObject, raw) ? raw : {};
+  if (head.format !== CHECKPOINT_FORMAT || head.version !== 1) {
+    throw new Error(`${jsonPath} is not an EndoLens checkpoint (format ${JSON.stringify(head.format)}, version ${JSON.stringify(head.version)}).`);
   }
+  const json = checked(CheckpointSchema, raw, jsonPath);
+  const config = checked(configSchema, json.config, jsonPath, 'config');
   const readBin = async (file: string): Promise<Buffer> => {
     try {
       return await readFile(join(dir, file));
@@ -154,7 +177,7 @@ export async function readCheckpoint<C>(dir: string): Promise<{ snapshot: Traine
   };
   return {
     snapshot: { completedEpochs: json.completedEpochs, history: json.history, weights, best, optimizer },
-    config: json.config,
+    config,
     savedAt: json.savedAt,
   };
 }

@@ -13,7 +13,8 @@
  *
  * meta.json, params.json and artifacts are written atomically (temp file + fsync + rename);
  * metrics.jsonl is appended and fsynced per line, and a torn last line (a crash mid-append) is
- * ignored on reading. Run ids: `YYYYMMDD-HHMMSS-xxxx` (UTC, 4 random hex) unless given.
+ * ignored on reading. Each file is checked against its schema (run-files.ts) before it is written
+ * and when it is read back. Run ids: `YYYYMMDD-HHMMSS-xxxx` (UTC, 4 random hex) unless given.
  *
  * With MLFLOW_TRACKING_URI set to an http(s) URL, params, epoch metrics (step = epoch) and
  * artifacts also go to that MLflow server (experiment MLFLOW_EXPERIMENT_NAME, default "endolens").
@@ -23,20 +24,25 @@
 import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import * as v from 'valibot';
 import type { EpochRecord } from '../../../src/core/metadata.ts';
+import { parseAll } from '../../../src/core/schema.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { flattenParams, MlflowClient, MlflowError, type MlflowMetric } from './mlflow-client.ts';
+import {
+  EpochLineSchema,
+  isRunArtifact,
+  RUN_ARTIFACTS,
+  RUN_ID_PATTERN,
+  RunMetaSchema,
+  RunParamsSchema,
+  type EpochLine,
+  type RunArtifactData,
+  type RunMeta,
+  type RunStatus,
+} from './run-files.ts';
 
-export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
-
-export interface RunMeta {
-  id: string;
-  status: RunStatus;
-  startTime: number;
-  endTime?: number;
-  resumedAt?: number[];
-  mlflow?: { trackingUri: string; experimentId: string; runId: string };
-}
+export type { RunMeta, RunStatus };
 
 export interface TrackerOptions {
   id?: string;
@@ -58,7 +64,20 @@ const META = 'meta.json';
 const PARAMS = 'params.json';
 const METRICS = 'metrics.jsonl';
 const ARTIFACTS = 'artifacts';
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** `value` as `file` holds it (or is about to), or a TrackerError naming the file and every problem. */
+function checked<S extends v.GenericSchema>(schema: S, value: unknown, file: string): v.InferOutput<S> {
+  const r = parseAll(schema, value);
+  if (!r.success) throw new TrackerError(`${file}: ${r.problems.join('; ')}`);
+  return r.output;
+}
+
+/** JSON text for `file`, checked as it will be read back (NaN written as null, say). */
+function checkedJson(schema: v.GenericSchema, data: unknown, file: string, indent?: number): string {
+  const text = JSON.stringify(data, null, indent);
+  checked(schema, JSON.parse(text), file);
+  return text;
+}
 
 /** `YYYYMMDD-HHMMSS-xxxx`: UTC time and 4 random hex digits. */
 export function newRunId(now = new Date()): string {
@@ -96,12 +115,12 @@ export class RunTracker {
   /** Starts a new run in `runsDir/<id>`; refuses to reuse an existing run's folder. */
   static async create(runsDir: string, params: Record<string, unknown>, opts: TrackerOptions = {}): Promise<RunTracker> {
     const id = opts.id ?? newRunId();
-    if (!ID_PATTERN.test(id)) throw new TrackerError(`Run id "${id}" may only use letters, digits, '.', '_' and '-' (at most 128).`);
+    if (!RUN_ID_PATTERN.test(id)) throw new TrackerError(`Run id "${id}" may only use letters, digits, '.', '_' and '-' (at most 128).`);
     const dir = resolve(runsDir, id);
     if (await exists(dir)) throw new TrackerError(`Run folder ${dir} already exists; resume it with --resume ${dir} or choose another id.`);
     await mkdir(join(dir, ARTIFACTS), { recursive: true });
     const tracker = new RunTracker(dir, { id, status: 'RUNNING', startTime: Date.now() }, params, opts);
-    await writeFileAtomic(join(dir, PARAMS), `${JSON.stringify(params, null, 2)}\n`);
+    await writeFileAtomic(join(dir, PARAMS), `${checkedJson(RunParamsSchema, params, join(dir, PARAMS), 2)}\n`);
     await tracker.saveMeta();
     await tracker.connectRemote([]);
     return tracker;
@@ -110,16 +129,17 @@ export class RunTracker {
   /** Re-opens a run folder to resume it: status back to RUNNING, resume time recorded. */
   static async open(runDir: string, opts: TrackerOptions = {}): Promise<RunTracker> {
     const dir = resolve(runDir);
-    const read = async <T>(name: string): Promise<T> => {
+    const read = async <S extends v.GenericSchema>(name: string, schema: S): Promise<v.InferOutput<S>> => {
+      let json: unknown;
       try {
-        return JSON.parse(await readFile(join(dir, name), 'utf8')) as T;
+        json = JSON.parse(await readFile(join(dir, name), 'utf8'));
       } catch (err) {
         throw new TrackerError(`${dir} is not a readable run folder: ${name}: ${(err as Error).message}`);
       }
+      return checked(schema, json, join(dir, name));
     };
-    const meta = await read<RunMeta>(META);
-    const params = await read<Record<string, unknown>>(PARAMS);
-    if (typeof meta.id !== 'string' || typeof meta.startTime !== 'number') throw new TrackerError(`${join(dir, META)} lacks id or startTime.`);
+    const meta = await read(META, RunMetaSchema);
+    const params = await read(PARAMS, RunParamsSchema);
     await mkdir(join(dir, ARTIFACTS), { recursive: true });
     const tracker = new RunTracker(dir, { ...meta, status: 'RUNNING', endTime: undefined, resumedAt: [...(meta.resumedAt ?? []), Date.now()] }, params, opts);
     await tracker.saveMeta();
@@ -157,7 +177,7 @@ export class RunTracker {
 
   /** Appends one epoch to metrics.jsonl (fsynced) and sends its numbers to MLflow. */
   async logEpoch(record: EpochRecord & Record<string, number | string>): Promise<void> {
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${checkedJson(EpochLineSchema, record, `${join(this.runDir, METRICS)} (epoch ${record.epoch})`)}\n`;
     const fh = await open(join(this.runDir, METRICS), 'a');
     try {
       await fh.appendFile(line);
@@ -169,7 +189,7 @@ export class RunTracker {
   }
 
   /** Every epoch logged so far, in order; a torn last line from a crash is skipped with a warning. */
-  async readEpochs(): Promise<EpochRecord[]> {
+  async readEpochs(): Promise<EpochLine[]> {
     let text: string;
     try {
       text = await readFile(join(this.runDir, METRICS), 'utf8');
@@ -177,14 +197,17 @@ export class RunTracker {
       return [];
     }
     const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const out: EpochRecord[] = [];
+    const out: EpochLine[] = [];
     lines.forEach((l, i) => {
+      let json: unknown;
       try {
-        out.push(JSON.parse(l) as EpochRecord);
+        json = JSON.parse(l);
       } catch {
         if (i === lines.length - 1) this.warn(`Ignoring an incomplete last line in ${join(this.runDir, METRICS)} (interrupted write).`);
         else throw new TrackerError(`${join(this.runDir, METRICS)} line ${i + 1} is not valid JSON: ${l.slice(0, 80)}`);
+        return;
       }
+      out.push(checked(EpochLineSchema, json, `${join(this.runDir, METRICS)} line ${i + 1}`));
     });
     return out;
   }
@@ -208,8 +231,10 @@ export class RunTracker {
     else if (text !== '' && !text.endsWith('\n')) await appendFile(path, '\n');
   }
 
-  async writeJson(name: string, data: unknown): Promise<void> {
-    await this.writeBytes(name, Buffer.from(`${JSON.stringify(data, null, 2)}\n`));
+  /** Writes a JSON artifact; one the trainer writes (run-files.ts RUN_ARTIFACTS) is checked against its schema first. */
+  async writeJson<N extends string>(name: N, data: RunArtifactData<N>): Promise<void> {
+    const text = isRunArtifact(name) ? checkedJson(RUN_ARTIFACTS[name], data, this.artifactPath(name), 2) : JSON.stringify(data, null, 2);
+    await this.writeBytes(name, Buffer.from(`${text}\n`));
   }
 
   async writeText(name: string, text: string): Promise<void> {
@@ -232,7 +257,7 @@ export class RunTracker {
   }
 
   private async saveMeta(): Promise<void> {
-    await writeFileAtomic(join(this.runDir, META), `${JSON.stringify(this.meta, null, 2)}\n`);
+    await writeFileAtomic(join(this.runDir, META), `${checkedJson(RunMetaSchema, this.meta, join(this.runDir, META), 2)}\n`);
   }
 
   private trackingUri(): string {
