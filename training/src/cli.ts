@@ -231,5 +231,5 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().then((code) => process.exit(code));
+  void main().then((code) => process.exit(code));
 }

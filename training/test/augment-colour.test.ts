@@ -24,7 +24,7 @@ describe('colour augmentation', () => {
 
   it('leaves an image unchanged with neutral parameters', () => {
     const out = applyColour(batch(), [[1, 1, 1, 1, 1, 0]], [-1, 1]);
-    expect(Array.from(out.dataSync())).toEqual(img.flat().map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(out.dataSync())).toEqual(img.flat().map((v): unknown => expect.closeTo(v, 6)));
   });
 
   it('matches a per-pixel reference for gains, contrast, saturation and brightness, clipped to the range', () => {
@@ -43,7 +43,7 @@ describe('colour augmentation', () => {
     expect(Math.abs(a[3] - 1)).toBeLessThanOrEqual(j.contrast);
     expect(Math.abs(a[4] - 1)).toBeLessThanOrEqual(j.saturation);
     expect(Math.abs(a[5])).toBeLessThanOrEqual(j.brightness);
-    const two = colourAugmentBatch(tf.concat([batch(), batch()]), mulberry32(3), [-1, 1]).arraySync() as number[][][][];
+    const two = colourAugmentBatch(tf.concat([batch(), batch()]), mulberry32(3), [-1, 1]).arraySync();
     expect(two[0]).not.toEqual(two[1]);
   });
 });

@@ -113,7 +113,7 @@ describe('Keras affine geometry on tf.image.transform (wasm)', () => {
   });
 
   it('fills points from outside the image with fillValue', async () => {
-    const img = tf.fill([1, S, S, 1], 0.5) as tf.Tensor4D;
+    const img = tf.fill<tf.Rank.R4>([1, S, S, 1], 0.5);
     const out = applyTransforms(img, [transformMatrix({ ...IDENTITY_PARAMS, tx: 20 }, S, S)], -0.25);
     const v = await out.data();
     expect(v[S - 1]).toBeCloseTo(-0.25); // the right edge now reads beyond the input
@@ -165,7 +165,7 @@ describe('augmentBatch', () => {
   async function differentPerImage(): Promise<void> {
     // Four copies of the same image: each must come back with its own transform.
     const one = spot(28, 34);
-    const batch = tf.concat([one, one, one, one]) as tf.Tensor4D;
+    const batch = tf.concat<tf.Tensor4D>([one, one, one, one]);
     const out = augmentBatch(batch, mulberry32(7));
     const spots = await Promise.all([0, 1, 2, 3].map((i) => centroid(out, i)));
     const keys = new Set(spots.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`));
@@ -197,7 +197,7 @@ describe('augmentBatch', () => {
   });
 
   it('repeats exactly with the same seed and leaks no tensors', async () => {
-    const batch = tf.randomUniform([3, S, S, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const batch = tf.randomUniform<tf.Rank.R4>([3, S, S, 3], -1, 1, 'float32', 5);
     const before = tf.memory().numTensors;
     const a = augmentBatch(batch, epochRng(9, 1));
     const b = augmentBatch(batch, epochRng(9, 1));
@@ -207,7 +207,7 @@ describe('augmentBatch', () => {
   });
 
   it('rejects invalid options with the offending value', () => {
-    const batch = tf.zeros([1, 8, 8, 3]) as tf.Tensor4D;
+    const batch = tf.zeros<tf.Rank.R4>([1, 8, 8, 3]);
     expect(() => augmentBatch(batch, Math.random, { ...KERAS_AUGMENT_DEFAULTS, zoom: 1.5 })).toThrow(/zoom must be < 1.*1\.5/);
     expect(() => augmentBatch(batch, Math.random, { ...KERAS_AUGMENT_DEFAULTS, rotation: -3 })).toThrow(/rotation.*-3/);
     batch.dispose();

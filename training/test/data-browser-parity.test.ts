@@ -77,7 +77,7 @@ async function browserDecode(bytes: Buffer): Promise<PixelImage> {
     const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
     return { w: d.width, h: d.height, data: Array.from(d.data) };
   })(${JSON.stringify(bytes.toString('base64'))})`;
-  const r = (await page.evaluate(script)) as { w: number; h: number; data: number[] };
+  const r = await page.evaluate<{ w: number; h: number; data: number[] }>(script);
   return { data: Uint8Array.from(r.data), width: r.w, height: r.h, channels: 4 };
 }
 

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../../src/core/metadata.ts';
+import type { RunMeta } from '../src/track/index.ts';
+import { readJson } from './helpers/json.ts';
 
 const TRAINING = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let root: string;
@@ -43,10 +45,10 @@ function cli(args: string[], onLine?: (line: string, kill: () => void) => void):
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
+      stdout += d.toString();
       for (const line of d.toString().split('\n')) onLine?.(line, () => child.kill('SIGINT'));
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
@@ -74,7 +76,7 @@ describe('train CLI, end to end', () => {
     expect(first.stderr).toContain('Ctrl-C: stopping after the current batch');
     expect(first.code).toBe(130);
     expect(first.stderr).toContain('Resume with: npm run train -- --resume runs/r1');
-    expect(JSON.parse(await readFile(join(root, 'runs', 'r1', 'meta.json'), 'utf8')).status).toBe('KILLED');
+    expect((await readJson<RunMeta>(join(root, 'runs', 'r1', 'meta.json'))).status).toBe('KILLED');
 
     const second = await cli(['--resume', 'runs/r1', '--export', 'public/model']);
     expect(second.stderr).not.toMatch(/train: /);

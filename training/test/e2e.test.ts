@@ -19,6 +19,8 @@ import { fileSaveHandler } from '../src/export/io.ts';
 import { buildBackbone } from '../src/models/index.ts';
 import { imageBatch, identityOrder } from '../src/schedule/batches.ts';
 import { resumeTraining, runTraining, RunInterrupted, type TrainResult } from '../src/train.ts';
+import type { RunMeta } from '../src/track/index.ts';
+import { readJson } from './helpers/json.ts';
 import { orderedWeights } from '../src/schedule/state.ts';
 
 const CLASSES = ['0_red', '1_green', '2_blue'];
@@ -141,11 +143,11 @@ describe('end to end: train, export, load as the app does', () => {
     ]);
     expect(first.history.every((r) => Number.isFinite(r.loss) && Number.isFinite(r.valLoss))).toBe(true);
     const runDir = join(root, 'runs', 'a');
-    expect(JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8')).status).toBe('FINISHED');
+    expect((await readJson<RunMeta>(join(runDir, 'meta.json'))).status).toBe('FINISHED');
     expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
     const artifacts = await readdir(join(runDir, 'artifacts'));
     for (const f of ['evaluation.json', 'curves.json', 'curves-loss.svg', 'curves-accuracy.svg', 'data-report.json', 'checkpoint']) expect(artifacts).toContain(f);
-    const evaluation = JSON.parse(await readFile(join(runDir, 'artifacts', 'evaluation.json'), 'utf8'));
+    const evaluation = await readJson<{ test: { count: number; perSource: Record<string, unknown> } }>(join(runDir, 'artifacts', 'evaluation.json'));
     expect(evaluation.test.count).toBe(PER_SPLIT.test * CLASSES.length);
     expect(Object.keys(evaluation.test.perSource).sort()).toEqual(['cama', 'camb']);
   });
@@ -167,7 +169,7 @@ describe('end to end: train, export, load as the app does', () => {
     expect(metadata.calibration?.temperature).toBeGreaterThan(0);
     expect(metadata.lowConfidenceThreshold).toBeGreaterThanOrEqual(1 / 3);
     expect(metadata.curves).toHaveLength(2);
-    expect(metadata.training).toMatchObject({ seed: 3, backend: expect.stringMatching(/^cpu/) });
+    expect(metadata.training).toMatchObject({ seed: 3, backend: expect.stringMatching(/^cpu/) as unknown });
     expect(metadata.training?.config).toMatchObject({ warmupEpochs: 1, epochs: 1, batchSize: 4, unfreeze: 13 });
 
     // The app's loader on the exported files, and the trainer's own model, on the same inputs.
@@ -195,7 +197,7 @@ describe('end to end: train, export, load as the app does', () => {
     if (!check) throw new Error('the export has no familiarity check');
     expect(check.centroids).toHaveLength(CLASSES.length);
     expect(check).toMatchObject({ layer: 'out_relu', pooling: 'mean-std', quantile: 0.95, neverLearned: ['unknown'] });
-    const mapModel = tf.model({ inputs: loaded.inputs, outputs: loaded.getLayer(check.layer).output as tf.SymbolicTensor });
+    const mapModel = tf.model({ inputs: loaded.inputs, outputs: loaded.getLayer(check.layer).output });
     const meanStd = async (input: tf.Tensor4D) => {
       const out = mapModel.predict(input) as tf.Tensor4D;
       const [n, h, w, c] = out.shape;
@@ -243,7 +245,7 @@ describe('end to end: train, export, load as the app does', () => {
     await expect(interrupted).rejects.toBeInstanceOf(RunInterrupted);
     await expect(interrupted).rejects.toThrow(/Resume with: npm run train -- --resume .*runs\/b/);
     const runDir = join(root, 'runs', 'b');
-    expect(JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8')).status).toBe('KILLED');
+    expect((await readJson<RunMeta>(join(runDir, 'meta.json'))).status).toBe('KILLED');
 
     const tensorsBefore = tf.memory().numTensors;
     const resumed = await resumeTraining(runDir);
@@ -253,7 +255,7 @@ describe('end to end: train, export, load as the app does', () => {
       const b = orderedWeights(resumed.model).map((w) => w.read().dataSync());
       expect(b.every((arr, i) => arr.every((v, j) => v === a[i][j]))).toBe(true);
       expect(resumed.export?.metadata.metrics).toEqual(first.export?.metadata.metrics);
-      const meta = JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8'));
+      const meta = await readJson<RunMeta>(join(runDir, 'meta.json'));
       expect(meta.status).toBe('FINISHED');
       expect(meta.resumedAt).toHaveLength(1);
       expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);

@@ -9,6 +9,7 @@ import { float32ToFloat16Bits, quantizeFloat16 } from '../src/export/float16.ts'
 import { fileSaveHandler, loadExportedModel } from '../src/export/io.ts';
 import { buildMetadata, INTENDED_USE } from '../src/export/metadata.ts';
 import { publishExport } from '../src/export/publish.ts';
+import { readJson } from './helpers/json.ts';
 import { tinyClassifier } from './schedule-fixtures.ts';
 
 let dir: string;
@@ -64,7 +65,7 @@ describe('file IOHandler', () => {
     const f16 = join(dir, 'f16');
     await mkdir(f16);
     await classifier.save(fileSaveHandler(f16, { quantize: 'float16' }));
-    const manifest = JSON.parse(await readFile(join(f16, 'model.json'), 'utf8'));
+    const manifest = await readJson<tf.io.ModelJSON>(join(f16, 'model.json'));
     expect(manifest.weightsManifest[0].weights.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'float16')).toBe(true);
     const halfBytes = (await readFile(join(f16, manifest.weightsManifest[0].paths[0]))).byteLength;
     const fullBytes = (await Promise.all(files.filter((f) => f.endsWith('.bin')).map((f) => readFile(join(f32, f))))).reduce((s, b) => s + b.byteLength, 0);
@@ -141,14 +142,14 @@ describe('publishing an export', () => {
     });
     expect(await readFile(join(target, 'model.json'), 'utf8')).toBe('{"v":2}');
     // A failing write leaves the previous export as it was.
-    await expect(publishExport(target, async () => { throw new Error('disk full'); })).rejects.toThrow('disk full');
+    await expect(publishExport(target, () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
     expect(await readFile(join(target, 'model.json'), 'utf8')).toBe('{"v":2}');
     expect((await readdir(dir)).some((f) => f.includes('.partial-'))).toBe(false);
 
     const user = join(dir, 'my-notes');
     await mkdir(user);
     await writeFile(join(user, 'thesis.docx'), 'precious');
-    await expect(publishExport(user, async () => undefined)).rejects.toThrow(/thesis\.docx/);
+    await expect(publishExport(user, () => Promise.resolve())).rejects.toThrow(/thesis\.docx/);
     expect(await readFile(join(user, 'thesis.docx'), 'utf8')).toBe('precious');
   });
 });

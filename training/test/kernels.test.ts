@@ -50,7 +50,7 @@ async function expectSameOnWasmAndCpu(fn: () => tf.Tensor | tf.Tensor[], toleran
 }
 
 function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
-  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+  return tf.engine().runKernel<tf.Tensor>(name, inputs, attrs as tf.NamedAttrMap);
 }
 
 beforeAll(async () => {
@@ -140,7 +140,7 @@ describe('wasm training kernels match the cpu backend', () => {
     const x = tensor([2, 32, 32, 3], 12);
     const y = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
     // Inference-mode forward keeps the run deterministic (no dropout); the backward pass uses the same kernels.
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, tf.log(model.apply(x, { training: false }) as tf.Tensor)) as tf.Scalar);
+    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, tf.log(model.apply(x, { training: false }) as tf.Tensor)));
     const list = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
     model.dispose();
     return list;

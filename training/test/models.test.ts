@@ -9,6 +9,12 @@ import { buildBackbone, buildClassifier, countParams, makeDivisible, splitForTra
 const here = dirname(fileURLToPath(import.meta.url));
 const TEACHABLE = resolve(here, '../../../shared/weights/mobilenet_v2_0.35_224_teachable/model.json');
 
+/** What this test reads of that model.json: a Sequential whose first layer wraps the MobileNetV2 functional model. */
+interface TeachableModelJson {
+  modelTopology: { config: { layers: { config: { layers: { config: { layers: { name: string }[] } }[] } }[] } };
+  weightsManifest: { weights: { name: string; shape: number[] }[] }[];
+}
+
 beforeAll(async () => {
   await initBackend('wasm');
 });
@@ -56,14 +62,14 @@ describe('MobileNetV2 (Keras include_top=False)', () => {
   const withTeachable = existsSync(TEACHABLE) ? it : it.skip;
   const teachableNote = existsSync(TEACHABLE) ? '' : ` (SKIPPED: ${TEACHABLE} is absent; it comes from ../shared beside the repo)`;
   withTeachable(`has the Teachable Machine base model layer order and weight shapes${teachableNote}`, () => {
-    const json = JSON.parse(readFileSync(TEACHABLE, 'utf8'));
+    const json = JSON.parse(readFileSync(TEACHABLE, 'utf8')) as TeachableModelJson;
     const base = json.modelTopology.config.layers[0].config.layers[0].config;
     // Keras <= 2.2 had a weightless Conv1_pad before Conv1; current Keras folds it into 'same' padding.
-    const expectedNames = (base.layers as { name: string }[]).map((l) => l.name).filter((n) => n !== 'Conv1_pad');
+    const expectedNames = base.layers.map((l) => l.name).filter((n) => n !== 'Conv1_pad');
     const model = buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35 });
     expect(model.layers.map((l) => l.name)).toEqual(expectedNames);
     const shapes = new Map(model.weights.map((w) => [w.originalName, w.shape]));
-    const saved = (json.weightsManifest[0].weights as { name: string; shape: number[] }[]).filter((w) => !w.name.startsWith('dense_'));
+    const saved = json.weightsManifest[0].weights.filter((w) => !w.name.startsWith('dense_'));
     expect(saved).toHaveLength(model.weights.length);
     for (const w of saved) expect(shapes.get(w.name), w.name).toEqual(w.shape);
     model.dispose();
@@ -87,7 +93,7 @@ describe('classifier and training split', () => {
       for (const unfreeze of c.unfreezes) {
         const split = splitForTraining(classifier, backbone.layers.length, unfreeze);
         expect(split.trainableLayerNames).toHaveLength(unfreeze + 4);
-        const mid = split.frozen.predict(x) as tf.Tensor | tf.Tensor[];
+        const mid = split.frozen.predict(x);
         const got = split.trainable.predict(mid) as tf.Tensor;
         expect(maxAbsDiff(got, expected), `unfreeze ${unfreeze}`).toBeLessThan(1e-5);
         tf.dispose([mid, got]);
@@ -127,9 +133,9 @@ describe('classifier and training split', () => {
     splitForTraining(classifier, backbone.layers.length, 0);
     splitForTraining(classifier, backbone.layers.length, 13);
     let saved: tf.io.ModelArtifacts | undefined;
-    await classifier.save(tf.io.withSaveHandler(async (artifacts) => {
+    await classifier.save(tf.io.withSaveHandler((artifacts) => {
       saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }));
     const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
     expect(reloaded.layers.map((l) => l.name)).toEqual(classifier.layers.map((l) => l.name));
@@ -155,7 +161,7 @@ describe('classifier and training split', () => {
     expect(classifier.getLayer('Conv_1_bn').getWeights()[2].dataSync()).not.toEqual(tailBn);
     expect(classifier.getLayer('dense').getWeights()[0].dataSync()).not.toEqual(dense);
     const direct = classifier.predict(x) as tf.Tensor;
-    const viaSplit = split.trainable.predict(split.frozen.predict(x) as tf.Tensor[]) as tf.Tensor;
+    const viaSplit = split.trainable.predict(split.frozen.predict(x)) as tf.Tensor;
     expect(maxAbsDiff(direct, viaSplit)).toBeLessThan(1e-5);
     tf.dispose([x, y, ...mid, direct, viaSplit]);
     classifier.dispose();

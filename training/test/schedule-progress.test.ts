@@ -24,7 +24,7 @@ describe('progress', () => {
   it('prints only summary lines when the stream is not a terminal', () => {
     const stream = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
     let written = '';
-    (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d));
+    (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d.toString()));
     const lines: string[] = [];
     const p = consoleProgress({ stream, print: (l) => lines.push(l) });
     p.startEpoch('epoch 3/22 finetune', 12);
@@ -39,7 +39,7 @@ describe('progress', () => {
   it('draws a bar with images/s, ETA, running loss and accuracy on a terminal', () => {
     const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
     let written = '';
-    (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d));
+    (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d.toString()));
     const p = consoleProgress({ stream, print: () => undefined, bar: true });
     p.startEpoch('epoch 3/22 finetune', 12);
     p.batch(batch(4));

@@ -56,7 +56,7 @@ describe(`tfjs private state the trainer relies on (pinned tfjs ${PINNED})`, () 
       const v = tf.variable(tf.scalar(0));
       const opt = tf.train.adam(0.1, beta1, beta2);
       before(opt);
-      opt.minimize(() => tf.mul(v, 2) as tf.Scalar, false, [v]); // gradient 2
+      opt.minimize(() => tf.mul<tf.Scalar>(v, 2), false, [v]); // gradient 2
       const moved = v.dataSync()[0];
       opt.dispose();
       v.dispose();
@@ -67,7 +67,7 @@ describe(`tfjs private state the trainer relies on (pinned tfjs ${PINNED})`, () 
     const start = readAdamPowers(fresh);
     expect(start, changed('Adam no longer keeps `accBeta1`/`accBeta2` variables starting at beta1/beta2')).toEqual({ accBeta1: Math.fround(beta1), accBeta2: Math.fround(beta2) });
     const v = tf.variable(tf.scalar(0));
-    fresh.minimize(() => tf.mul(v, 2) as tf.Scalar, false, [v]);
+    fresh.minimize(() => tf.mul<tf.Scalar>(v, 2), false, [v]);
     const after = readAdamPowers(fresh);
     expect(after.accBeta1, changed('Adam no longer multiplies `accBeta1` by beta1 per step')).toBeCloseTo(beta1 * beta1, 6);
     expect(after.accBeta2, changed('Adam no longer multiplies `accBeta2` by beta2 per step')).toBeCloseTo(beta2 * beta2, 6);

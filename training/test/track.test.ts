@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunTracker, TrackerError } from '../src/track/run-tracker.ts';
+import { RunTracker, TrackerError, type RunMeta } from '../src/track/run-tracker.ts';
 import { flattenParams } from '../src/track/mlflow-client.ts';
+import { readJson } from './helpers/json.ts';
 
 interface Call {
   method: string;
@@ -22,34 +23,36 @@ class FakeMlflow {
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer(async (req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks).toString('latin1');
-      const url = new URL(req.url ?? '/', 'http://x');
-      this.calls.push({ method: req.method ?? '', path: url.pathname + url.search, body });
-      const send = (status: number, json: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(json));
-      };
-      if (url.pathname === '/api/2.0/mlflow/experiments/get-by-name') {
-        const id = this.experiments.get(url.searchParams.get('experiment_name') ?? '');
-        return id ? send(200, { experiment: { experiment_id: id } }) : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such experiment' });
-      }
-      if (url.pathname === '/api/2.0/mlflow/experiments/create') {
-        const id = String(this.experiments.size + 7);
-        this.experiments.set((JSON.parse(body) as { name: string }).name, id);
-        return send(200, { experiment_id: id });
-      }
-      if (url.pathname === '/api/2.0/mlflow/runs/create') return send(200, { run: { info: { run_id: `run${this.calls.length}` } } });
-      if (url.pathname === '/api/2.0/mlflow/runs/log-batch' || url.pathname === '/api/2.0/mlflow/runs/update') return send(200, {});
-      if (url.pathname.startsWith('/api/2.0/mlflow-artifacts/artifacts/') && req.method === 'PUT') {
-        return this.failArtifacts ? send(503, { message: 'artifact store down' }) : send(200, {});
-      }
-      send(404, { error_code: 'ENDPOINT_NOT_FOUND' });
-    });
+    this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('latin1');
+    const url = new URL(req.url ?? '/', 'http://x');
+    this.calls.push({ method: req.method ?? '', path: url.pathname + url.search, body });
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(json));
+    };
+    if (url.pathname === '/api/2.0/mlflow/experiments/get-by-name') {
+      const id = this.experiments.get(url.searchParams.get('experiment_name') ?? '');
+      return id ? send(200, { experiment: { experiment_id: id } }) : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such experiment' });
+    }
+    if (url.pathname === '/api/2.0/mlflow/experiments/create') {
+      const id = String(this.experiments.size + 7);
+      this.experiments.set((JSON.parse(body) as { name: string }).name, id);
+      return send(200, { experiment_id: id });
+    }
+    if (url.pathname === '/api/2.0/mlflow/runs/create') return send(200, { run: { info: { run_id: `run${this.calls.length}` } } });
+    if (url.pathname === '/api/2.0/mlflow/runs/log-batch' || url.pathname === '/api/2.0/mlflow/runs/update') return send(200, {});
+    if (url.pathname.startsWith('/api/2.0/mlflow-artifacts/artifacts/') && req.method === 'PUT') {
+      return this.failArtifacts ? send(503, { message: 'artifact store down' }) : send(200, {});
+    }
+    send(404, { error_code: 'ENDPOINT_NOT_FOUND' });
   }
 
   stop(): Promise<void> {
@@ -57,7 +60,7 @@ class FakeMlflow {
   }
 
   json(path: string): unknown[] {
-    return this.calls.filter((c) => c.path.startsWith(path)).map((c) => JSON.parse(c.body));
+    return this.calls.filter((c) => c.path.startsWith(path)).map((c): unknown => JSON.parse(c.body));
   }
 }
 
@@ -86,13 +89,13 @@ describe('RunTracker, local run folder', () => {
     await t.writeText('plots/loss.svg', '<svg/>');
     await t.finish('FINISHED');
 
-    const meta = JSON.parse(await readFile(join(t.dir, 'meta.json'), 'utf8'));
+    const meta = await readJson<RunMeta>(join(t.dir, 'meta.json'));
     expect(meta).toMatchObject({ id: 'local1', status: 'FINISHED' });
     expect(meta.endTime).toBeGreaterThanOrEqual(meta.startTime);
     expect(JSON.parse(await readFile(join(t.dir, 'params.json'), 'utf8'))).toEqual({ lr: 1e-4, schedule: { warmup: 2 } });
     const lines = (await readFile(join(t.dir, 'metrics.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[1]).imagesPerSecond).toBe(12.5);
+    expect((JSON.parse(lines[1]) as { imagesPerSecond?: number }).imagesPerSecond).toBe(12.5);
     expect(await t.readEpochs()).toEqual([epoch('warm-up', 1), { ...epoch('warm-up', 2), imagesPerSecond: 12.5 }]);
     expect(JSON.parse(await readFile(join(t.dir, 'artifacts', 'eval', 'test.json'), 'utf8'))).toEqual({ accuracy: 0.9 });
     expect((await readdir(join(t.dir, 'artifacts'))).sort()).toEqual(['eval', 'plots']);
@@ -128,7 +131,7 @@ describe('RunTracker, local run folder', () => {
     await r.keepEpochs(1);
     await r.logEpoch(epoch('warm-up', 2));
     expect((await r.readEpochs()).map((e) => e.epoch)).toEqual([1, 2]);
-    const meta = JSON.parse(await readFile(join(t.dir, 'meta.json'), 'utf8'));
+    const meta = await readJson<RunMeta>(join(t.dir, 'meta.json'));
     expect(meta.status).toBe('RUNNING');
     expect(meta.resumedAt).toHaveLength(1);
     await expect(RunTracker.open(join(tmp, 'runs', 'nope'))).rejects.toThrow(/not a readable run folder/);
@@ -178,7 +181,7 @@ describe('RunTracker with an MLflow server', () => {
     expect(server.calls[7].body).toBe(Buffer.from([0, 255, 7]).toString('latin1'));
     expect(JSON.parse(server.calls[6].body)).toEqual({ accuracy: 0.75 });
     expect(server.json('/api/2.0/mlflow/runs/update')[0]).toMatchObject({ run_id: 'run3', status: 'FINISHED' });
-    const meta = JSON.parse(await readFile(join(t.dir, 'meta.json'), 'utf8'));
+    const meta = await readJson<RunMeta>(join(t.dir, 'meta.json'));
     expect(meta.mlflow).toEqual({ trackingUri: server.url, experimentId: '7', runId: 'run3' });
 
     // Resuming continues the same MLflow run: no new run, status back to RUNNING.
@@ -216,7 +219,7 @@ describe('RunTracker with an MLflow server', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`could not start an MLflow run at http://127.0.0.1:${port} \\(cannot reach .*ECONNREFUSED.*kept locally`));
     expect((await t.readEpochs()).length).toBe(1);
-    expect(JSON.parse(await readFile(join(t.dir, 'meta.json'), 'utf8')).status).toBe('FINISHED');
+    expect((await readJson<RunMeta>(join(t.dir, 'meta.json'))).status).toBe('FINISHED');
   });
 
   it('warns about a non-http tracking URI instead of failing', async () => {

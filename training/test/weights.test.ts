@@ -18,7 +18,7 @@ let h5: H5;
 
 beforeAll(async () => {
   await initBackend('wasm');
-  h5 = (await import('h5wasm/node')) as unknown as H5;
+  h5 = await import('h5wasm/node');
   await h5.ready;
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -62,12 +62,12 @@ function writeKerasH5(
 async function writeTfjsFolder(folder: string, model: tf.LayersModel): Promise<void> {
   mkdirSync(folder, { recursive: true });
   await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
+    tf.io.withSaveHandler((artifacts) => {
       const data = artifacts.weightData as ArrayBuffer;
       writeFileSync(join(folder, 'weights.bin'), new Uint8Array(data));
       const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }];
       writeFileSync(join(folder, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: manifest }));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
 }

@@ -43,7 +43,7 @@ export function applyColour(batch: tf.Tensor4D, params: number[][], range: reado
     const grey = tf.sum(tf.mul(x, tf.tensor1d([0.299, 0.587, 0.114])), -1, true);
     x = tf.add(tf.mul(tf.sub(x, grey), col(4)), grey);
     x = tf.clipByValue(tf.add(x, col(5)), 0, 1);
-    return tf.add(tf.mul(x, hi - lo), lo) as tf.Tensor4D;
+    return tf.add<tf.Tensor4D>(tf.mul(x, hi - lo), lo);
   });
 }
 

@@ -127,7 +127,7 @@ export async function addExtraTrain(data: Dataset, dataPath: string, dirs: reado
       else if (!hasImageExtension(e.file)) skipped.push({ split: 'train', file: join(path, e.file), reason: 'not an image file (accepted: .jpg .jpeg .png .webp .bmp)' });
       else {
         const b = bytes.get(`${path}\0${e.file}`) as Buffer;
-        kept.push({ ...e, read: async () => b });
+        kept.push({ ...e, read: () => Promise.resolve(b) });
         seen.set(h, `${basename(path)}/${e.file}`);
       }
     }

@@ -110,9 +110,12 @@ class ZipReader {
     return this.index.names;
   }
 
-  async read(name: string): Promise<Buffer> {
-    const data = this.index.read(name);
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  /** A bad entry rejects the promise (ZipFormatError); it does not throw at the call. */
+  read(name: string): Promise<Buffer> {
+    return new Promise((resolve) => {
+      const data = this.index.read(name);
+      resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    });
   }
 }
 

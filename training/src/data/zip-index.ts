@@ -75,8 +75,14 @@ export class ZipIndex {
         const len = dv.getUint16(e + 2, true);
         if (id === 1) {
           let q = e + 4;
-          if (size === 0xffffffff) (size = u64(dv, q)), (q += 8);
-          if (compressedSize === 0xffffffff) (compressedSize = u64(dv, q)), (q += 8);
+          if (size === 0xffffffff) {
+            size = u64(dv, q);
+            q += 8;
+          }
+          if (compressedSize === 0xffffffff) {
+            compressedSize = u64(dv, q);
+            q += 8;
+          }
           if (localHeaderOffset === 0xffffffff) localHeaderOffset = u64(dv, q);
         }
         e += 4 + len;

@@ -107,7 +107,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
       try {
         modelJson = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
       } catch (err) {
-        throw new Error(`Cannot read ${jsonPath}: ${(err as Error).message}`);
+        throw new Error(`Cannot read ${jsonPath}: ${(err as Error).message}`, { cause: err });
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
@@ -116,7 +116,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const buf = await readFile(join(dir, p));
-            buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+            buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
           }
         }
         return [specs, tf.io.concatenateArrayBuffers(buffers)];

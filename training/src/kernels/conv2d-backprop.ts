@@ -11,9 +11,9 @@ import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
 
-function checkNhwc(kernelName: string, dataFormat: unknown): void {
+function checkNhwc(kernelName: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} on wasm (EndoLens): dataFormat ${String(dataFormat)} is not supported; only NHWC.`);
+    throw new Error(`${kernelName} on wasm (EndoLens): dataFormat ${dataFormat} is not supported; only NHWC.`);
   }
 }
 

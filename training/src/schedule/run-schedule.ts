@@ -24,7 +24,7 @@ export interface ScheduleRun<Config> {
 /** Puts a checkpoint back into a fresh trainer and brings the run's epoch log in line with it. */
 export async function restoreSchedule(trainer: Trainer, snapshot: TrainerSnapshot, run: Pick<ScheduleRun<unknown>, 'runDir' | 'tracker' | 'progress'>): Promise<void> {
   const { tracker } = run;
-  await trainer.restore(snapshot);
+  trainer.restore(snapshot);
   // The log holds at most the checkpoint's epochs (it is appended after each checkpoint), but may
   // lack the last one if a crash fell between the two writes.
   await tracker.keepEpochs(trainer.completedEpochs);

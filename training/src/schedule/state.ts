@@ -59,7 +59,7 @@ export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], 
   weights.forEach((w, i) => {
     const a = arrays[i];
     if (a.shape.join('x') !== w.shape.join('x') || a.data.length !== w.shape.reduce<number>((p, d) => p * (d ?? 0), 1)) {
-      throw new Error(`${what}: weight ${i} ("${a.name}") has shape [${a.shape}], the model's "${w.name}" has [${w.shape}].`);
+      throw new Error(`${what}: weight ${i} ("${a.name}") has shape [${a.shape.join(',')}], the model's "${w.name}" has [${w.shape.join(',')}].`);
     }
   });
 }
@@ -103,7 +103,7 @@ export async function restoreAdam(optimizer: tf.AdamOptimizer, state: AdamState,
   }
   vars.forEach((v, i) => {
     if (state.firstMoments[i].shape.join('x') !== v.shape.join('x')) {
-      throw new Error(`Optimizer moment ${i} ("${state.firstMoments[i].name}") has shape [${state.firstMoments[i].shape}], variable "${v.name}" has [${v.shape}].`);
+      throw new Error(`Optimizer moment ${i} ("${state.firstMoments[i].name}") has shape [${state.firstMoments[i].shape.join(',')}], variable "${v.name}" has [${v.shape.join(',')}].`);
     }
   });
   const iter = tf.scalar(state.iterations, 'int32');

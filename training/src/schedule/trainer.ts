@@ -165,7 +165,7 @@ export class Trainer {
   }
 
   /** Puts a snapshot back into a fresh trainer (same model, data and schedule), before any epoch. */
-  async restore(s: TrainerSnapshot): Promise<void> {
+  restore(s: TrainerSnapshot): void {
     this.expect(['idle'], 'restore a checkpoint');
     if (this.completed > 0) throw new Error('Cannot restore a checkpoint: this trainer has already run epochs.');
     if (s.completedEpochs < 0 || s.completedEpochs > this.total) {
@@ -256,7 +256,7 @@ export class Trainer {
         const features = tf.tidy(() => {
           const x = imageBatch(train, idx, inputSize, this.range);
           const input = augment ? augment(x, augRng) : x;
-          return rt.split.frozen.predict(input, { batchSize: idx.length }) as tf.Tensor | tf.Tensor[];
+          return rt.split.frozen.predict(input, { batchSize: idx.length });
         });
         const labels = labelBatch(train, idx, numClasses);
         const e = this.opts.labelSmoothing ?? 0;
@@ -268,14 +268,14 @@ export class Trainer {
           () => {
             const probs = rt.split.trainable.apply(features, { training: true }) as tf.Tensor;
             correct = tf.keep(countCorrect(probs, labels));
-            return tf.mean(tf.metrics.categoricalCrossentropy(targets, probs)) as tf.Scalar;
+            return tf.mean<tf.Scalar>(tf.metrics.categoricalCrossentropy(targets, probs));
           },
           true,
           rt.vars,
         ) as tf.Scalar;
         const batchLoss = loss.dataSync()[0];
         const batchCorrect = (correct as tf.Scalar).dataSync()[0];
-        tf.dispose([features, labels, targets, loss, correct as tf.Scalar]);
+        tf.dispose([features, labels, targets, loss, correct]);
         lossSum += batchLoss * idx.length;
         correctSum += batchCorrect;
         seen += idx.length;
@@ -297,7 +297,7 @@ export class Trainer {
     const sizes = shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
     const data = sizes.map((n) => new Float32Array(val.count * n));
     for (const idx of batchRanges(identityOrder(val.count), batchSize)) {
-      const out = tf.tidy(() => rt.split.frozen.predict(imageBatch(val, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor | tf.Tensor[]);
+      const out = tf.tidy(() => rt.split.frozen.predict(imageBatch(val, idx, inputSize, this.range), { batchSize: idx.length }));
       const outs = Array.isArray(out) ? out : [out];
       outs.forEach((t, k) => data[k].set(t.dataSync(), idx[0] * sizes[k]));
       tf.dispose(outs);
@@ -334,7 +334,7 @@ export class Trainer {
     let lossSum = 0;
     let correct = 0;
     for (const idx of batchRanges(identityOrder(split.count), batchSize)) {
-      const [l, c] = tf.tidy(() => {
+      const [l, c] = tf.tidy<[tf.Tensor, tf.Tensor]>(() => {
         const p = probsOf(idx);
         const y = labelBatch(split, idx, numClasses);
         return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), countCorrect(p, y)];

@@ -60,7 +60,7 @@ export class MlflowClient {
       throw new MlflowError(`cannot reach ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
     }
     const text = await res.text();
-    let json: unknown = undefined;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {

@@ -4,7 +4,7 @@
  * `weight_names` (e.g. "conv1_conv/kernel:0") and datasets at `/<layer>/<weight name>`.
  */
 import { resolve } from 'node:path';
-import type { Dataset, Group } from 'h5wasm';
+import type { Dataset, Group, OutputData } from 'h5wasm';
 import { WeightLoadError, weightSuffix, type SavedWeight, type WeightSource } from './weight-source.ts';
 
 type H5Module = typeof import('h5wasm');
@@ -21,12 +21,15 @@ export async function loadH5wasm(): Promise<H5Module> {
 }
 
 /** h5wasm returns string attributes as a string or a (nested) array of strings. */
-function stringList(value: unknown): string[] {
+function stringList(value: OutputData | null | undefined): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flat(Infinity).map(String);
+  // (unknown[]: flattening the recursive OutputData type is too deep for tsc)
+  if (Array.isArray(value)) return (value as unknown[]).flat(Infinity).map(String);
   if (value instanceof Uint8Array) return [new TextDecoder().decode(value)];
-  return [String(value)];
+  // Numbers, booleans, other typed arrays have their own text; a (region) reference has only Object's.
+  if (typeof value !== 'object' || ArrayBuffer.isView(value)) return [String(value)];
+  return [Object.prototype.toString.call(value)];
 }
 
 function toFloat32(value: unknown, where: string): Float32Array {
