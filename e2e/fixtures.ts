@@ -10,7 +10,13 @@ import type { FilePayload } from './support/images.ts';
 
 export { expect };
 
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.bmp': 'image/bmp' };
+const MIME: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.bmp': 'image/bmp',
+};
 const mimeOf = (path: string) => MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
 export interface FrameResult {
@@ -59,7 +65,9 @@ export class EndoPage {
   /** Sets files on the dropzone's input[type=file] (paths or in-memory payloads). */
   async dropImages(files: readonly (string | FilePayload)[]): Promise<void> {
     // Playwright takes paths or payloads, not a mix: payloads are read from paths first.
-    const payloads = await Promise.all(files.map(async (f) => (typeof f === 'string' ? { name: basename(f), mimeType: mimeOf(f), buffer: await readFile(f) } : f)));
+    const payloads = await Promise.all(
+      files.map(async (f) => (typeof f === 'string' ? { name: basename(f), mimeType: mimeOf(f), buffer: await readFile(f) } : f)),
+    );
     await this.fileInput.setInputFiles(payloads);
   }
 
@@ -74,15 +82,20 @@ export class EndoPage {
   }
 
   async results(): Promise<FrameResult[]> {
-    return this.classifiedCards.evaluateAll((els) => els.map((el) => ({
-      fileName: el.getAttribute('data-file-name') ?? '',
-      predictedClass: el.getAttribute('data-predicted-class') ?? '',
-      confidence: Number(el.getAttribute('data-confidence')),
-      probabilities: JSON.parse(el.getAttribute('data-probabilities') ?? '[]') as number[],
-      ...(el.hasAttribute('data-familiarity-distance')
-        ? { unfamiliar: el.getAttribute('data-unfamiliar') === 'true', familiarityDistance: Number(el.getAttribute('data-familiarity-distance')) }
-        : {}),
-    })));
+    return this.classifiedCards.evaluateAll((els) =>
+      els.map((el) => ({
+        fileName: el.getAttribute('data-file-name') ?? '',
+        predictedClass: el.getAttribute('data-predicted-class') ?? '',
+        confidence: Number(el.getAttribute('data-confidence')),
+        probabilities: JSON.parse(el.getAttribute('data-probabilities') ?? '[]') as number[],
+        ...(el.hasAttribute('data-familiarity-distance')
+          ? {
+              unfamiliar: el.getAttribute('data-unfamiliar') === 'true',
+              familiarityDistance: Number(el.getAttribute('data-familiarity-distance')),
+            }
+          : {}),
+      })),
+    );
   }
 
   async openTab(name: RegExp): Promise<void> {
@@ -111,29 +124,35 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  foreignRequests: [async ({ page, baseURL }, use) => {
-    const origin = new URL(baseURL ?? 'http://localhost').origin;
-    const foreign: string[] = [];
-    page.on('request', (req) => {
-      const url = req.url();
-      if (url.startsWith('data:') || url.startsWith('blob:')) return;
-      if (new URL(url).origin !== origin) foreign.push(url);
-    });
-    await use(foreign);
-    expect(foreign, 'requests that left the app origin').toEqual([]);
-  }, { auto: true }],
-  cspViolations: [async ({ page }, use) => {
-    const seen: string[] = [];
-    await page.exposeFunction('__endolensCspViolation', (v: string) => seen.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        const report = (window as unknown as { __endolensCspViolation?: (v: string) => void }).__endolensCspViolation;
-        report?.(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+  foreignRequests: [
+    async ({ page, baseURL }, use) => {
+      const origin = new URL(baseURL ?? 'http://localhost').origin;
+      const foreign: string[] = [];
+      page.on('request', (req) => {
+        const url = req.url();
+        if (url.startsWith('data:') || url.startsWith('blob:')) return;
+        if (new URL(url).origin !== origin) foreign.push(url);
       });
-    });
-    await use(seen);
-    expect(seen, 'Content Security Policy violations').toEqual([]);
-  }, { auto: true }],
+      await use(foreign);
+      expect(foreign, 'requests that left the app origin').toEqual([]);
+    },
+    { auto: true },
+  ],
+  cspViolations: [
+    async ({ page }, use) => {
+      const seen: string[] = [];
+      await page.exposeFunction('__endolensCspViolation', (v: string) => seen.push(v));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          const report = (window as unknown as { __endolensCspViolation?: (v: string) => void }).__endolensCspViolation;
+          report?.(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+        });
+      });
+      await use(seen);
+      expect(seen, 'Content Security Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
   endoPage: async ({ page }, use) => {
     await use(new EndoPage(page));
   },

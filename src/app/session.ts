@@ -7,8 +7,15 @@ import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choi
 import { InferenceClient, type GradCamOutput } from '../inference/client.ts';
 import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
 import {
-  clearCustomModel, clearSessionData, loadBackendChoice, loadCustomModel, loadFiles,
-  saveBackendChoice, saveCustomModel, saveFiles, saveThumb,
+  clearCustomModel,
+  clearSessionData,
+  loadBackendChoice,
+  loadCustomModel,
+  loadFiles,
+  saveBackendChoice,
+  saveCustomModel,
+  saveFiles,
+  saveThumb,
 } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
 import { requestPersistentStorage } from '../persistence/storage.ts';
@@ -35,7 +42,11 @@ function getClient(): InferenceClient {
       store().finishWork(outcomes.length, numTensors);
     },
     onIdle: (numTensors, cancelledIds) => {
-      if (cancelledIds.length) store().setFrameStatus(cancelledIds.filter((id) => store().frames[id]?.status === 'queued'), 'cancelled');
+      if (cancelledIds.length)
+        store().setFrameStatus(
+          cancelledIds.filter((id) => store().frames[id]?.status === 'queued'),
+          'cancelled',
+        );
       store().setIdle(numTensors);
     },
   });
@@ -57,8 +68,13 @@ async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Prom
   }
   const timings = res.timings.length ? res.timings : remembered?.modelKey === res.modelKey ? remembered.timings : [];
   store().setModel({
-    status: 'ready', source: sourceKind, metadata: res.metadata, modelKey: res.modelKey,
-    backend: res.backend, backendReason: res.backendReason, timings,
+    status: 'ready',
+    source: sourceKind,
+    metadata: res.metadata,
+    modelKey: res.modelKey,
+    backend: res.backend,
+    backendReason: res.backendReason,
+    timings,
   });
   store().setBaseline(res.numTensors);
   return true;
@@ -78,7 +94,10 @@ async function resumeQueued(): Promise<void> {
     else lost.push(id);
   });
   if (lost.length) {
-    store().applyOutcomes(lost.map((id) => ({ id, ok: false, code: 'decode-failed', detail: 'The file was not kept by the browser; drop it again.' })), '');
+    store().applyOutcomes(
+      lost.map((id) => ({ id, ok: false, code: 'decode-failed', detail: 'The file was not kept by the browser; drop it again.' })),
+      '',
+    );
   }
   store().startWork(jobs.length);
   getClient().classify(jobs);
@@ -92,7 +111,9 @@ export async function startApp(): Promise<void> {
   await hydrate().catch((e: unknown) => console.error('Could not read the saved session', e));
   persistence = startPersisting();
   const custom = await loadCustomModel().catch(() => undefined);
-  const ok = custom?.length ? await loadModel('custom', { kind: 'files', files: custom }) : await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL });
+  const ok = custom?.length
+    ? await loadModel('custom', { kind: 'files', files: custom })
+    : await loadModel('embedded', { kind: 'embedded', baseUrl: EMBEDDED_MODEL_URL });
   if (ok) await resumeQueued();
 }
 
@@ -117,8 +138,12 @@ export async function addFiles(files: readonly File[]): Promise<void> {
   for (let start = 0; start < files.length; start += ADD_CHUNK) {
     const chunk = files.slice(start, start + ADD_CHUNK);
     const records: FrameRecord[] = chunk.map((f, i) => ({
-      id: newId(), fileName: (f as File & { path?: string }).path?.replace(/^\.?\//, '') || f.name, size: f.size,
-      addedAt: now + start + i, status: 'queued', hasThumb: false,
+      id: newId(),
+      fileName: (f as File & { path?: string }).path?.replace(/^\.?\//, '') || f.name,
+      size: f.size,
+      addedAt: now + start + i,
+      status: 'queued',
+      hasThumb: false,
     }));
     store().addFrames(records);
     const chunkJobs = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: chunk[i] }));
@@ -130,7 +155,9 @@ export async function addFiles(files: readonly File[]): Promise<void> {
     if (start + ADD_CHUNK < files.length) await new Promise((r) => setTimeout(r, 0));
   }
   // Keep the frames themselves so a reload can finish the work; do not wait for it to classify.
-  const saved = saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) => console.error('Could not keep the frames in IndexedDB', e));
+  const saved = saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) =>
+    console.error('Could not keep the frames in IndexedDB', e),
+  );
   await mapLimit(jobs, 2, async (j) => {
     const blob = await makeThumbnail(j.file);
     if (!blob) return;

@@ -92,7 +92,8 @@ export const en = {
     input: 'Input',
     inputValue: '{{size}} × {{size}} RGB, scaled to [{{low}}, {{high}}], resized with {{resize}}',
     preprocessing: 'Preprocessing',
-    preprocessingValue: 'Decode, apply EXIF orientation, composite transparency onto black, resize without keeping the aspect ratio, scale to the input range. The same code runs in the trainer.',
+    preprocessingValue:
+      'Decode, apply EXIF orientation, composite transparency onto black, resize without keeping the aspect ratio, scale to the input range. The same code runs in the trainer.',
     backbone: 'Backbone',
     dataset: 'Training data',
     sources: 'Sources',
@@ -113,10 +114,12 @@ export const en = {
     perSource: 'Accuracy per image source',
     source: 'Source',
     calibration: 'Calibration',
-    calibrationValue: '{{method}} on the {{split}} split, temperature {{temperature}}; expected calibration error {{before}} before, {{after}} after.',
+    calibrationValue:
+      '{{method}} on the {{split}} split, temperature {{temperature}}; expected calibration error {{before}} before, {{after}} after.',
     lowThreshold: 'Suggested low-confidence threshold',
     familiarity: 'Frames unlike the training images',
-    familiarityWhat: 'Each frame’s image features (what the model sees in it and how that varies across the frame) are compared with the average features of every class in the training images; a frame far from all of them is marked “Unlike training images” instead of being shown as a finding.',
+    familiarityWhat:
+      'Each frame’s image features (what the model sees in it and how that varies across the frame) are compared with the average features of every class in the training images; a frame far from all of them is marked “Unlike training images” instead of being shown as a finding.',
     familiarityThreshold: 'Threshold: cosine distance {{threshold}}, which {{quantile}} of {{split}} frames stay within.',
     familiarityFlags: 'It flags {{shares}}.',
     familiarityShare: '{{percent}} of {{split}} frames',
@@ -130,11 +133,13 @@ export const en = {
     previousMacroF1: 'Test macro F1',
     previousSourceF1: 'Test macro F1, {{source}} frames',
     previousFlagged: 'Marked unlike training images: {{split}}',
-    familiarityNone: 'Not detected: this model has no familiarity check, so frames unlike its training images (for example not endoscopy frames, or from another kind of camera) get class probabilities like any other frame, often high ones.',
+    familiarityNone:
+      'Not detected: this model has no familiarity check, so frames unlike its training images (for example not endoscopy frames, or from another kind of camera) get class probabilities like any other frame, often high ones.',
     splitNames: { train: 'training', val: 'validation', test: 'test' },
     training: 'Reproduce',
     noMetrics: 'This model’s metadata gives no test metrics.',
-    statement: 'EndoLens is a research tool, not a medical device. Its output is not a diagnosis and must be reviewed by a qualified clinician.',
+    statement:
+      'EndoLens is a research tool, not a medical device. Its output is not a diagnosis and must be reviewed by a qualified clinician.',
   },
   loadModel: {
     title: 'Load another model',
@@ -153,7 +158,8 @@ export const en = {
     mismatch: 'model.json and metadata.json do not belong together.',
     backend: 'This browser could not run the model.',
     whatToDo: 'What to do',
-    doEmbedded: 'If you run EndoLens from its source, make sure public/model/ holds model.json, its weight files and metadata.json (export them with the trainer, see README), then rebuild.',
+    doEmbedded:
+      'If you run EndoLens from its source, make sure public/model/ holds model.json, its weight files and metadata.json (export them with the trainer, see README), then rebuild.',
     doLoad: 'Or load an exported model from this computer:',
     doBrowser: 'If the problem is the browser, use a recent Chrome, Edge or Chromium.',
     details: 'Details',
@@ -178,7 +184,8 @@ export const en = {
   storage: {
     title: 'Storage in this browser',
     persistent: 'Persistent: the browser keeps this session even when the disk runs low.',
-    'best-effort': 'Not persistent: the browser may delete this session when the disk runs low. Export it (Export & import) to keep a copy.',
+    'best-effort':
+      'Not persistent: the browser may delete this session when the disk runs low. Export it (Export & import) to keep a copy.',
     unknown: 'This browser does not say whether it keeps this session when the disk runs low.',
     full: 'This browser’s storage is full: new frames and results are no longer saved here. Everything saved before is kept, and this session works on until the page is closed. Export the session (Export & import) to keep the new results, or free disk space.',
   },
@@ -195,7 +202,8 @@ export const en = {
     reviewUnreviewed: 'Not reviewed',
     sessionMenu: 'Export & import',
     importTitle: 'Import this session?',
-    importBody: '{{count}} frames exported {{file}} (model {{model}}) will be added to this session. Frames already here from the same export are updated with the imported results and reviews; nothing else is removed.',
+    importBody:
+      '{{count}} frames exported {{file}} (model {{model}}) will be added to this session. Frames already here from the same export are updated with the imported results and reviews; nothing else is removed.',
     importCancelled: 'nothing was imported (cancelled).',
     preparingReport: 'Preparing the report (thumbnails and heatmaps)…',
     excluded: '{{count}} frames classified by another model are not in these exports.',
@@ -205,7 +213,8 @@ export const en = {
     confidentThreshold: 'Confident at or above (%)',
     levelsTitle: 'Confidence levels',
     thresholdError: 'Thresholds not saved: {{message}}',
-    thresholdsHelp: 'Three levels by top probability: confident, uncertain (between the two), low. Model default for “low”: {{value}} %. A frame unlike the training images is marked as such whatever its probability (when the model has that check, see the model card).',
+    thresholdsHelp:
+      'Three levels by top probability: confident, uncertain (between the two), low. Model default for “low”: {{value}} %. A frame unlike the training images is marked as such whatever its probability (when the model has that check, see the model card).',
   },
   pwa: {
     update: 'A new version of EndoLens is available.',

@@ -94,7 +94,8 @@ export const es: Messages = {
     input: 'Entrada',
     inputValue: '{{size}} × {{size}} RGB, escalada a [{{low}}, {{high}}], redimensionada con {{resize}}',
     preprocessing: 'Preprocesado',
-    preprocessingValue: 'Decodificar, aplicar la orientación EXIF, componer la transparencia sobre negro, redimensionar sin mantener la proporción y escalar al rango de entrada. El mismo código se ejecuta en el entrenador.',
+    preprocessingValue:
+      'Decodificar, aplicar la orientación EXIF, componer la transparencia sobre negro, redimensionar sin mantener la proporción y escalar al rango de entrada. El mismo código se ejecuta en el entrenador.',
     backbone: 'Red base',
     dataset: 'Datos de entrenamiento',
     sources: 'Fuentes',
@@ -115,10 +116,12 @@ export const es: Messages = {
     perSource: 'Exactitud por origen de las imágenes',
     source: 'Origen',
     calibration: 'Calibración',
-    calibrationValue: '{{method}} en la partición {{split}}, temperatura {{temperature}}; error de calibración esperado {{before}} antes, {{after}} después.',
+    calibrationValue:
+      '{{method}} en la partición {{split}}, temperatura {{temperature}}; error de calibración esperado {{before}} antes, {{after}} después.',
     lowThreshold: 'Umbral de confianza baja sugerido',
     familiarity: 'Imágenes distintas de las de entrenamiento',
-    familiarityWhat: 'Las características de cada imagen se comparan con las características medias de cada clase en las imágenes de entrenamiento; una imagen lejana a todas se marca como «Distinta de las imágenes de entrenamiento» en lugar de mostrarse como un hallazgo.',
+    familiarityWhat:
+      'Las características de cada imagen se comparan con las características medias de cada clase en las imágenes de entrenamiento; una imagen lejana a todas se marca como «Distinta de las imágenes de entrenamiento» en lugar de mostrarse como un hallazgo.',
     familiarityThreshold: 'Umbral: distancia coseno {{threshold}}, dentro de la cual queda el {{quantile}} de las imágenes de {{split}}.',
     familiarityFlags: 'Marca {{shares}}.',
     familiarityShare: 'el {{percent}} de las imágenes de {{split}}',
@@ -132,11 +135,13 @@ export const es: Messages = {
     previousMacroF1: 'F1 macro en prueba',
     previousSourceF1: 'F1 macro en prueba, imágenes {{source}}',
     previousFlagged: 'Marcadas como distintas del entrenamiento: {{split}}',
-    familiarityNone: 'No se detectan: este modelo no tiene comprobación de familiaridad, así que las imágenes distintas de las de entrenamiento (por ejemplo, las que no son de endoscopia o proceden de otro tipo de cámara) reciben probabilidades de clase como cualquier otra, a menudo altas.',
+    familiarityNone:
+      'No se detectan: este modelo no tiene comprobación de familiaridad, así que las imágenes distintas de las de entrenamiento (por ejemplo, las que no son de endoscopia o proceden de otro tipo de cámara) reciben probabilidades de clase como cualquier otra, a menudo altas.',
     splitNames: { train: 'entrenamiento', val: 'validación', test: 'prueba' },
     training: 'Reproducir',
     noMetrics: 'Los metadatos de este modelo no incluyen métricas de prueba.',
-    statement: 'EndoLens es una herramienta de investigación, no un producto sanitario. Su resultado no es un diagnóstico y debe revisarlo un profesional cualificado.',
+    statement:
+      'EndoLens es una herramienta de investigación, no un producto sanitario. Su resultado no es un diagnóstico y debe revisarlo un profesional cualificado.',
   },
   loadModel: {
     title: 'Cargar otro modelo',
@@ -155,7 +160,8 @@ export const es: Messages = {
     mismatch: 'model.json y metadata.json no corresponden al mismo modelo.',
     backend: 'Este navegador no pudo ejecutar el modelo.',
     whatToDo: 'Qué hacer',
-    doEmbedded: 'Si ejecuta EndoLens desde el código fuente, compruebe que public/model/ contiene model.json, sus archivos de pesos y metadata.json (expórtelos con el entrenador, vea el README) y vuelva a compilar.',
+    doEmbedded:
+      'Si ejecuta EndoLens desde el código fuente, compruebe que public/model/ contiene model.json, sus archivos de pesos y metadata.json (expórtelos con el entrenador, vea el README) y vuelva a compilar.',
     doLoad: 'O cargue un modelo exportado desde este equipo:',
     doBrowser: 'Si el problema es el navegador, use una versión reciente de Chrome, Edge o Chromium.',
     details: 'Detalles',
@@ -180,7 +186,8 @@ export const es: Messages = {
   storage: {
     title: 'Almacenamiento en este navegador',
     persistent: 'Persistente: el navegador conserva esta sesión aunque falte espacio en el disco.',
-    'best-effort': 'No persistente: el navegador puede borrar esta sesión si falta espacio en el disco. Expórtela (Exportar e importar) para conservar una copia.',
+    'best-effort':
+      'No persistente: el navegador puede borrar esta sesión si falta espacio en el disco. Expórtela (Exportar e importar) para conservar una copia.',
     unknown: 'Este navegador no indica si conserva esta sesión cuando falta espacio en el disco.',
     full: 'El almacenamiento de este navegador está lleno: las imágenes y los resultados nuevos ya no se guardan aquí. Todo lo guardado antes se conserva, y esta sesión sigue funcionando hasta que se cierre la página. Exporte la sesión (Exportar e importar) para conservar los resultados nuevos, o libere espacio en el disco.',
   },
@@ -197,7 +204,8 @@ export const es: Messages = {
     reviewUnreviewed: 'Sin revisar',
     sessionMenu: 'Exportar e importar',
     importTitle: '¿Importar esta sesión?',
-    importBody: 'Se añadirán {{count}} imágenes exportadas el {{file}} (modelo {{model}}) a esta sesión. Las imágenes de la misma exportación que ya estén aquí se actualizan con los resultados y revisiones importados; no se elimina nada más.',
+    importBody:
+      'Se añadirán {{count}} imágenes exportadas el {{file}} (modelo {{model}}) a esta sesión. Las imágenes de la misma exportación que ya estén aquí se actualizan con los resultados y revisiones importados; no se elimina nada más.',
     importCancelled: 'no se importó nada (cancelado).',
     preparingReport: 'Preparando el informe (miniaturas y mapas de calor)…',
     excluded: '{{count}} imágenes clasificadas con otro modelo no se incluyen en estas exportaciones.',
@@ -207,7 +215,8 @@ export const es: Messages = {
     confidentThreshold: 'Confianza alta desde (%)',
     levelsTitle: 'Niveles de confianza',
     thresholdError: 'Umbrales no guardados: {{message}}',
-    thresholdsHelp: 'Tres niveles según la probabilidad máxima: confianza alta, incierta (entre ambos) y baja. Valor del modelo para «baja»: {{value}} %. Una imagen distinta de las de entrenamiento se marca como tal sea cual sea su probabilidad (si el modelo tiene esa comprobación; véase la ficha del modelo).',
+    thresholdsHelp:
+      'Tres niveles según la probabilidad máxima: confianza alta, incierta (entre ambos) y baja. Valor del modelo para «baja»: {{value}} %. Una imagen distinta de las de entrenamiento se marca como tal sea cual sea su probabilidad (si el modelo tiene esa comprobación; véase la ficha del modelo).',
   },
   pwa: {
     update: 'Hay una nueva versión de EndoLens.',

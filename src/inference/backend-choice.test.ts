@@ -13,20 +13,31 @@ describe('pickFastest', () => {
   });
 
   it('picks a GPU backend when it is measurably faster', () => {
-    expect(pickFastest([{ backend: 'wasm', ok: true, msPerFrame: 30 }, { backend: 'webgpu', ok: true, msPerFrame: 4 }])).toBe('webgpu');
+    expect(
+      pickFastest([
+        { backend: 'wasm', ok: true, msPerFrame: 30 },
+        { backend: 'webgpu', ok: true, msPerFrame: 4 },
+      ]),
+    ).toBe('webgpu');
   });
 
   it('ignores backends that failed and breaks ties in favour of WASM', () => {
-    expect(pickFastest([
-      { backend: 'webgpu', ok: false, error: 'no adapter' },
-      { backend: 'webgl', ok: true, msPerFrame: 10 },
-      { backend: 'wasm', ok: true, msPerFrame: 10 },
-    ])).toBe('wasm');
+    expect(
+      pickFastest([
+        { backend: 'webgpu', ok: false, error: 'no adapter' },
+        { backend: 'webgl', ok: true, msPerFrame: 10 },
+        { backend: 'wasm', ok: true, msPerFrame: 10 },
+      ]),
+    ).toBe('wasm');
   });
 
   it('throws naming every failure when nothing worked', () => {
-    expect(() => pickFastest([{ backend: 'wasm', ok: false, error: 'out of memory' }, { backend: 'webgl', ok: false, error: 'context lost' }]))
-      .toThrow(/wasm: out of memory; webgl: context lost/);
+    expect(() =>
+      pickFastest([
+        { backend: 'wasm', ok: false, error: 'out of memory' },
+        { backend: 'webgl', ok: false, error: 'context lost' },
+      ]),
+    ).toThrow(/wasm: out of memory; webgl: context lost/);
   });
 });
 
@@ -34,7 +45,11 @@ describe('resolveBackendRequest', () => {
   const remembered = { modelKey: 'm@1#abc', backend: 'webgl' as const, timings: [] };
 
   it('lets the URL hook win over settings and memory', () => {
-    expect(resolveBackendRequest({ urlBackend: 'wasm', setting: 'webgpu', remembered })).toEqual({ mode: 'forced', backend: 'wasm', reason: 'url' });
+    expect(resolveBackendRequest({ urlBackend: 'wasm', setting: 'webgpu', remembered })).toEqual({
+      mode: 'forced',
+      backend: 'wasm',
+      reason: 'url',
+    });
   });
 
   it('uses the settings override before a remembered choice', () => {

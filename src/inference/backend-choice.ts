@@ -35,7 +35,9 @@ export function resolveBackendRequest(opts: {
  * software GPU adapter never wins over WASM unless it is measurably faster.
  */
 export function pickFastest(timings: readonly BackendTiming[]): BackendName {
-  const ok = timings.filter((t): t is BackendTiming & { msPerFrame: number } => t.ok && typeof t.msPerFrame === 'number' && Number.isFinite(t.msPerFrame));
+  const ok = timings.filter(
+    (t): t is BackendTiming & { msPerFrame: number } => t.ok && typeof t.msPerFrame === 'number' && Number.isFinite(t.msPerFrame),
+  );
   if (!ok.length) {
     const tried = timings.map((t) => `${t.backend}: ${t.error ?? 'no timing'}`).join('; ');
     throw new Error(`No backend could run the model (${tried || 'none available'}).`);

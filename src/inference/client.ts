@@ -23,7 +23,11 @@ export class InferenceClient {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.handle(ev.data);
     this.worker.onerror = (ev) => {
-      this.pendingLoad?.resolve({ type: 'load-error', kind: 'backend', message: `The inference worker failed: ${ev.message || 'its script could not be loaded'}` });
+      this.pendingLoad?.resolve({
+        type: 'load-error',
+        kind: 'backend',
+        message: `The inference worker failed: ${ev.message || 'its script could not be loaded'}`,
+      });
       this.pendingLoad = undefined;
     };
   }
@@ -47,7 +51,8 @@ export class InferenceClient {
         const waiting = this.gradCams.get(msg.requestId);
         this.gradCams.delete(msg.requestId);
         if (!waiting) break;
-        if (msg.ok) waiting.resolve({ heatmap: msg.heatmap, width: msg.width, height: msg.height, layerName: msg.layerName, score: msg.score });
+        if (msg.ok)
+          waiting.resolve({ heatmap: msg.heatmap, width: msg.width, height: msg.height, layerName: msg.layerName, score: msg.score });
         else waiting.reject(new Error(msg.message));
         break;
       }

@@ -81,5 +81,14 @@ export type FromWorker =
   /** Queue empty (finished or cancelled); numTensors is read after every tensor was disposed. */
   | { type: 'idle'; numTensors: number; cancelledIds: string[] }
   | { type: 'memory'; numTensors: number }
-  | { type: 'gradcam-result'; requestId: number; ok: true; heatmap: Float32Array; width: number; height: number; layerName: string; score: 'logit' | 'output' }
+  | {
+      type: 'gradcam-result';
+      requestId: number;
+      ok: true;
+      heatmap: Float32Array;
+      width: number;
+      height: number;
+      layerName: string;
+      score: 'logit' | 'output';
+    }
   | { type: 'gradcam-result'; requestId: number; ok: false; message: string };

@@ -14,7 +14,17 @@ import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
-import type { BackendReason, BackendRequest, BackendName, BackendTiming, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
+import type {
+  BackendReason,
+  BackendRequest,
+  BackendName,
+  BackendTiming,
+  ClassifyJob,
+  FrameOutcome,
+  FromWorker,
+  ModelSource,
+  ToWorker,
+} from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -48,7 +58,8 @@ function post(msg: FromWorker): void {
 
 async function chooseBackend(request: BackendRequest, modelKey: string, artifacts: tf.io.ModelArtifacts, size: number): Promise<Choice> {
   if (request.mode === 'forced') return { backend: request.backend, reason: request.reason, timings: [] };
-  if (request.mode === 'remembered' && request.modelKey === modelKey) return { backend: request.backend, reason: 'remembered', timings: [] };
+  if (request.mode === 'remembered' && request.modelKey === modelKey)
+    return { backend: request.backend, reason: 'remembered', timings: [] };
   const timings = await measureBackends(await availableBackends(), artifacts, size);
   return { backend: pickFastest(timings), reason: 'measured', timings };
 }
@@ -78,7 +89,8 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     const problems: string[] = [];
     if (shape.inputSize !== size) problems.push(`model input is ${shape.inputSize}x${shape.inputSize}, metadata says ${size}`);
     if (shape.channels !== 3) problems.push(`model input has ${shape.channels} channels, expected 3`);
-    if (shape.classes !== bundle.metadata.classes.length) problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
+    if (shape.classes !== bundle.metadata.classes.length)
+      problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
     if (problems.length) {
       model.dispose();
       throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
@@ -98,7 +110,15 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       throw e;
     }
     loaded = { inference, metadata: bundle.metadata, backend: choice.backend };
-    post({ type: 'loaded', metadata: bundle.metadata, modelKey: bundle.modelKey, backend: choice.backend, backendReason: choice.reason, timings: choice.timings, numTensors: tf.memory().numTensors });
+    post({
+      type: 'loaded',
+      metadata: bundle.metadata,
+      modelKey: bundle.modelKey,
+      backend: choice.backend,
+      backendReason: choice.reason,
+      timings: choice.timings,
+      numTensors: tf.memory().numTensors,
+    });
     if (queue.length) pump();
   } catch (e) {
     const kind = e instanceof ModelLoadError ? e.kind : 'corrupt';
@@ -111,14 +131,16 @@ type Prepared = { job: ClassifyJob; frame?: PreparedFrame; error?: FrameOutcome 
 /** Starts decoding + preprocessing a batch (in helper workers where there are cores to spare). */
 function startPrep(batch: ClassifyJob[], metadata: ModelMetadata): Promise<Prepared[]> {
   const spec = { inputSize: metadata.input.size, range: metadata.input.range };
-  return Promise.all(batch.map(async (job): Promise<Prepared> => {
-    try {
-      return { job, frame: await prepPool.prepare(job.file, spec) };
-    } catch (e) {
-      const code = e instanceof FrameError ? e.code : 'decode-failed';
-      return { job, error: { id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) } };
-    }
-  }));
+  return Promise.all(
+    batch.map(async (job): Promise<Prepared> => {
+      try {
+        return { job, frame: await prepPool.prepare(job.file, spec) };
+      } catch (e) {
+        const code = e instanceof FrameError ? e.code : 'decode-failed';
+        return { job, error: { id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) } };
+      }
+    }),
+  );
 }
 
 async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcome[]> {
@@ -126,8 +148,21 @@ async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcom
   const ready = prepared.filter((p): p is Prepared & { frame: PreparedFrame } => !!p.frame);
   if (ready.length) {
     try {
-      const scores = await runBatch(current.inference, ready.map((r) => r.frame.input));
-      ready.forEach((r, i) => outcomes.push({ id: r.job.id, ok: true, probabilities: scores[i].probabilities, ...scores[i].familiarity, width: r.frame.width, height: r.frame.height, downscaled: r.frame.downscaled }));
+      const scores = await runBatch(
+        current.inference,
+        ready.map((r) => r.frame.input),
+      );
+      ready.forEach((r, i) =>
+        outcomes.push({
+          id: r.job.id,
+          ok: true,
+          probabilities: scores[i].probabilities,
+          ...scores[i].familiarity,
+          width: r.frame.width,
+          height: r.frame.height,
+          downscaled: r.frame.downscaled,
+        }),
+      );
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       ready.forEach((r) => outcomes.push({ id: r.job.id, ok: false, code: 'inference-failed', detail }));
@@ -168,7 +203,16 @@ async function gradCam(requestId: number, file: Blob, classIndex: number): Promi
     const size = current.metadata.input.size;
     const prepared = await prepPool.prepare(file, { inputSize: size, range: current.metadata.input.range });
     const r = await gradCamFromPixels(current.inference.model, prepared.input, size, classIndex);
-    post({ type: 'gradcam-result', requestId, ok: true, heatmap: r.heatmap, width: r.width, height: r.height, layerName: r.layerName, score: r.score });
+    post({
+      type: 'gradcam-result',
+      requestId,
+      ok: true,
+      heatmap: r.heatmap,
+      width: r.width,
+      height: r.height,
+      layerName: r.layerName,
+      score: r.score,
+    });
   } catch (e) {
     post({ type: 'gradcam-result', requestId, ok: false, message: e instanceof Error ? e.message : String(e) });
   }

@@ -13,7 +13,12 @@ export function ModelStatus() {
         {model.status === 'error' && t('model.error')}
       </span>
       {model.status === 'ready' && (
-        <span className="backend" data-testid="backend" data-backend={model.backend} title={model.backendReason ? t(`model.backendReason_${model.backendReason}`) : undefined}>
+        <span
+          className="backend"
+          data-testid="backend"
+          data-backend={model.backend}
+          title={model.backendReason ? t(`model.backendReason_${model.backendReason}`) : undefined}
+        >
           {t('model.backend', { backend: model.backend })}
           {model.backendReason ? ` (${t(`model.backendReason_${model.backendReason}`)})` : ''}
         </span>

@@ -51,7 +51,15 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
       <h2 id="settings-title">{t('settings.title')}</h2>
       <div className="field">
         <label htmlFor="language">{t('app.language')}</label>
-        <select id="language" value={i18n.language} onChange={(e) => { const l = e.target.value as Language; update({ language: l }); setLanguage(l); }}>
+        <select
+          id="language"
+          value={i18n.language}
+          onChange={(e) => {
+            const l = e.target.value as Language;
+            update({ language: l });
+            setLanguage(l);
+          }}
+        >
           <option value="en">English</option>
           <option value="es">Español</option>
         </select>
@@ -59,27 +67,78 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
       <div className="field" role="group" aria-labelledby="thresholds-title">
         <h3 id="thresholds-title">{t('workflow.levelsTitle')}</h3>
         <label htmlFor="threshold">{t('settings.threshold')}</label>
-        <input id="threshold" type="number" min={0} max={100} step={1} value={lowDraft} aria-describedby="threshold-help"
-          onChange={(e) => { setLowDraft(e.target.value); setThresholds({ low: percentInput(e.target.value) }); }} />
+        <input
+          id="threshold"
+          type="number"
+          min={0}
+          max={100}
+          step={1}
+          value={lowDraft}
+          aria-describedby="threshold-help"
+          onChange={(e) => {
+            setLowDraft(e.target.value);
+            setThresholds({ low: percentInput(e.target.value) });
+          }}
+        />
         <label htmlFor="confident-threshold">{t('workflow.confidentThreshold')}</label>
-        <input id="confident-threshold" type="number" min={0} max={100} step={1} value={confidentDraft} aria-describedby="threshold-help"
-          onChange={(e) => { setConfidentDraft(e.target.value); setThresholds({ confident: percentInput(e.target.value) }); }} />
-        <button type="button" onClick={() => { setThresholdError(''); update({ lowConfidenceThreshold: null, confidentThreshold: null }); }}
-          disabled={settings.lowConfidenceThreshold === null && settings.confidentThreshold === null}>{t('settings.useModelDefault')}</button>
-        <p id="threshold-help" className="muted">{t('workflow.thresholdsHelp', { value: Math.round(modelDefault * 100) })}</p>
-        {thresholdError && <p role="alert" className="error-text" data-testid="threshold-error">{thresholdError}</p>}
+        <input
+          id="confident-threshold"
+          type="number"
+          min={0}
+          max={100}
+          step={1}
+          value={confidentDraft}
+          aria-describedby="threshold-help"
+          onChange={(e) => {
+            setConfidentDraft(e.target.value);
+            setThresholds({ confident: percentInput(e.target.value) });
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => {
+            setThresholdError('');
+            update({ lowConfidenceThreshold: null, confidentThreshold: null });
+          }}
+          disabled={settings.lowConfidenceThreshold === null && settings.confidentThreshold === null}
+        >
+          {t('settings.useModelDefault')}
+        </button>
+        <p id="threshold-help" className="muted">
+          {t('workflow.thresholdsHelp', { value: Math.round(modelDefault * 100) })}
+        </p>
+        {thresholdError && (
+          <p role="alert" className="error-text" data-testid="threshold-error">
+            {thresholdError}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="backend-setting">{t('settings.backend')}</label>
-        <select id="backend-setting" value={settings.backend} aria-describedby="backend-help"
-          onChange={(e) => { update({ backend: e.target.value as BackendSetting }); onBackendChange(); }}>
+        <select
+          id="backend-setting"
+          value={settings.backend}
+          aria-describedby="backend-help"
+          onChange={(e) => {
+            update({ backend: e.target.value as BackendSetting });
+            onBackendChange();
+          }}
+        >
           <option value="auto">{t('settings.auto')}</option>
-          {BACKEND_ORDER.map((b) => <option key={b} value={b}>{b}</option>)}
+          {BACKEND_ORDER.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
         </select>
-        <p id="backend-help" className="muted">{t('settings.backendHelp')} {timings && t('settings.timings', { list: timings })}</p>
+        <p id="backend-help" className="muted">
+          {t('settings.backendHelp')} {timings && t('settings.timings', { list: timings })}
+        </p>
       </div>
       <div className="field">
-        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={frameCount === 0}>{t('settings.clear')}</button>
+        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={frameCount === 0}>
+          {t('settings.clear')}
+        </button>
         <p className="muted">{t('settings.clearHelp')}</p>
       </div>
       <div className="field">
@@ -88,8 +147,17 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
           {t(`storage.${persistence ?? 'unknown'}`)}
         </p>
       </div>
-      <ConfirmDialog open={confirming} title={t('settings.confirmTitle')} confirmLabel={t('settings.confirm')} cancelLabel={t('settings.cancel')}
-        onCancel={() => setConfirming(false)} onConfirm={() => { setConfirming(false); onClearSession(); }}>
+      <ConfirmDialog
+        open={confirming}
+        title={t('settings.confirmTitle')}
+        confirmLabel={t('settings.confirm')}
+        cancelLabel={t('settings.cancel')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          onClearSession();
+        }}
+      >
         <p>{t('settings.confirmBody', { count: frameCount })}</p>
       </ConfirmDialog>
     </section>
