@@ -93,7 +93,7 @@ function paramsOf(o: TrainOptions): Record<string, string | number | boolean> {
 }
 
 export async function runTraining(options: Partial<TrainOptions> & Pick<TrainOptions, 'data'>, hooks: RunHooks = {}): Promise<TrainResult> {
-  const opts = resolvePaths({ ...DEFAULT_OPTIONS, ...options } as TrainOptions);
+  const opts = resolvePaths({ ...DEFAULT_OPTIONS, ...options });
   validateOptions(opts);
   return execute(opts, null, hooks);
 }
@@ -196,7 +196,7 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   } catch (err) {
     const interrupted = err instanceof TrainingInterrupted;
     await tracker.finish(interrupted ? 'KILLED' : 'FAILED').catch(() => undefined);
-    if (interrupted) throw new RunInterrupted(runDir, (err as TrainingInterrupted).completedEpochs);
+    if (interrupted) throw new RunInterrupted(runDir, err.completedEpochs);
     throw err;
   } finally {
     progress.stop();

@@ -148,7 +148,7 @@ export async function readCheckpoint<C extends v.GenericSchema>(dir: string, con
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${jsonPath} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${jsonPath} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const head: Record<string, unknown> = v.is(jsonObject, raw) ? raw : {};
   if (head.format !== CHECKPOINT_FORMAT || head.version !== 1) {
