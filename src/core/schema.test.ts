@@ -27,8 +27,12 @@ describe('parseAll: every problem as "<path> must be ..., got <value>"', () => {
 
   it('labels path steps (e.g. a frame by its file name)', () => {
     const label = (keys: readonly unknown[], value: unknown) =>
-      keys.length === 2 && keys[0] === 'frames' && typeof value === 'object' && value && 'id' in value ? ` ("${String(value.id)}")` : undefined;
-    expect(problems({ frames: [{ id: 'x.jpg', size: -2 }], loss: 0 }, { label })).toEqual(['frames[0] ("x.jpg").size must be a count (an integer >= 0), got -2']);
+      keys.length === 2 && keys[0] === 'frames' && typeof value === 'object' && value && 'id' in value
+        ? ` ("${String(value.id)}")`
+        : undefined;
+    expect(problems({ frames: [{ id: 'x.jpg', size: -2 }], loss: 0 }, { label })).toEqual([
+      'frames[0] ("x.jpg").size must be a count (an integer >= 0), got -2',
+    ]);
   });
 
   it('reads null as NaN for a measured number, and keeps a valid file as parsed', () => {
@@ -37,7 +41,9 @@ describe('parseAll: every problem as "<path> must be ..., got <value>"', () => {
   });
 
   it('parseFile throws a SchemaError naming the file', () => {
-    expect(() => parseFile(File, { frames: 1, loss: 0 }, 'runs/x/meta.json')).toThrow(new SchemaError('runs/x/meta.json', ['frames must be a list, got 1']));
+    expect(() => parseFile(File, { frames: 1, loss: 0 }, 'runs/x/meta.json')).toThrow(
+      new SchemaError('runs/x/meta.json', ['frames must be a list, got 1']),
+    );
   });
 });
 

@@ -21,10 +21,17 @@ export interface MessageOptions {
   label?: (keys: readonly unknown[], value: unknown) => string | undefined;
 }
 
-const KINDS: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', Object: 'an object', Array: 'a list' };
+const KINDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  Object: 'an object',
+  Array: 'a list',
+};
 
 /** For a schema or check given no message of its own: "must be a string", "must be >=0". */
-const fallbackMessage = (issue: v.BaseIssue<unknown>) => `must be ${issue.expected ? (KINDS[issue.expected] ?? issue.expected) : `valid (${issue.type})`}`;
+const fallbackMessage = (issue: v.BaseIssue<unknown>) =>
+  `must be ${issue.expected ? (KINDS[issue.expected] ?? issue.expected) : `valid (${issue.type})`}`;
 
 /** One line per problem, at most one per path (the first found there: a wrong type hides the range check). */
 export function issueMessages(issues: readonly v.BaseIssue<unknown>[], opts: MessageOptions = {}): string[] {
@@ -76,8 +83,20 @@ export function parseFile<S extends v.GenericSchema>(schema: S, value: unknown, 
 }
 
 /** Steps of an issue's path, for a rawCheck's `addIssue({ path })`: its message then reads "<path> <message>". */
-export const itemStep = (input: unknown[], key: number): v.ArrayPathItem => ({ type: 'array', origin: 'value', input, key, value: input[key] });
-export const fieldStep = (input: Record<string, unknown>, key: string): v.ObjectPathItem => ({ type: 'object', origin: 'value', input, key, value: input[key] });
+export const itemStep = (input: unknown[], key: number): v.ArrayPathItem => ({
+  type: 'array',
+  origin: 'value',
+  input,
+  key,
+  value: input[key],
+});
+export const fieldStep = (input: Record<string, unknown>, key: string): v.ObjectPathItem => ({
+  type: 'object',
+  origin: 'value',
+  input,
+  key,
+  value: input[key],
+});
 
 /**
  * Whether a rawCheck can read these fields of an object: none has an issue yet (other fields may
@@ -95,7 +114,10 @@ export function fieldsValid<T, K extends keyof T & string>(
 }
 
 /** A file's top level: a JSON object (valibot's `object` alone would take an array). */
-export const jsonObject = v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'expected a JSON object');
+export const jsonObject = v.custom<Record<string, unknown>>(
+  (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+  'expected a JSON object',
+);
 
 /** A count of things: an integer >= 0. */
 export const count = v.message(v.pipe(v.number(), v.integer(), v.minValue(0)), 'must be a count (an integer >= 0)');

@@ -26,7 +26,9 @@ describe('run files are checked when read back and before they are written', () 
     await writeFile(meta, JSON.stringify({ ...json, status: 'PAUSED', startTime: '2026-01-01' }));
     const err = await RunTracker.open(t.dir, { trackingUri: '' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrackerError);
-    expect((err as Error).message).toBe(`${meta}: status must be one of RUNNING, FINISHED, FAILED, KILLED, got "PAUSED"; startTime must be a time (ms since 1970), got "2026-01-01"`);
+    expect((err as Error).message).toBe(
+      `${meta}: status must be one of RUNNING, FINISHED, FAILED, KILLED, got "PAUSED"; startTime must be a time (ms since 1970), got "2026-01-01"`,
+    );
   });
 
   it('metrics.jsonl: extra numbers are kept, a NaN loss reads back as NaN, a bad line is named', async () => {
@@ -37,20 +39,30 @@ describe('run files are checked when read back and before they are written', () 
     expect(first.imagesPerSecond).toBe(12.5);
     expect(second.loss).toBeNaN();
     await appendFile(join(t.dir, 'metrics.jsonl'), `${JSON.stringify({ ...epoch(3), epoch: 'three' })}\n${JSON.stringify(epoch(4))}\n`);
-    await expect(t.readEpochs()).rejects.toThrow(`${join(t.dir, 'metrics.jsonl')} line 3: epoch must be a count (an integer >= 0), got "three"`);
-    await expect(t.logEpoch({ ...epoch(5), valAccuracy: 'high' as unknown as number })).rejects.toThrow(/metrics\.jsonl \(epoch 5\): valAccuracy must be a number/);
+    await expect(t.readEpochs()).rejects.toThrow(
+      `${join(t.dir, 'metrics.jsonl')} line 3: epoch must be a count (an integer >= 0), got "three"`,
+    );
+    await expect(t.logEpoch({ ...epoch(5), valAccuracy: 'high' as unknown as number })).rejects.toThrow(
+      /metrics\.jsonl \(epoch 5\): valAccuracy must be a number/,
+    );
   });
 
   it('artifacts the trainer writes are checked before writing; other names are free-form', async () => {
     const t = await create('artifacts1');
     const curves = [epoch(1), { ...epoch(2), epoch: -2 }];
-    await expect(t.writeJson('curves.json', curves)).rejects.toThrow(`${t.artifactPath('curves.json')}: [1].epoch must be a count (an integer >= 0), got -2`);
+    await expect(t.writeJson('curves.json', curves)).rejects.toThrow(
+      `${t.artifactPath('curves.json')}: [1].epoch must be a count (an integer >= 0), got -2`,
+    );
     await t.writeJson('notes/anything.json', { whatever: [1, 'two'] });
     expect(JSON.parse(await readFile(t.artifactPath('notes/anything.json'), 'utf8'))).toEqual({ whatever: [1, 'two'] });
   });
 
   it("a checkpoint's run config: elapsed time, and the data the run trained on", () => {
-    const r = parseAll(RunConfigSchema, { options: [], elapsedSeconds: -3, data: { classNames: ['a'], counts: { train: { a: 1.5 } } } }, { at: 'config' });
+    const r = parseAll(
+      RunConfigSchema,
+      { options: [], elapsedSeconds: -3, data: { classNames: ['a'], counts: { train: { a: 1.5 } } } },
+      { at: 'config' },
+    );
     expect(r.success ? [] : r.problems).toEqual([
       "config.options must be the run's options (an object), got []",
       'config.elapsedSeconds must be seconds (>= 0), got -3',
