@@ -57,7 +57,9 @@ export function App() {
   if (model.status === 'error' && model.source === 'embedded') {
     return (
       <>
-        <Disclaimer />
+        <header>
+          <Disclaimer />
+        </header>
         <ModelErrorPage model={model} onRetry={() => void startApp()} onLoadFiles={loadCustomModelFiles} onUseEmbedded={onUseEmbedded} />
       </>
     );
@@ -73,35 +75,41 @@ export function App() {
 
   return (
     <>
-      <header className="header">
-        <div>
-          <h1>{t('app.title')}</h1>
-          <p className="tagline">{t('app.tagline')}</p>
+      {/* Every part of the page sits in a landmark (header, nav, main): screen-reader users jump between them. */}
+      <header>
+        <div className="header">
+          <div>
+            <h1>{t('app.title')}</h1>
+            <p className="tagline">{t('app.tagline')}</p>
+          </div>
+          <ModelStatus />
+          <SessionMenu />
+          <label className="lang">
+            {t('app.language')}{' '}
+            <select value={i18n.language} onChange={(e) => { const l = e.target.value as Language; updateSettings({ language: l }); setLanguage(l); }}>
+              <option value="en">English</option>
+              <option value="es">Español</option>
+            </select>
+          </label>
         </div>
-        <ModelStatus />
-        <SessionMenu />
-        <label className="lang">
-          {t('app.language')}{' '}
-          <select value={i18n.language} onChange={(e) => { const l = e.target.value as Language; updateSettings({ language: l }); setLanguage(l); }}>
-            <option value="en">English</option>
-            <option value="es">Español</option>
-          </select>
-        </label>
+        <Disclaimer />
+        {model.status === 'error' && (
+          <div className="banner error-text" role="alert" data-testid="model-error" data-kind={model.error?.kind}>
+            {t(`modelError.${model.error?.kind ?? 'corrupt'}`)} {model.error?.message}
+          </div>
+        )}
+        <StorageFullNotice />
       </header>
-      <Disclaimer />
-      {model.status === 'error' && (
-        <div className="banner error-text" role="alert" data-testid="model-error" data-kind={model.error?.kind}>
-          {t(`modelError.${model.error?.kind ?? 'corrupt'}`)} {model.error?.message}
+      {/* role="tablist" on the nav itself would take away its landmark role. */}
+      <nav aria-label={t('tabs.label')}>
+        <div role="tablist" aria-label={t('tabs.label')} className="tabs">
+          {TABS.map((k, i) => (
+            <button key={k} id={`tab-${k}`} role="tab" type="button" aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1}
+              onClick={() => setTab(k)} onKeyDown={(e) => onTabKey(e, i)}>
+              {t(`tabs.${k}`)}
+            </button>
+          ))}
         </div>
-      )}
-      <StorageFullNotice />
-      <nav role="tablist" aria-label={t('tabs.label')} className="tabs">
-        {TABS.map((k, i) => (
-          <button key={k} id={`tab-${k}`} role="tab" type="button" aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1}
-            onClick={() => setTab(k)} onKeyDown={(e) => onTabKey(e, i)}>
-            {t(`tabs.${k}`)}
-          </button>
-        ))}
       </nav>
       <main>
         <div id="panel-frames" role="tabpanel" aria-labelledby="tab-frames" hidden={tab !== 'frames'}>

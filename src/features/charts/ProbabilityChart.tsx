@@ -18,7 +18,8 @@ export function ProbabilityChart({ labels, probabilities, predictedIndex, title 
   const data = labels.map((label, i) => ({ label: i === predictedIndex ? `▶ ${label}` : label, value: probabilities[i] * 100 }));
   return (
     <figure className="chart" data-testid="probability-chart" aria-label={title}>
-      <BarChart width={260} height={chartHeight(labels.length)} data={data} layout="vertical" margin={{ top: 0, right: 44, bottom: 0, left: 0 }} aria-hidden="true">
+      {/* Hidden from assistive tech (the caption says it all), so not focusable either: no keyboard layer. */}
+      <BarChart width={260} height={chartHeight(labels.length)} data={data} layout="vertical" margin={{ top: 0, right: 44, bottom: 0, left: 0 }} aria-hidden="true" accessibilityLayer={false}>
         <XAxis type="number" domain={[0, 100]} hide />
         <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 11 }} interval={0} />
         <Bar dataKey="value" isAnimationActive={false} barSize={14}>

@@ -3,7 +3,7 @@
  * card. `PrintView` mounts it over the app (in a portal on <body>) with Print and Close buttons; the
  * print stylesheet then prints the report alone, so the browser's "Save as PDF" gives a clean file.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { displayNameFor } from '../../core/classes.ts';
@@ -179,6 +179,19 @@ export interface PrintViewProps extends PrintableReportProps {
 /** The report over the whole page, with Print / Close; Escape closes it. */
 export function PrintView({ onClose, autoPrint = false, ...report }: PrintViewProps) {
   const { t } = useTranslation();
+  const rootRef = useRef<HTMLDivElement>(null);
+  // A modal over the whole page: the page behind it is made inert, so Tab and screen readers stay in the
+  // report (aria-modal alone stops neither).
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const behind = Array.from(document.body.children).filter((el) => el !== rootRef.current && !el.hasAttribute('inert'));
+    behind.forEach((el) => el.setAttribute('inert', ''));
+    rootRef.current?.querySelector('button')?.focus();
+    return () => {
+      behind.forEach((el) => el.removeAttribute('inert'));
+      opener?.focus();
+    };
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
@@ -193,7 +206,7 @@ export function PrintView({ onClose, autoPrint = false, ...report }: PrintViewPr
   }, [onClose, autoPrint]);
 
   return createPortal(
-    <div className="endolens-print-root" role="dialog" aria-modal="true" aria-label={t('report.title')}>
+    <div className="endolens-print-root" role="dialog" aria-modal="true" aria-label={t('report.title')} ref={rootRef}>
       <div className="endolens-report__toolbar no-print endolens-report">
         <button type="button" onClick={() => window.print()}>
           {t('report.print')}
