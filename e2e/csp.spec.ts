@@ -11,11 +11,19 @@ import { test, expect } from './fixtures.ts';
 const FOREIGN_PORT = Number(process.env.E2E_PORT ?? 4173) + 2;
 const FOREIGN = `http://127.0.0.1:${FOREIGN_PORT}`;
 
-test('one policy as header and meta tag; a fetch to another origin is blocked by the browser', async ({ endoPage, page, cspViolations }) => {
+test('one policy as header and meta tag; a fetch to another origin is blocked by the browser', async ({
+  endoPage,
+  page,
+  cspViolations,
+}) => {
   const hits: string[] = [];
   const foreign = createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'Content-Type': 'text/plain' });
+    res.writeHead(200, {
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'Content-Type': 'text/plain',
+    });
     res.end('received');
   });
   await new Promise<void>((resolve) => foreign.listen(FOREIGN_PORT, '127.0.0.1', resolve));
@@ -24,7 +32,10 @@ test('one policy as header and meta tag; a fetch to another origin is blocked by
     await endoPage.waitForModel();
     const header = response?.headers()['content-security-policy'];
     expect(header, 'the header').toBe(CONTENT_SECURITY_POLICY);
-    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]'), 'the meta tag in index.html').toHaveAttribute('content', header ?? '');
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]'), 'the meta tag in index.html').toHaveAttribute(
+      'content',
+      header ?? '',
+    );
     expect(header).toContain("default-src 'self'");
     expect(header).toMatch(/(^|; )connect-src 'self'( blob:)?(;|$)/);
     expect(header).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
@@ -35,9 +46,16 @@ test('one policy as header and meta tag; a fetch to another origin is blocked by
 
     const attempt = await page.evaluate(async (url) => {
       const violation = new Promise<{ directive: string; blocked: string; disposition: string }>((resolve) => {
-        document.addEventListener('securitypolicyviolation', (e) => resolve({ directive: e.effectiveDirective, blocked: e.blockedURI, disposition: e.disposition }), { once: true });
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => resolve({ directive: e.effectiveDirective, blocked: e.blockedURI, disposition: e.disposition }),
+          { once: true },
+        );
       });
-      const outcome = await fetch(url, { method: 'POST', body: 'a frame' }).then((r) => `answered ${r.status}`, (e: unknown) => `rejected ${(e as Error).name}`);
+      const outcome = await fetch(url, { method: 'POST', body: 'a frame' }).then(
+        (r) => `answered ${r.status}`,
+        (e: unknown) => `rejected ${(e as Error).name}`,
+      );
       return { outcome, violation: await violation };
     }, `${FOREIGN}/upload`);
     expect(attempt.outcome, 'the fetch').toBe('rejected TypeError');
