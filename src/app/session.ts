@@ -4,7 +4,7 @@
  * clear session, resume after reload. Components call these functions; they hold no logic of their own.
  */
 import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
-import { InferenceClient, type GradCamOutput } from '../inference/client.ts';
+import { InferenceClient, type BackendUpdate, type GradCamOutput } from '../inference/client.ts';
 import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
 import {
   clearCustomModel,
@@ -49,8 +49,25 @@ function getClient(): InferenceClient {
         );
       store().setIdle(numTensors);
     },
+    onBackend: (u) => void applyBackendUpdate(u),
   });
   return client;
+}
+
+/**
+ * The worker timed the GPUs in the background (or found only software ones) and may have switched
+ * backend between batches: the header and settings follow, and a settled choice is remembered for
+ * this model on this device, so the next visit loads it directly.
+ */
+async function applyBackendUpdate(u: BackendUpdate): Promise<void> {
+  const model = store().model;
+  if (model.status !== 'ready' || model.modelKey !== u.modelKey) return; // a model since replaced
+  store().setModel({ ...model, backend: u.backend, backendReason: u.backendReason, timings: u.timings });
+  store().setBaseline(u.numTensors); // a switch reloads the same weights on another backend
+  if (u.settled)
+    await saveBackendChoice(model.source, { modelKey: u.modelKey, backend: u.backend, timings: u.timings, device: u.device }).catch(
+      () => undefined,
+    );
 }
 
 async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Promise<boolean> {
@@ -63,10 +80,12 @@ async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Prom
     store().setModel({ status: 'error', source: sourceKind, error: { kind: res.kind, message: res.message } });
     return false;
   }
-  if (res.backendReason === 'measured') {
-    await saveBackendChoice(sourceKind, { modelKey: res.modelKey, backend: res.backend, timings: res.timings }).catch(() => undefined);
-  }
-  const timings = res.timings.length ? res.timings : remembered?.modelKey === res.modelKey ? remembered.timings : [];
+  // Nothing is remembered yet: the worker times the GPUs in the background and says when it has settled (onBackend).
+  const timings = res.timings.length
+    ? res.timings
+    : res.backendReason === 'remembered' && remembered?.modelKey === res.modelKey
+      ? remembered.timings
+      : [];
   store().setModel({
     status: 'ready',
     source: sourceKind,

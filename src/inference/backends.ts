@@ -1,15 +1,19 @@
 /**
- * tfjs backends in the worker: registration, availability, and timing a model on each.
- * WebGL runs on an OffscreenCanvas and WebGPU on navigator.gpu, both available in Chromium workers.
+ * tfjs backends in the worker: registration, probing the GPUs without running a model on them, and
+ * timing the model on a backend at the app's batch size. WebGL runs on an OffscreenCanvas and WebGPU
+ * on navigator.gpu, both available in Chromium workers.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, type BackendName, type BackendTiming } from './protocol.ts';
-import { SLOW_WARMUP_FACTOR } from './backend-choice.ts';
+import type { FamiliarityCheck } from '../core/familiarity.ts';
+import { median, timingDone, webGlProbe, webGpuProbe, type GpuAdapterInfoLike, type GpuProbe } from './backend-choice.ts';
+import { Paused } from './background-choice.ts';
+import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
+import type { BackendName, BackendTiming } from './protocol.ts';
 
 // Vite fingerprints the .wasm files; tfjs must be told where they went.
 setWasmPaths({
@@ -17,32 +21,47 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+// Every core for WASM (tfjs's default is half of them); read when the wasm backend starts, so set
+// here, before any tf.setBackend('wasm'). Threads need cross-origin isolation, which the app has
+// (src/app/cross-origin-isolation.ts); without it tfjs loads the single-threaded binary and this is
+// moot. tfjs still caps its thread pool by navigator.hardwareConcurrency, so on a 2-core machine the
+// pool may stay at one thread (issue 11).
+setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
 
+interface GpuAdapterLike {
+  info?: GpuAdapterInfoLike;
+  isFallbackAdapter?: boolean;
+}
 interface GpuNavigator {
-  gpu?: { requestAdapter(): Promise<unknown> };
+  gpu?: { requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null> };
 }
 
-export async function availableBackends(): Promise<BackendName[]> {
-  const out: BackendName[] = [];
-  for (const b of BACKEND_ORDER) {
-    if (b === 'wasm') out.push(b);
-    if (b === 'webgl') {
-      try {
-        if (new OffscreenCanvas(1, 1).getContext('webgl2')) out.push(b);
-      } catch {
-        // no WebGL2 in this browser: not a candidate
-      }
-    }
-    if (b === 'webgpu') {
-      try {
-        const gpu = (navigator as GpuNavigator).gpu;
-        if (gpu && (await gpu.requestAdapter())) out.push(b);
-      } catch {
-        // no adapter
-      }
-    }
+async function probeWebGpu(): Promise<GpuProbe> {
+  try {
+    // The adapter tfjs-backend-webgpu would get (it asks for high-performance too).
+    const adapter = await (navigator as GpuNavigator).gpu?.requestAdapter({ powerPreference: 'high-performance' });
+    return webGpuProbe(adapter ? (adapter.info ?? {}) : undefined, adapter?.isFallbackAdapter === true);
+  } catch {
+    return webGpuProbe(undefined);
   }
-  return out;
+}
+
+function probeWebGl(): GpuProbe {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return webGlProbe(false);
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer: unknown = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : undefined;
+    gl.getExtension('WEBGL_lose_context')?.loseContext(); // the probe's context only; tfjs makes its own
+    return webGlProbe(true, typeof renderer === 'string' ? renderer : undefined);
+  } catch {
+    return webGlProbe(false);
+  }
+}
+
+/** WebGPU and WebGL: there or not, and whether a software renderer stands behind them. */
+export async function probeGpus(): Promise<GpuProbe[]> {
+  return [await probeWebGpu(), probeWebGl()];
 }
 
 export async function useBackend(b: BackendName): Promise<void> {
@@ -51,58 +70,66 @@ export async function useBackend(b: BackendName): Promise<void> {
   await tf.ready();
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+/**
+ * Milliseconds per frame of `m` on the active backend at `batch` frames per call: one untimed
+ * warm-up call (shader compilation), then timed calls until timingDone(), the median kept. Each call
+ * is the frames' own path (runBatch: forward pass, familiarity features, read back).
+ */
+export async function timeBatches(
+  m: InferenceModel,
+  batch: number,
+  againstMsPerFrame: number | undefined,
+  checkpoint: () => void,
+): Promise<number> {
+  const inputs = Array.from({ length: batch }, () => new Float32Array(m.inputSize * m.inputSize * 3).fill(0.5));
+  checkpoint();
+  await runBatch(m, inputs);
+  const samples: number[] = [];
+  while (!timingDone(samples, againstMsPerFrame)) {
+    checkpoint();
+    const t0 = performance.now();
+    await runBatch(m, inputs);
+    samples.push((performance.now() - t0) / batch);
+  }
+  return median(samples);
 }
 
 /**
- * Warm-up (shader compilation etc.) then the median of a few timed single-frame predictions. A
- * candidate whose warm-up alone took SLOW_WARMUP_FACTOR times the best frame so far is not timed
- * further (a software GPU adapter can take seconds per frame): its warm-up time stands as its score.
+ * The same model (same artifacts: same graph and weights) on `backend`, timed at `batch`. Returns the
+ * loaded model for a switch; frees it when it fails or is paused. Always goes back to `restore` (the
+ * backend frames run on) before returning, since tfjs has one active backend.
  */
-async function timeModel(model: tf.LayersModel, size: number, best: number): Promise<number> {
-  const x = tf.randomUniform([1, size, size, 3], -1, 1);
+export async function timeCandidate(
+  o: {
+    backend: BackendName;
+    restore: BackendName;
+    artifacts: tf.io.ModelArtifacts;
+    inputSize: number;
+    familiarity?: FamiliarityCheck;
+    batch: number;
+  },
+  againstMsPerFrame: number | undefined,
+  checkpoint: () => void,
+): Promise<{ timing: BackendTiming; model?: InferenceModel }> {
+  let m: InferenceModel | undefined;
   try {
-    const once = async () => {
-      const t0 = performance.now();
-      const y = model.predict(x) as tf.Tensor;
-      await y.data();
-      y.dispose();
-      return performance.now() - t0;
-    };
-    const warmupMs = await once();
-    if (warmupMs > best * SLOW_WARMUP_FACTOR) return warmupMs;
-    const times: number[] = [];
-    for (let i = 0; i < TIMED_RUNS; i++) times.push(await once());
-    return median(times);
-  } finally {
-    x.dispose();
-  }
-}
-
-const TIMED_RUNS = 3;
-
-export async function measureBackends(
-  candidates: readonly BackendName[],
-  artifacts: tf.io.ModelArtifacts,
-  size: number,
-): Promise<BackendTiming[]> {
-  const timings: BackendTiming[] = [];
-  let best = Infinity;
-  for (const backend of candidates) {
-    let model: tf.LayersModel | undefined;
+    checkpoint();
+    await useBackend(o.backend);
+    checkpoint();
+    const model = await tf.loadLayersModel(tf.io.fromMemory(o.artifacts));
     try {
-      await useBackend(backend);
-      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-      const msPerFrame = await timeModel(model, size, best);
-      timings.push({ backend, ok: true, msPerFrame });
-      best = Math.min(best, msPerFrame);
+      m = makeInferenceModel(model, o.inputSize, o.familiarity);
     } catch (e) {
-      timings.push({ backend, ok: false, error: e instanceof Error ? e.message : String(e) });
-    } finally {
-      model?.dispose();
+      model.dispose();
+      throw e;
     }
+    const msPerFrame = await timeBatches(m, o.batch, againstMsPerFrame, checkpoint);
+    return { timing: { backend: o.backend, ok: true, msPerFrame, batch: o.batch }, model: m };
+  } catch (e) {
+    if (m) disposeInferenceModel(m);
+    if (e instanceof Paused) throw e;
+    return { timing: { backend: o.backend, ok: false, error: e instanceof Error ? e.message : String(e) } };
+  } finally {
+    await useBackend(o.restore);
   }
-  return timings;
 }

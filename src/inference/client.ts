@@ -7,10 +7,13 @@ import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource
 export type GradCamOutput = Omit<Extract<FromWorker, { type: 'gradcam-result'; ok: true }>, 'type' | 'requestId' | 'ok'>;
 export type LoadedModel = Extract<FromWorker, { type: 'loaded' }>;
 export type LoadFailure = Extract<FromWorker, { type: 'load-error' }>;
+export type BackendUpdate = Extract<FromWorker, { type: 'backend' }>;
 
 export interface ClientEvents {
   onResults(outcomes: FrameOutcome[], numTensors: number): void;
   onIdle(numTensors: number, cancelledIds: string[]): void;
+  /** The background backend choice moved on (src/inference/background-choice.ts). */
+  onBackend(update: BackendUpdate): void;
 }
 
 export class InferenceClient {
@@ -44,6 +47,9 @@ export class InferenceClient {
         break;
       case 'idle':
         this.events.onIdle(msg.numTensors, msg.cancelledIds);
+        break;
+      case 'backend':
+        this.events.onBackend(msg);
         break;
       case 'memory':
         break;

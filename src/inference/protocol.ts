@@ -20,17 +20,31 @@ export type ModelSource =
 /** What to run on: a forced backend (URL hook or settings), a remembered choice, or measure. */
 export type BackendRequest =
   | { mode: 'forced'; backend: BackendName; reason: 'url' | 'settings' }
-  /** Used only if the loaded model's key matches; otherwise the worker measures. */
-  | { mode: 'remembered'; backend: BackendName; modelKey: string }
+  /**
+   * Used only if the loaded model's key matches; otherwise the worker measures. `device` is what the
+   * worker saw when it chose (GPU adapters, cores): another device is measured again, in the background.
+   */
+  | { mode: 'remembered'; backend: BackendName; modelKey: string; device?: string }
   | { mode: 'measure' };
 
-export type BackendReason = 'measured' | 'remembered' | 'url' | 'settings';
+/**
+ * Why this backend: `measuring` = WASM at once while real GPUs are timed in the background;
+ * `software-gpu` = the only GPUs are software renderers (not used, not timed); `no-gpu` = no GPU
+ * backend at all; `measured` = the fastest of those timed.
+ */
+export type BackendReason = 'measuring' | 'software-gpu' | 'no-gpu' | 'measured' | 'remembered' | 'url' | 'settings';
 
 export interface BackendTiming {
   backend: BackendName;
   ok: boolean;
-  /** Median milliseconds per frame after warm-up (batch of 1). */
+  /** Median milliseconds per frame after warm-up, at `batch` frames per call. */
   msPerFrame?: number;
+  /** Frames per timed call (the worker's batch size); absent in choices remembered before it was recorded (batch 1). */
+  batch?: number;
+  /** Not timed: a software GPU adapter (SwiftShader, llvmpipe...) or no such backend in this browser. */
+  skipped?: 'software' | 'unavailable';
+  /** The adapter or renderer, as the browser names it. */
+  adapter?: string;
   error?: string;
 }
 
@@ -77,6 +91,20 @@ export type FromWorker =
       numTensors: number;
     }
   | { type: 'load-error'; kind: ModelErrorKind; message: string }
+  /**
+   * The background choice moved on (GPU probed, a candidate timed, the backend switched between
+   * batches). `settled`: nothing more will be timed, so the page remembers the choice (with `device`).
+   */
+  | {
+      type: 'backend';
+      modelKey: string;
+      backend: BackendName;
+      backendReason: BackendReason;
+      timings: BackendTiming[];
+      settled: boolean;
+      device?: string;
+      numTensors: number;
+    }
   | { type: 'results'; outcomes: FrameOutcome[]; numTensors: number }
   /** Queue empty (finished or cancelled); numTensors is read after every tensor was disposed. */
   | { type: 'idle'; numTensors: number; cancelledIds: string[] }

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../core/metadata.ts';
-import { availableBackends, measureBackends, useBackend } from './backends.ts';
-import { pickFastest } from './backend-choice.ts';
+import { probeGpus, timeBatches, timeCandidate, useBackend } from './backends.ts';
+import { startingBackend } from './backend-choice.ts';
+import { BackgroundWork, backgroundChoice, type ChoiceUpdate } from './background-choice.ts';
 import { modelShape } from './classify.ts';
 import { gradCamFromPixels } from './gradcam.ts';
 import { FrameError } from './decode.ts';
@@ -14,17 +15,7 @@ import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
-import type {
-  BackendReason,
-  BackendRequest,
-  BackendName,
-  BackendTiming,
-  ClassifyJob,
-  FrameOutcome,
-  FromWorker,
-  ModelSource,
-  ToWorker,
-} from './protocol.ts';
+import type { BackendRequest, BackendName, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -36,6 +27,9 @@ interface Loaded {
   inference: InferenceModel;
   metadata: ModelMetadata;
   backend: BackendName;
+  modelKey: string;
+  /** Kept to load the very same graph and weights on another backend. */
+  artifacts: tf.io.ModelArtifacts;
 }
 
 let loaded: Loaded | undefined;
@@ -45,39 +39,82 @@ let pumping: Promise<void> | undefined;
 let cancelledIds: string[] = [];
 /** Loads run one after another, never while a batch uses the model. */
 let loadChain: Promise<void> = Promise.resolve();
-
-interface Choice {
-  backend: BackendName;
-  reason: BackendReason;
-  timings: BackendTiming[];
-}
+/** GPU timing, only while no batch or Grad-CAM runs (src/inference/background-choice.ts). */
+const background = new BackgroundWork((e) => console.warn('Background backend timing stopped:', e));
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
 }
 
-async function chooseBackend(request: BackendRequest, modelKey: string, artifacts: tf.io.ModelArtifacts, size: number): Promise<Choice> {
-  if (request.mode === 'forced') return { backend: request.backend, reason: request.reason, timings: [] };
-  if (request.mode === 'remembered' && request.modelKey === modelKey)
-    return { backend: request.backend, reason: 'remembered', timings: [] };
-  const timings = await measureBackends(await availableBackends(), artifacts, size);
-  return { backend: pickFastest(timings), reason: 'measured', timings };
+/** The worker's side of the background choice: the model it times is the loaded one, from the same artifacts. */
+function startBackgroundChoice(current: Loaded, mode: 'time-gpus' | 'check-device', rememberedDevice: string | undefined): void {
+  const spec = {
+    artifacts: current.artifacts,
+    inputSize: current.metadata.input.size,
+    familiarity: current.metadata.familiarity,
+    batch: BATCH_SIZE,
+  };
+  const live = () => (loaded === current ? current : undefined);
+  background.start(
+    backgroundChoice<InferenceModel>(mode, rememberedDevice, {
+      probe: probeGpus,
+      cores: navigator.hardwareConcurrency || 1,
+      active: () => current.backend,
+      timeActive: async (checkpoint) => ({
+        backend: current.backend,
+        ok: true,
+        batch: BATCH_SIZE,
+        msPerFrame: await timeBatches(current.inference, BATCH_SIZE, undefined, checkpoint),
+      }),
+      timeCandidate: (backend, against, checkpoint) => timeCandidate({ ...spec, backend, restore: current.backend }, against, checkpoint),
+      // Between batches (the job only runs while none does): frames after this run on `backend`.
+      switchTo: async (backend, model) => {
+        await useBackend(backend);
+        const old = current.inference;
+        current.inference = model;
+        current.backend = backend;
+        disposeInferenceModel(old);
+      },
+      discard: disposeInferenceModel,
+      report: (u: ChoiceUpdate) => {
+        if (!live()) return;
+        post({
+          type: 'backend',
+          modelKey: current.modelKey,
+          backend: u.backend,
+          backendReason: u.reason,
+          timings: u.timings,
+          settled: u.settled,
+          device: u.device,
+          numTensors: tf.memory().numTensors,
+        });
+      },
+    }),
+  );
 }
 
 async function load(source: ModelSource, request: BackendRequest): Promise<void> {
   cancelledIds.push(...queue.splice(0).map((j) => j.id));
   await pumping;
+  await background.stop(); // frees a model it was timing, and goes back to the loaded backend
   if (loaded) disposeInferenceModel(loaded.inference);
   loaded = undefined;
   try {
     const bundle = await loadModelBundle(source);
     const size = bundle.metadata.input.size;
-    let choice: Choice;
+    // Never a measurement first: WASM (or the forced / remembered backend) at once.
+    let choice = startingBackend(request, bundle.modelKey);
     try {
-      choice = await chooseBackend(request, bundle.modelKey, bundle.artifacts, size);
       await useBackend(choice.backend);
     } catch (e) {
-      throw new ModelLoadError('backend', e instanceof Error ? e.message : String(e));
+      // A remembered GPU that is gone (driver, other browser flags) is no reason to fail: start over on WASM.
+      if (choice.reason !== 'remembered') throw new ModelLoadError('backend', e instanceof Error ? e.message : String(e));
+      choice = startingBackend({ mode: 'measure' }, bundle.modelKey);
+      try {
+        await useBackend(choice.backend);
+      } catch (e2) {
+        throw new ModelLoadError('backend', e2 instanceof Error ? e2.message : String(e2));
+      }
     }
     let model: tf.LayersModel;
     try {
@@ -109,16 +146,18 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
       throw e;
     }
-    loaded = { inference, metadata: bundle.metadata, backend: choice.backend };
+    loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts: bundle.artifacts };
     post({
       type: 'loaded',
       metadata: bundle.metadata,
       modelKey: bundle.modelKey,
       backend: choice.backend,
       backendReason: choice.reason,
-      timings: choice.timings,
+      timings: [],
       numTensors: tf.memory().numTensors,
     });
+    if (choice.background !== 'none')
+      startBackgroundChoice(loaded, choice.background, request.mode === 'remembered' ? request.device : undefined);
     if (queue.length) pump();
   } catch (e) {
     const kind = e instanceof ModelLoadError ? e.kind : 'corrupt';
@@ -178,9 +217,11 @@ function pump(): void {
 }
 
 async function drain(): Promise<void> {
+  // Pipeline: the next batch is decoded while the model runs on this one.
+  let next = queue.length && loaded ? startPrep(queue.splice(0, BATCH_SIZE), loaded.metadata) : undefined;
+  // Background GPU timing stops at its next step before a batch runs, and goes on once the queue is empty.
+  await background.hold();
   try {
-    // Pipeline: the next batch is decoded while the model runs on this one.
-    let next = queue.length && loaded ? startPrep(queue.splice(0, BATCH_SIZE), loaded.metadata) : undefined;
     while (next && loaded) {
       const current = loaded;
       const prepared = await next;
@@ -193,10 +234,12 @@ async function drain(): Promise<void> {
   } finally {
     post({ type: 'idle', numTensors: tf.memory().numTensors, cancelledIds });
     cancelledIds = [];
+    background.release();
   }
 }
 
 async function gradCam(requestId: number, file: Blob, classIndex: number): Promise<void> {
+  await background.hold(); // its ops run on the active backend, where the model's weights are
   try {
     const current = loaded;
     if (!current) throw new Error('no model is loaded');
@@ -215,6 +258,8 @@ async function gradCam(requestId: number, file: Blob, classIndex: number): Promi
     });
   } catch (e) {
     post({ type: 'gradcam-result', requestId, ok: false, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    background.release();
   }
 }
 

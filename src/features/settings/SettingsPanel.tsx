@@ -44,7 +44,15 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
   const [lowDraft, setLowDraft] = usePercentDraft(thresholds.low);
   const [confidentDraft, setConfidentDraft] = usePercentDraft(thresholds.confident);
   const modelDefault = model.metadata?.lowConfidenceThreshold ?? DEFAULT_LOW_CONFIDENCE;
-  const timings = (model.timings ?? []).map((x) => (x.ok ? `${x.backend} ${x.msPerFrame?.toFixed(1)} ms` : `${x.backend} ✗`)).join(', ');
+  // Timed backends with their time per frame; software GPUs and missing ones say why they were not timed.
+  const timings = (model.timings ?? [])
+    .map((x) => {
+      if (x.skipped === 'software') return t('settings.timingSoftware', { backend: x.backend, adapter: x.adapter ?? '?' });
+      if (x.skipped === 'unavailable') return t('settings.timingUnavailable', { backend: x.backend });
+      if (!x.ok) return t('settings.timingFailed', { backend: x.backend, error: x.error ?? '?' });
+      return t('settings.timingMs', { backend: x.backend, ms: x.msPerFrame?.toFixed(1), batch: x.batch ?? 1 });
+    })
+    .join(', ');
 
   return (
     <section className="settings" aria-labelledby="settings-title">
