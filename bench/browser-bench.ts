@@ -31,8 +31,13 @@ export interface RunConfig {
 }
 
 export const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
 ];
 
 export interface Budget {
@@ -90,7 +95,15 @@ export interface UiRow {
   dropMs?: number;
   framesPerS?: number;
   errors?: number;
-  memory?: { workerHeapPeak?: number; pageHeapPeak?: number; tfBytesPeak?: number; wasmHeapBytes?: number; numTensorsBefore?: number; numTensorsAfter?: number; samples: number };
+  memory?: {
+    workerHeapPeak?: number;
+    pageHeapPeak?: number;
+    tfBytesPeak?: number;
+    wasmHeapBytes?: number;
+    numTensorsBefore?: number;
+    numTensorsAfter?: number;
+    samples: number;
+  };
   note?: string;
   error?: string;
 }
@@ -131,8 +144,19 @@ type Bench = { __endolensBench: HarnessApi };
 
 async function bundleHarness(dir: string, here: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  await build({ entryPoints: [join(here, 'harness-page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: join(dir, 'page.js'), logLevel: 'warning' });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./page.js"></script>');
+  await build({
+    entryPoints: [join(here, 'harness-page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(dir, 'page.js'),
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="./page.js"></script>',
+  );
 }
 
 function modelBytes(server: StaticServer): { model: number; total: number } {
@@ -164,7 +188,8 @@ async function waitReady(page: Page, timeoutMs: number, nameIncludes?: string): 
   await page.waitForFunction(
     (name) => {
       const el = document.querySelector('[data-testid="model-status"]');
-      if (el?.getAttribute('data-state') === 'error') throw new Error(`model failed: ${document.querySelector('[data-testid="model-error"]')?.textContent ?? ''}`);
+      if (el?.getAttribute('data-state') === 'error')
+        throw new Error(`model failed: ${document.querySelector('[data-testid="model-error"]')?.textContent ?? ''}`);
       return el?.getAttribute('data-state') === 'ready' && (!name || (el.textContent ?? '').includes(name));
     },
     nameIncludes,
@@ -177,19 +202,27 @@ function inferenceWorker(page: Page): Worker | undefined {
   return page.workers().find((w) => !/sw\.js|prep/.test(w.url()));
 }
 
-interface WorkerMemory { numTensors?: number; numBytes?: number; wasmHeap?: number }
+interface WorkerMemory {
+  numTensors?: number;
+  numBytes?: number;
+  wasmHeap?: number;
+}
 
 async function workerMemory(page: Page): Promise<WorkerMemory> {
   const w = inferenceWorker(page);
   if (!w) return {};
   // tfjs keeps its engine on the global object (`_tfengine`), so the worker's bundle needs no hook.
-  return w.evaluate(() => {
-    const g = globalThis as unknown as { _tfengine?: { memory(): { numTensors: number; numBytes: number }; registry: Record<string, { wasm?: { HEAPU8?: Uint8Array } }> } };
-    const m = g._tfengine?.memory();
-    // The wasm backend's linear memory only grows: its size after the drop is its peak.
-    const wasmHeap = g._tfengine?.registry.wasm?.wasm?.HEAPU8?.byteLength;
-    return { numTensors: m?.numTensors, numBytes: m?.numBytes, wasmHeap };
-  }).catch(() => ({}));
+  return w
+    .evaluate(() => {
+      const g = globalThis as unknown as {
+        _tfengine?: { memory(): { numTensors: number; numBytes: number }; registry: Record<string, { wasm?: { HEAPU8?: Uint8Array } }> };
+      };
+      const m = g._tfengine?.memory();
+      // The wasm backend's linear memory only grows: its size after the drop is its peak.
+      const wasmHeap = g._tfengine?.registry.wasm?.wasm?.HEAPU8?.byteLength;
+      return { numTensors: m?.numTensors, numBytes: m?.numBytes, wasmHeap };
+    })
+    .catch(() => ({}));
 }
 
 /**
@@ -213,7 +246,9 @@ async function workerHeapReader(cdp: CDPSession): Promise<() => Promise<number |
     for (const sessionId of sessions) {
       const id = nextId++;
       const reply = new Promise<{ result?: { usedSize: number } }>((r) => pending.set(id, r));
-      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => undefined);
+      await cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) })
+        .catch(() => undefined);
       const res = await Promise.race([reply, new Promise<undefined>((r) => setTimeout(r, 2000))]);
       pending.delete(id);
       total += res?.result?.usedSize ?? 0;
@@ -222,7 +257,12 @@ async function workerHeapReader(cdp: CDPSession): Promise<() => Promise<number |
   };
 }
 
-async function drop(page: Page, frames: string[], timeoutMs: number, log: (m: string) => void): Promise<Pick<UiRow, 'dropMs' | 'framesPerS' | 'errors' | 'memory'>> {
+async function drop(
+  page: Page,
+  frames: string[],
+  timeoutMs: number,
+  log: (m: string) => void,
+): Promise<Pick<UiRow, 'dropMs' | 'framesPerS' | 'errors' | 'memory'>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const workerHeap = await workerHeapReader(cdp);
@@ -232,7 +272,15 @@ async function drop(page: Page, frames: string[], timeoutMs: number, log: (m: st
     return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
   };
   const before = await workerMemory(page);
-  const mem = { workerHeapPeak: await workerHeap(), wasmHeapBytes: before.wasmHeap, pageHeapPeak: await pageHeap(), tfBytesPeak: before.numBytes, numTensorsBefore: before.numTensors, numTensorsAfter: undefined as number | undefined, samples: 0 };
+  const mem = {
+    workerHeapPeak: await workerHeap(),
+    wasmHeapBytes: before.wasmHeap,
+    pageHeapPeak: await pageHeap(),
+    tfBytesPeak: before.numBytes,
+    numTensorsBefore: before.numTensors,
+    numTensorsAfter: undefined as number | undefined,
+    samples: 0,
+  };
   // The dropzone's input (e2e/fixtures.ts uses the same test id); the page has other file inputs (session import).
   const input = page.locator('input[type=file][data-testid="file-input"]');
   const t0 = performance.now();
@@ -270,11 +318,13 @@ async function drop(page: Page, frames: string[], timeoutMs: number, log: (m: st
 }
 
 async function swReady(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    if (!('serviceWorker' in navigator) || !navigator.serviceWorker) return;
-    const regs = await navigator.serviceWorker.getRegistrations();
-    if (regs.length) await navigator.serviceWorker.ready;
-  }).catch(() => undefined);
+  await page
+    .evaluate(async () => {
+      if (!('serviceWorker' in navigator) || !navigator.serviceWorker) return;
+      const regs = await navigator.serviceWorker.getRegistrations();
+      if (regs.length) await navigator.serviceWorker.ready;
+    })
+    .catch(() => undefined);
 }
 
 /** Cold load (fresh profile), warm load (reload: service worker / HTTP cache), then a drop. */
@@ -299,7 +349,9 @@ async function uiEmbedded(browser: Browser, servers: Servers, cfg: RunConfig, fr
     await waitReady(page, 180_000);
     row.warmLoadMs = performance.now() - t0;
     row.warmBytes = modelBytes(server);
-    log(`ui ${cfg.id} embedded: cold load ${row.coldLoadMs.toFixed(0)} ms, warm ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`);
+    log(
+      `ui ${cfg.id} embedded: cold load ${row.coldLoadMs.toFixed(0)} ms, warm ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`,
+    );
     Object.assign(row, { dropFrames: frames.length }, await drop(page, frames, 600_000, log));
     log(`ui ${cfg.id} embedded: ${row.framesPerS?.toFixed(2)} frames/s`);
   } catch (e) {
@@ -312,7 +364,14 @@ async function uiEmbedded(browser: Browser, servers: Servers, cfg: RunConfig, fr
 }
 
 /** "Load another model" through the model card's file input (cold), reload (kept in IndexedDB: warm), then a drop. */
-async function uiResnet(browser: Browser, servers: Servers, cfg: RunConfig, model: BenchModel, frames: string[], log: (m: string) => void): Promise<UiRow> {
+async function uiResnet(
+  browser: Browser,
+  servers: Servers,
+  cfg: RunConfig,
+  model: BenchModel,
+  frames: string[],
+  log: (m: string) => void,
+): Promise<UiRow> {
   const server = cfg.isolated ? servers.isolated : servers.plain;
   const row: UiRow = { config: cfg.id, backend: cfg.backend, model: 'resnet50v2' };
   const context = await newContext(browser, cfg.isolated);
@@ -333,7 +392,9 @@ async function uiResnet(browser: Browser, servers: Servers, cfg: RunConfig, mode
     await waitReady(page, 300_000, 'ResNet50V2');
     row.warmLoadMs = performance.now() - t0;
     row.shownBackend = (await page.getAttribute('[data-testid="backend"]', 'data-backend')) ?? undefined;
-    log(`ui ${cfg.id} resnet50v2: load from files ${row.coldLoadMs.toFixed(0)} ms, reload ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`);
+    log(
+      `ui ${cfg.id} resnet50v2: load from files ${row.coldLoadMs.toFixed(0)} ms, reload ${row.warmLoadMs.toFixed(0)} ms; dropping ${frames.length} frames`,
+    );
     Object.assign(row, { dropFrames: frames.length }, await drop(page, frames, 600_000, log));
     log(`ui ${cfg.id} resnet50v2: ${row.framesPerS?.toFixed(2)} frames/s`);
   } catch (e) {
@@ -353,7 +414,11 @@ async function autoChoice(browser: Browser, servers: Servers): Promise<AutoChoic
     await page.goto(`${servers.isolated.origin}/`);
     await waitReady(page, 300_000);
     const el = page.locator('[data-testid="backend"]');
-    return { picked: (await el.getAttribute('data-backend')) ?? undefined, reason: (await el.getAttribute('title')) ?? undefined, loadMs: performance.now() - t0 };
+    return {
+      picked: (await el.getAttribute('data-backend')) ?? undefined,
+      reason: (await el.getAttribute('title')) ?? undefined,
+      loadMs: performance.now() - t0,
+    };
   } catch (e) {
     return { error: (e as Error).message.split('\n')[0] };
   } finally {
@@ -361,7 +426,15 @@ async function autoChoice(browser: Browser, servers: Servers): Promise<AutoChoic
   }
 }
 
-async function harnessRuns(browser: Browser, servers: Servers, configs: RunConfig[], models: BenchModel[], frameUrls: string[], budget: Budget, log: (m: string) => void): Promise<{ rows: HarnessRow[]; stages?: StageTimes }> {
+async function harnessRuns(
+  browser: Browser,
+  servers: Servers,
+  configs: RunConfig[],
+  models: BenchModel[],
+  frameUrls: string[],
+  budget: Budget,
+  log: (m: string) => void,
+): Promise<{ rows: HarnessRow[]; stages?: StageTimes }> {
   const rows: HarnessRow[] = [];
   let stages: StageTimes | undefined;
   for (const isolated of [true, false]) {
@@ -376,11 +449,28 @@ async function harnessRuns(browser: Browser, servers: Servers, configs: RunConfi
       await page.goto(`${server.origin}/__bench/`);
       await page.waitForFunction(() => (window as unknown as Partial<Bench>).__endolensBench !== undefined, undefined, { timeout: 60_000 });
       const call = <K extends keyof HarnessApi>(fn: K, ...args: Parameters<HarnessApi[K]>) =>
-        page.evaluate(([f, a]) => ((window as unknown as Bench).__endolensBench[f as K] as (...x: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<Awaited<ReturnType<HarnessApi[K]>>>;
+        page.evaluate(
+          ([f, a]) => ((window as unknown as Bench).__endolensBench[f as K] as (...x: unknown[]) => unknown)(...(a as unknown[])),
+          [fn, args] as const,
+        ) as Promise<Awaited<ReturnType<HarnessApi[K]>>>;
       try {
         const info = await call('init', cfg.backend, `${server.origin}/__bench/wasm/`, cfg.threads);
         for (const m of models) {
-          const row: HarnessRow = { config: cfg.id, backend: info.backend, isolated: info.isolated, threads: info.threads, adapter: info.adapter, model: m.key, loadMs: NaN, firstMs: NaN, steadyFrames: 0, medianMs: NaN, p90Ms: NaN, batches: [], gflops: NaN };
+          const row: HarnessRow = {
+            config: cfg.id,
+            backend: info.backend,
+            isolated: info.isolated,
+            threads: info.threads,
+            adapter: info.adapter,
+            model: m.key,
+            loadMs: NaN,
+            firstMs: NaN,
+            steadyFrames: 0,
+            medianMs: NaN,
+            p90Ms: NaN,
+            batches: [],
+            gflops: NaN,
+          };
           try {
             row.loadMs = await call('load', `${server.origin}/__models/${m.key}/model.json`);
             row.firstMs = await call('first');
@@ -399,9 +489,19 @@ async function harnessRuns(browser: Browser, servers: Servers, configs: RunConfi
             if (row.bestBatch) row.gflopsBest = m.flops.flops / (row.bestBatch.msPerFrame / 1000) / 1e9;
             if (m.key === 'embedded' && cfg.id === 'wasm-isolated' && frameUrls.length) {
               const s = await call('stages', frameUrls);
-              stages = { config: cfg.id, frames: frameUrls.length, decodeMs: median(s.decodeMs), preprocessMs: median(s.preprocessMs), inferMs: median(s.inferMs), thumbMs: median(s.thumbMs), inferBestBatchMs: row.bestBatch?.msPerFrame };
+              stages = {
+                config: cfg.id,
+                frames: frameUrls.length,
+                decodeMs: median(s.decodeMs),
+                preprocessMs: median(s.preprocessMs),
+                inferMs: median(s.inferMs),
+                thumbMs: median(s.thumbMs),
+                inferBestBatchMs: row.bestBatch?.msPerFrame,
+              };
             }
-            log(`harness ${cfg.id} ${m.key}: load ${row.loadMs.toFixed(0)} ms, first ${row.firstMs.toFixed(0)} ms, batch-1 median ${row.medianMs.toFixed(1)} ms p90 ${row.p90Ms.toFixed(1)} ms over ${row.steadyFrames}, best batch ${row.bestBatch?.batch} at ${row.bestBatch?.msPerFrame.toFixed(1)} ms/frame`);
+            log(
+              `harness ${cfg.id} ${m.key}: load ${row.loadMs.toFixed(0)} ms, first ${row.firstMs.toFixed(0)} ms, batch-1 median ${row.medianMs.toFixed(1)} ms p90 ${row.p90Ms.toFixed(1)} ms over ${row.steadyFrames}, best batch ${row.bestBatch?.batch} at ${row.bestBatch?.msPerFrame.toFixed(1)} ms/frame`,
+            );
           } catch (e) {
             row.error = (e as Error).message.split('\n')[0];
             log(`harness ${cfg.id} ${m.key} failed: ${row.error}`);
@@ -410,7 +510,9 @@ async function harnessRuns(browser: Browser, servers: Servers, configs: RunConfi
           rows.push(row);
         }
         // Software WebGPU is ~100x slower than wasm: half-size kernels keep it short (stated in the JSON's peakHow).
-        const peak = await call('peak', cfg.backend === 'wasm' ? 3 : 2, cfg.backend === 'webgpu' ? 0.5 : 1).catch((e: Error) => ({ error: e.message }));
+        const peak = await call('peak', cfg.backend === 'wasm' ? 3 : 2, cfg.backend === 'webgpu' ? 0.5 : 1).catch((e: Error) => ({
+          error: e.message,
+        }));
         for (const r of rows) {
           if (r.config !== cfg.id) continue;
           if ('gflops' in peak) Object.assign(r, { peakGflops: peak.gflops, peakHow: peak.how });
@@ -445,7 +547,12 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
   pageErrorLog = o.log;
   const harnessDir = join(o.workDir, 'harness');
   await bundleHarness(harnessDir, o.here);
-  const mounts: Record<string, string> = { '/': o.distDir, '/__bench/': harnessDir, '/__bench/wasm/': o.wasmDir, '/__frames/': join(o.frames[0], '..') };
+  const mounts: Record<string, string> = {
+    '/': o.distDir,
+    '/__bench/': harnessDir,
+    '/__bench/wasm/': o.wasmDir,
+    '/__frames/': join(o.frames[0], '..'),
+  };
   for (const m of o.models) mounts[`/__models/${m.key}/`] = m.served.dir;
   const servers: Servers = { isolated: await startStaticServer(mounts, true), plain: await startStaticServer(mounts, false) };
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
@@ -488,7 +595,12 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
       const estimateMs = (h?.firstMs ?? 0) * 2 + 8 * perFrame + 20_000;
       const fits = Date.now() + estimateMs < o.deadline;
       if (!Number.isFinite(perFrame) || (perFrame > o.budget.uiMaxMsPerFrame && !fits)) {
-        ui.push({ config: cfg.id, backend: cfg.backend, model: 'resnet50v2', note: `not driven through the UI: ${Number.isFinite(perFrame) ? `${(perFrame / 1000).toFixed(1)} s/frame in the harness, a one-batch drop (~${(estimateMs / 1000).toFixed(0)} s) did not fit this run's time limit` : 'no harness timing'}` });
+        ui.push({
+          config: cfg.id,
+          backend: cfg.backend,
+          model: 'resnet50v2',
+          note: `not driven through the UI: ${Number.isFinite(perFrame) ? `${(perFrame / 1000).toFixed(1)} s/frame in the harness, a one-batch drop (~${(estimateMs / 1000).toFixed(0)} s) did not fit this run's time limit` : 'no harness timing'}`,
+        });
         o.log(`ui ${cfg.id} resnet50v2 skipped (estimate ${(estimateMs / 1000).toFixed(0)} s)`);
         continue;
       }

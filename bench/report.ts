@@ -8,7 +8,17 @@ export interface BenchResult {
   finishedAt?: string;
   durationS?: number;
   command: string;
-  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; chromium?: string; loadAvgStart: number[]; loadAvgEnd?: number[]; uptimeStart: string; uptimeEnd?: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memGiB: number;
+    node: string;
+    chromium?: string;
+    loadAvgStart: number[];
+    loadAvgEnd?: number[];
+    uptimeStart: string;
+    uptimeEnd?: string;
+  };
   mode: string;
   models: BenchModel[];
   node?: NodeResult;
@@ -29,36 +39,95 @@ function table(head: string[], rows: string[][]): string {
 function browserTable(b: BrowserResult): string {
   const rows = b.harness.map((h: HarnessRow) => {
     const u = b.ui.find((x: UiRow) => x.config === h.config && x.model === h.model);
-    const drop = u?.framesPerS !== undefined ? `${f(u.framesPerS, 2)} (${u.dropFrames} fr)` : u?.error ? `failed: ${u.error}` : u?.note ?? '-';
+    const drop =
+      u?.framesPerS !== undefined ? `${f(u.framesPerS, 2)} (${u.dropFrames} fr)` : u?.error ? `failed: ${u.error}` : (u?.note ?? '-');
     const threads = h.backend === 'wasm' ? `, ${h.threads} thr` : '';
     return [
-      `${h.config}${threads}`, modelName(h.model),
-      u?.coldLoadMs !== undefined ? f(u.coldLoadMs) : '-', u?.warmLoadMs !== undefined ? f(u.warmLoadMs) : '-',
-      f(h.firstMs), `${f(h.medianMs, 1)} / ${f(h.p90Ms, 1)} (${h.steadyFrames})`,
+      `${h.config}${threads}`,
+      modelName(h.model),
+      u?.coldLoadMs !== undefined ? f(u.coldLoadMs) : '-',
+      u?.warmLoadMs !== undefined ? f(u.warmLoadMs) : '-',
+      f(h.firstMs),
+      `${f(h.medianMs, 1)} / ${f(h.p90Ms, 1)} (${h.steadyFrames})`,
       h.bestBatch ? `${f(h.bestBatch.msPerFrame, 1)} @${h.bestBatch.batch}` : '-',
-      drop, `${f(h.gflops, 2)} / ${f(h.gflopsBest, 2)}`, f(h.peakGflops, 1), h.peakGflops ? `${f((100 * h.gflops) / h.peakGflops, 0)}% / ${f((100 * (h.gflopsBest ?? NaN)) / h.peakGflops, 0)}%` : '-',
+      drop,
+      `${f(h.gflops, 2)} / ${f(h.gflopsBest, 2)}`,
+      f(h.peakGflops, 1),
+      h.peakGflops ? `${f((100 * h.gflops) / h.peakGflops, 0)}% / ${f((100 * (h.gflopsBest ?? NaN)) / h.peakGflops, 0)}%` : '-',
       h.error ? `error: ${h.error}` : '',
     ];
   });
-  return table(['config', 'model', 'cold load ms', 'warm load ms', '1st inference ms', 'batch-1 median / p90 ms (frames)', 'best batch ms/frame @size', 'drop frames/s (frames)', 'GFLOP/s batch 1 / best batch', 'measured peak GFLOP/s', 'of peak', ''], rows);
+  return table(
+    [
+      'config',
+      'model',
+      'cold load ms',
+      'warm load ms',
+      '1st inference ms',
+      'batch-1 median / p90 ms (frames)',
+      'best batch ms/frame @size',
+      'drop frames/s (frames)',
+      'GFLOP/s batch 1 / best batch',
+      'measured peak GFLOP/s',
+      'of peak',
+      '',
+    ],
+    rows,
+  );
 }
 
 function memoryTable(b: BrowserResult): string {
   return table(
-    ['config', 'model', 'drop frames', 'inference worker JS heap peak MB', 'page JS heap peak MB', 'tfjs bytes peak MB', 'wasm memory after MB', 'numTensors before / after', 'samples'],
-    b.ui.filter((u) => u.memory).map((u) => [u.config, modelName(u.model), String(u.dropFrames), mb(u.memory?.workerHeapPeak), mb(u.memory?.pageHeapPeak), mb(u.memory?.tfBytesPeak), mb(u.memory?.wasmHeapBytes), `${u.memory?.numTensorsBefore ?? '-'} / ${u.memory?.numTensorsAfter ?? '-'}`, String(u.memory?.samples)]),
+    [
+      'config',
+      'model',
+      'drop frames',
+      'inference worker JS heap peak MB',
+      'page JS heap peak MB',
+      'tfjs bytes peak MB',
+      'wasm memory after MB',
+      'numTensors before / after',
+      'samples',
+    ],
+    b.ui
+      .filter((u) => u.memory)
+      .map((u) => [
+        u.config,
+        modelName(u.model),
+        String(u.dropFrames),
+        mb(u.memory?.workerHeapPeak),
+        mb(u.memory?.pageHeapPeak),
+        mb(u.memory?.tfBytesPeak),
+        mb(u.memory?.wasmHeapBytes),
+        `${u.memory?.numTensorsBefore ?? '-'} / ${u.memory?.numTensorsAfter ?? '-'}`,
+        String(u.memory?.samples),
+      ]),
   );
 }
 
 function sizeTable(r: BenchResult, b?: BrowserResult): string {
   return table(
-    ['model', 'params', 'FLOPs/frame (conv+dw+dense MACs x2)', 'served as', 'served bytes on disk', 'transferred on cold load', 'float32 on disk / gzip', 'float16 on disk / gzip'],
+    [
+      'model',
+      'params',
+      'FLOPs/frame (conv+dw+dense MACs x2)',
+      'served as',
+      'served bytes on disk',
+      'transferred on cold load',
+      'float32 on disk / gzip',
+      'float16 on disk / gzip',
+    ],
     r.models.map((m) => {
       const u = b?.ui.find((x) => x.model === m.key && x.config === 'wasm-isolated');
       return [
-        m.label, String(m.params), `${(m.flops.flops / 1e9).toFixed(3)} G (${m.flops.layersCounted} layers)`, m.servedQuantization,
-        `${mb(m.served.bytesOnDisk)} MB`, m.key === 'embedded' ? `${mb(u?.coldBytes?.model)} MB model (${mb(u?.coldBytes?.total)} MB all)` : 'from local files (no network)',
-        `${mb(m.float32.bytesOnDisk)} / ${mb(m.float32.bytesGzip)} MB`, `${mb(m.float16.bytesOnDisk)} / ${mb(m.float16.bytesGzip)} MB`,
+        m.label,
+        String(m.params),
+        `${(m.flops.flops / 1e9).toFixed(3)} G (${m.flops.layersCounted} layers)`,
+        m.servedQuantization,
+        `${mb(m.served.bytesOnDisk)} MB`,
+        m.key === 'embedded' ? `${mb(u?.coldBytes?.model)} MB model (${mb(u?.coldBytes?.total)} MB all)` : 'from local files (no network)',
+        `${mb(m.float32.bytesOnDisk)} / ${mb(m.float32.bytesGzip)} MB`,
+        `${mb(m.float16.bytesOnDisk)} / ${mb(m.float16.bytesGzip)} MB`,
       ];
     }),
   );
@@ -66,8 +135,24 @@ function sizeTable(r: BenchResult, b?: BrowserResult): string {
 
 function nodeTable(n: NodeResult): string {
   return table(
-    ['model (Node, ' + n.backend + ')', 'batch', 'forward images/s', 'forward GFLOP/s', 'of peak', 'warm-up step images/s', 'fine-tune step images/s'],
-    n.models.map((m) => [m.backbone, String(m.batch), f(m.forwardImagesPerS, 2), f(m.forwardGflops, 1), `${f((100 * m.forwardGflops) / n.peak.gflops, 0)}%`, f(m.warmupStepImagesPerS, 2), f(m.finetuneStepImagesPerS, 2)]),
+    [
+      'model (Node, ' + n.backend + ')',
+      'batch',
+      'forward images/s',
+      'forward GFLOP/s',
+      'of peak',
+      'warm-up step images/s',
+      'fine-tune step images/s',
+    ],
+    n.models.map((m) => [
+      m.backbone,
+      String(m.batch),
+      f(m.forwardImagesPerS, 2),
+      f(m.forwardGflops, 1),
+      `${f((100 * m.forwardGflops) / n.peak.gflops, 0)}%`,
+      f(m.warmupStepImagesPerS, 2),
+      f(m.finetuneStepImagesPerS, 2),
+    ]),
   );
 }
 
@@ -75,14 +160,18 @@ export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
   const b = r.browser;
   if (b) {
-    parts.push(`### Headless Chromium ${b.chromium}, production build (WebGPU adapter: ${b.webgpuAdapter ? 'yes' : 'no'})\n`, browserTable(b));
+    parts.push(
+      `### Headless Chromium ${b.chromium}, production build (WebGPU adapter: ${b.webgpuAdapter ? 'yes' : 'no'})\n`,
+      browserTable(b),
+    );
     const picked = b.auto.picked;
     const emb = b.harness.filter((h) => h.model === 'embedded' && Number.isFinite(h.medianMs)).sort((a, c) => a.medianMs - c.medianMs);
     const pickedRow = emb.find((h) => h.backend === picked && (picked !== 'wasm' || h.isolated));
     parts.push(
       `\n**Automatic backend choice** (fresh profile, no \`?backend=\`, embedded model): the app picked **${picked ?? `nothing (${b.auto.error})`}** ` +
         `(${f(b.auto.loadMs)} ms to ready, measuring included); fastest batch-1 here: **${emb[0]?.config ?? '-'}** at ${f(emb[0]?.medianMs, 1)} ms/frame; ` +
-        `the picked one: ${f(pickedRow?.medianMs, 1)} ms/frame.` + (picked && emb[0] && emb[0].backend === picked ? ' Same backend.' : ' Different backends.'),
+        `the picked one: ${f(pickedRow?.medianMs, 1)} ms/frame.` +
+        (picked && emb[0] && emb[0].backend === picked ? ' Same backend.' : ' Different backends.'),
     );
     if (b.stages) {
       const s = b.stages;
@@ -94,9 +183,16 @@ export function renderReport(r: BenchResult): string {
           `Sum ${f(cpu, 1)} ms of work per frame: ${f(1000 / cpu, 1)} frames/s on one core, ${f(2000 / cpu, 1)} if 2 cores were perfectly shared; the drop measured ${f(drop?.framesPerS, 2)} frames/s.`,
       );
     }
-    parts.push('\n**Memory during the drop** (inference worker: tfjs engine, and its JS heap over CDP Runtime.getHeapUsage, its nested decode helper not included; page: CDP JSHeapUsedSize; sampled every ~0.2 s; wasm memory = the wasm backend linear memory after the drop, which only grows)\n', memoryTable(b));
+    parts.push(
+      '\n**Memory during the drop** (inference worker: tfjs engine, and its JS heap over CDP Runtime.getHeapUsage, its nested decode helper not included; page: CDP JSHeapUsedSize; sampled every ~0.2 s; wasm memory = the wasm backend linear memory after the drop, which only grows)\n',
+      memoryTable(b),
+    );
   }
-  if (r.node) parts.push(`\n### Node ${r.machine.node}, trainer backend: ${r.node.backendNote}; peak ${f(r.node.peak.gflops, 1)} GFLOP/s (${r.node.peak.how})\n`, nodeTable(r.node));
+  if (r.node)
+    parts.push(
+      `\n### Node ${r.machine.node}, trainer backend: ${r.node.backendNote}; peak ${f(r.node.peak.gflops, 1)} GFLOP/s (${r.node.peak.how})\n`,
+      nodeTable(r.node),
+    );
   parts.push('\n### Size\n', sizeTable(r, b));
   if (r.notes.length) parts.push('\n' + r.notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n');

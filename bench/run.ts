@@ -55,12 +55,28 @@ if (args.help) {
 }
 
 const FULL: Budget = {
-  steadyFrames: 30, steadyCapMs: 20_000, minFrames: 30, batchSizes: [1, 2, 4, 8, 16], batchCapMs: 12_000,
-  dropFrames: 200, fullDropConfigs: ['wasm-isolated', 'wasm-plain'], dropBudgetMs: 40_000, uiMaxMsPerFrame: 2_000, stageFrames: 24,
+  steadyFrames: 30,
+  steadyCapMs: 20_000,
+  minFrames: 30,
+  batchSizes: [1, 2, 4, 8, 16],
+  batchCapMs: 12_000,
+  dropFrames: 200,
+  fullDropConfigs: ['wasm-isolated', 'wasm-plain'],
+  dropBudgetMs: 40_000,
+  uiMaxMsPerFrame: 2_000,
+  stageFrames: 24,
 };
 const QUICK: Budget = {
-  steadyFrames: 10, steadyCapMs: 8_000, minFrames: 5, batchSizes: [1, 4, 8], batchCapMs: 8_000,
-  dropFrames: 40, fullDropConfigs: [], dropBudgetMs: 12_000, uiMaxMsPerFrame: 1_500, stageFrames: 4,
+  steadyFrames: 10,
+  steadyCapMs: 8_000,
+  minFrames: 5,
+  batchSizes: [1, 4, 8],
+  batchCapMs: 8_000,
+  dropFrames: 40,
+  fullDropConfigs: [],
+  dropBudgetMs: 12_000,
+  uiMaxMsPerFrame: 1_500,
+  stageFrames: 4,
 };
 /** The issue's limit is 15 minutes for the whole run; optional slow cases stop being started after this. */
 const DEADLINE_MS = (args.quick ? 6 : 13) * 60_000;
@@ -74,7 +90,14 @@ const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 const result: BenchResult = {
   startedAt: new Date(t0).toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvgStart: loadavg(), uptimeStart: uptime() },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAvgStart: loadavg(),
+    uptimeStart: uptime(),
+  },
   mode: args.quick ? 'quick' : 'full',
   models: [],
   notes: [],
@@ -96,25 +119,39 @@ try {
       result.notes.push(`Embedded model replaced for this run by ${args['embedded-model']}.`);
     }
     log('building the app (vite build) ...');
-    await build({ root, configFile: join(root, 'vite.config.ts'), publicDir, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      publicDir,
+      logLevel: 'warn',
+      build: { outDir: distDir, emptyOutDir: true },
+    });
   }
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`No production build at ${distDir} (index.html missing).`);
 
   // 2. Models: the trainer's backend builds and exports them (and then runs the Node half).
   await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
-  const embeddedMeta = ((await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata }).default;
+  const embeddedMeta = ((await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata })
+    .default;
   log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
   result.models = await prepareModels(join(distDir, 'model'), join(work, 'models'));
-  for (const m of result.models) log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
+  for (const m of result.models)
+    log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
   tf.disposeVariables();
 
   if (!args['skip-node']) {
     log('Node: forward and training steps on the trainer backend ...');
     result.node = await runNodeBench({
-      alpha: embeddedMeta.backbone?.alpha ?? 0.35, classes: embeddedMeta.classes.length,
-      batch: 8, steps: args.quick ? 1 : 2, unfreeze: 13, log,
+      alpha: embeddedMeta.backbone?.alpha ?? 0.35,
+      classes: embeddedMeta.classes.length,
+      batch: 8,
+      steps: args.quick ? 1 : 2,
+      unfreeze: 13,
+      log,
     });
-    result.notes.push(`Node: batch 8 at 224; forward = median of ${args.quick ? 1 : 2} predict() calls after 1 untimed; a step = frozen-part predict() + trainOnBatch() of the trainable tail (warm-up: head only; fine-tune: last 13 backbone layers + head, the trainer's default), mean of ${args.quick ? 1 : 2} after 1 untimed. MobileNetV2 alpha from the embedded model's metadata (else 0.35).`);
+    result.notes.push(
+      `Node: batch 8 at 224; forward = median of ${args.quick ? 1 : 2} predict() calls after 1 untimed; a step = frozen-part predict() + trainOnBatch() of the trainable tail (warm-up: head only; fine-tune: last 13 backbone layers + head, the trainer's default), mean of ${args.quick ? 1 : 2} after 1 untimed. MobileNetV2 alpha from the embedded model's metadata (else 0.35).`,
+    );
   }
 
   if (!args['skip-browser']) {
@@ -122,8 +159,17 @@ try {
     const frames = await makeFrames(join(work, 'frames'), budget.dropFrames);
     log('headless Chromium ...');
     result.browser = await runBrowserBench({
-      here, distDir, workDir: work, wasmDir: join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
-      models: result.models, frames, budget, only: args.only?.split(','), skipUi: args['skip-ui'], deadline: t0 + DEADLINE_MS, log,
+      here,
+      distDir,
+      workDir: work,
+      wasmDir: join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+      models: result.models,
+      frames,
+      budget,
+      only: args.only?.split(','),
+      skipUi: args['skip-ui'],
+      deadline: t0 + DEADLINE_MS,
+      log,
     });
     result.machine.chromium = result.browser.chromium;
     result.notes.push(
@@ -149,7 +195,9 @@ result.durationS = (Date.now() - t0) / 1000;
 result.machine.loadAvgEnd = loadavg();
 result.machine.uptimeEnd = uptime();
 const report = renderReport(result);
-console.log(`\n${report}\n\nload: start "${result.machine.uptimeStart}", end "${result.machine.uptimeEnd}"; ${result.durationS.toFixed(0)} s in all`);
+console.log(
+  `\n${report}\n\nload: start "${result.machine.uptimeStart}", end "${result.machine.uptimeEnd}"; ${result.durationS.toFixed(0)} s in all`,
+);
 mkdirSync(args.out, { recursive: true });
 const file = join(args.out, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, JSON.stringify({ ...result, report }, null, 2));
