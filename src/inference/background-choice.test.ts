@@ -89,6 +89,29 @@ describe('BackgroundWork', () => {
     expect(work.pending).toBe(false);
   });
 
+  it('starts only after the worker has been idle for idleMs, and a batch in that time puts it off again', async () => {
+    vi.useFakeTimers();
+    try {
+      const work = new BackgroundWork((e) => {
+        throw e;
+      }, 500);
+      const ran = vi.fn(() => Promise.resolve());
+      work.start(ran);
+      await vi.advanceTimersByTimeAsync(400);
+      expect(ran).not.toHaveBeenCalled();
+      await work.hold(); // frames dropped right after "ready"
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(ran).not.toHaveBeenCalled();
+      work.release();
+      await vi.advanceTimersByTimeAsync(499);
+      expect(ran).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ran).toHaveBeenCalledOnce();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reports a failing job once and drops it', async () => {
     const onError = vi.fn();
     const work = new BackgroundWork(onError);

@@ -22,13 +22,19 @@ export type BackgroundJob = (checkpoint: () => void) => Promise<void>;
  * Runs one job only while nothing holds the worker. A batch or a Grad-CAM `hold()`s it: the job stops
  * at its next checkpoint (one step: a model load, a warm-up or one timed call), and `release()` lets it
  * go on. tfjs has one active backend per worker, so the job and the work never run at the same time.
+ * The job (re)starts only after the worker has been idle for `idleMs`, so frames dropped right after
+ * the model is ready, or a drop that arrives in chunks, do not wait for a step.
  */
 export class BackgroundWork {
   private holds = 0;
   private job: BackgroundJob | undefined;
   private running: Promise<void> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly onError: (e: unknown) => void) {}
+  constructor(
+    private readonly onError: (e: unknown) => void,
+    private readonly idleMs = 0,
+  ) {}
 
   /** Replaces any unfinished job; starts at once when nothing holds the worker. */
   start(job: BackgroundJob): void {
@@ -59,6 +65,14 @@ export class BackgroundWork {
   }
 
   private kick(): void {
+    if (!this.job || this.running || this.holds > 0 || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, this.idleMs);
+  }
+
+  private run(): void {
     const job = this.job;
     if (!job || this.running || this.holds > 0) return;
     const checkpoint = () => {

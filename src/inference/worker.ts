@@ -40,7 +40,9 @@ let cancelledIds: string[] = [];
 /** Loads run one after another, never while a batch uses the model. */
 let loadChain: Promise<void> = Promise.resolve();
 /** GPU timing, only while no batch or Grad-CAM runs (src/inference/background-choice.ts). */
-const background = new BackgroundWork((e) => console.warn('Background backend timing stopped:', e));
+/** Idle time before GPU timing starts or resumes: a user's first drop right after "ready" never waits for it. */
+const BACKGROUND_IDLE_MS = 500;
+const background = new BackgroundWork((e) => console.warn('Background backend timing stopped:', e), BACKGROUND_IDLE_MS);
 
 function post(msg: FromWorker): void {
   self.postMessage(msg);
