@@ -83,6 +83,7 @@ test('a corrupt or incomplete model gets a clear error and the embedded model ke
 
 test.describe('without the embedded model', () => {
   test.use({ serviceWorkers: 'block' });
+
   test('a missing model gives a full-page explanation of what to do', async ({ page }) => {
     await page.route('**/model/metadata.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.goto('/');

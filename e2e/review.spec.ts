@@ -129,11 +129,11 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   expect(row1[col('note')]).toBe('Mucosa looks "inflamed", check; ñ');
   expect(row1[col('backend')]).toMatch(/^(wasm|webgl|webgpu|cpu)$/);
   expect(row1[col('model_name')]).not.toBe('');
-  const cardLevels = Object.fromEntries(await endoPage.cards.evaluateAll((els) => els.map((el) => [el.getAttribute('data-file-name'), el.getAttribute('data-confidence-level')])));
+  const cardLevels = new Map(await endoPage.cards.evaluateAll((els) => els.map((el) => [el.getAttribute('data-file-name'), el.getAttribute('data-confidence-level')] as const)));
   for (const r of rows.slice(1)) {
     const ps = classes.map((c) => Number(r[col(`p_${c}`)]));
     expect(ps.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-    expect(r[col('confidence_level')]).toBe(cardLevels[r[col('file_name')]]);
+    expect(r[col('confidence_level')]).toBe(cardLevels.get(r[col('file_name')]));
     expect(Number(r[col('familiarity_distance')])).toBeGreaterThan(0);
   }
 
@@ -179,7 +179,7 @@ test('a session exported with images, and with hashes only, imports into a fresh
   const embedded = await downloadText(page, () => page.getByRole('button', { name: 'Export session (JSON)' }).click());
   await page.getByLabel(/Fingerprints only/).check();
   const hashes = await downloadText(page, () => page.getByRole('button', { name: 'Export session (JSON)' }).click());
-  expect(JSON.parse(hashes.text).frames[0].image).toBeUndefined();
+  expect((JSON.parse(hashes.text) as { frames: { image?: unknown }[] }).frames[0].image).toBeUndefined();
 
   for (const [mode, file] of [['embedded', embedded], ['hashes', hashes]] as const) {
     const context = await browser.newContext({ baseURL });

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     options: { model: { type: 'string', default: join(REPO_ROOT, 'public/model') }, summary: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
-  const modelDir = values.model as string;
+  const modelDir = values.model;
   const meta = await readMetadata(modelDir);
   const threshold = meta.lowConfidenceThreshold;
   if (threshold === undefined) throw new Error(`${modelDir}/metadata.json has no lowConfidenceThreshold`);

@@ -1,6 +1,6 @@
 /** A bare static server (with the isolation headers) over a folder the test can change between requests. */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
@@ -21,7 +21,7 @@ export interface ServedRequest {
  */
 export async function serveFolder(root: string, port: number, isolation = true): Promise<Server & { log: ServedRequest[] }> {
   const log: ServedRequest[] = [];
-  const server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path.endsWith('/') ? 'index.html' : path);
     const body = await readFile(file).catch(() => readFile(join(root, 'index.html')));
@@ -35,7 +35,8 @@ export async function serveFolder(root: string, port: number, isolation = true):
       ...(isolation ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
     });
     res.end(status === 200 ? body : undefined);
-  });
+  };
+  const server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(port, 'localhost', resolve));
   return Object.assign(server, { log });
 }

@@ -60,8 +60,8 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
         const y = net.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
         return (Array.isArray(y) ? y : [y]) as tf.Tensor2D[];
       });
-      const rows = (await outs[outs.length - 1].array()) as number[][];
-      const features = check ? ((await outs[0].array()) as number[][]) : [];
+      const rows = (await outs[outs.length - 1].array());
+      const features = check ? ((await outs[0].array())) : [];
       tf.dispose(outs);
       rows.forEach((p, i) => {
         const img = batch[i];

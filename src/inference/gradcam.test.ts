@@ -93,7 +93,7 @@ describe('gradCam on a model whose evidence sits in one corner', () => {
 
   it('returns an all-zero map, not NaNs, when nothing in the frame supports the class', () => {
     const model = cornerNet('features');
-    const dark = tf.fill([1, SIZE, SIZE, 3], -1) as tf.Tensor4D;
+    const dark = tf.fill<tf.Rank.R4>([1, SIZE, SIZE, 3], -1);
     const r = gradCam(model, dark, 1);
     expect(r.heatmap.length).toBe(64);
     expect(Array.from(r.heatmap).every((v) => v === 0)).toBe(true);
@@ -116,7 +116,7 @@ describe('gradCam on a model whose evidence sits in one corner', () => {
 
   it('rejects a batch, a wrong rank and an out-of-range class with a clear message', () => {
     const model = cornerNet('features');
-    const batch = tf.zeros([2, SIZE, SIZE, 3]) as tf.Tensor4D;
+    const batch = tf.zeros<tf.Rank.R4>([2, SIZE, SIZE, 3]);
     expect(() => gradCam(model, batch, 0)).toThrow(/\[1, H, W, 3\].*\[2, 16, 16, 3\]/);
     const x = frameWithPatch(0, 0);
     expect(() => gradCam(model, x, 2)).toThrow(/0\.\.1; got 2/);
@@ -132,7 +132,7 @@ function referenceCam(features: tf.Tensor4D, w1: tf.Tensor, b1: tf.Tensor, w2: t
       const pooled = tf.mean(a, [1, 2]);
       const hidden = tf.relu(tf.add(tf.matMul(pooled, w1 as tf.Tensor2D), b1));
       const logits = tf.add(tf.matMul(hidden, w2 as tf.Tensor2D), b2);
-      return logits.slice([0, cls], [1, 1]).squeeze() as tf.Scalar;
+      return logits.slice([0, cls], [1, 1]).squeeze<tf.Scalar>();
     };
     const g = tf.grad(head)(features);
     const alpha = g.mean([1, 2], true);
@@ -176,7 +176,7 @@ describe('gradCam maths against a hand-written reference (random weights, full E
   for (const shape of ['flat', 'nested', 'applied'] as const) {
     it(`matches for a ${shape} model, every class`, () => {
       const { model, features, dense1, dense2 } = build(shape);
-      const x = tf.randomUniform([1, 12, 12, 3], -1, 1, 'float32', 7) as tf.Tensor4D;
+      const x = tf.randomUniform<tf.Rank.R4>([1, 12, 12, 3], -1, 1, 'float32', 7);
       const a = features.predict(x) as tf.Tensor4D;
       const [w1, b1] = dense1.getWeights();
       const [w2, b2] = dense2.getWeights();
@@ -234,7 +234,7 @@ describe('on the real MobileNetV2-0.35 Teachable Machine export in ../shared (ne
     const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData }));
     expect(findLastConvLayer(model)).toMatchObject({ name: 'out_relu', shape: [7, 7, 1280] });
-    const x = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const x = tf.randomUniform<tf.Rank.R4>([1, 224, 224, 3], -1, 1, 'float32', 3);
     const before = tf.memory().numTensors;
     const r = gradCam(model, x, 0);
     expect(tf.memory().numTensors).toBe(before);

@@ -180,7 +180,7 @@ function logitOf(layer: Layer, inputs: tf.Tensor[], state: EvalState): tf.Tensor
   }
   if (cls === 'Dense' && config.activation === 'softmax') {
     const [kernel, bias] = layer.getWeights();
-    const z = tf.matMul(inputs[0] as tf.Tensor2D, kernel as tf.Tensor2D);
+    const z = tf.matMul(inputs[0], kernel);
     return config.useBias === false || !bias ? z : tf.add(z, bias);
   }
   if ((cls === 'Activation' && config.activation === 'softmax') || cls === 'Softmax') return inputs[0];
@@ -250,7 +250,7 @@ function forwardToFeatures(plan: Plan, input: tf.Tensor): { features: tf.Tensor;
     const values: Values = new Map();
     plan.containers[k].inputs.forEach((s, i) => values.set(s.id, inputs[i]));
     levels.push(values);
-    const out = asArray(plan.forward[k].predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor | tf.Tensor[]);
+    const out = asArray(plan.forward[k].predict(inputs.length === 1 ? inputs[0] : inputs));
     if (k === plan.containers.length - 1) return { features: out[0], levels };
     inputs = out;
   }
@@ -302,11 +302,11 @@ function camTensor(model: tf.LayersModel, input: tf.Tensor4D, classIndex: number
     const { features, levels } = forwardToFeatures(plan, input);
     const scoreOf = (a: tf.Tensor): tf.Scalar => {
       const scores = headScores(plan, levels, a, usedOutput);
-      return tf.squeeze(tf.slice(scores, [0, classIndex], [1, 1])) as tf.Scalar;
+      return tf.squeeze<tf.Scalar>(tf.slice(scores, [0, classIndex], [1, 1]));
     };
     const grads = tf.grad(scoreOf)(features) as tf.Tensor4D; // [1, h, w, c]
     const weights = tf.mean(grads, [1, 2], true); // alpha_k: spatial mean of the gradients
-    const raw = tf.relu(tf.sum(tf.mul(features, weights), -1)).squeeze([0]) as tf.Tensor2D;
+    const raw = tf.relu(tf.sum(tf.mul(features, weights), -1)).squeeze<tf.Tensor2D>([0]);
     const peak = tf.max(raw);
     // Where nothing supports the class the map stays zero instead of dividing by zero.
     return tf.where(tf.greater(peak, 0), tf.div(raw, tf.maximum(peak, 1e-12)), tf.zerosLike(raw)) as tf.Tensor2D;

@@ -33,7 +33,7 @@ describe('gradCam on wasm', () => {
   it('runs no convolution gradient kernel at all', async () => {
     await tf.setBackend('cpu');
     const model = net();
-    const x = tf.randomUniform([1, 16, 16, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const x = tf.randomUniform<tf.Rank.R4>([1, 16, 16, 3], -1, 1, 'float32', 5);
     const info = await tf.profile(() => {
       gradCam(model, x, 1);
     });

@@ -24,7 +24,7 @@ describe('sniffFile', () => {
 
   it('accepts a complete JPEG and flags one without its end marker', async () => {
     expect(await sniffFile(jpeg([1, 2, 3]))).toEqual({ ok: true, format: 'jpeg' });
-    expect(await sniffFile(jpeg(new Array(5000).fill(7), false))).toEqual({ ok: false, code: 'truncated' });
+    expect(await sniffFile(jpeg(new Array<number>(5000).fill(7), false))).toEqual({ ok: false, code: 'truncated' });
   });
 
   it('tolerates padding after a JPEG end marker', async () => {

@@ -98,7 +98,7 @@ describe('ConfidenceMarker', () => {
 });
 
 describe('ReviewWorkspace by keyboard', () => {
-  it('moves, assigns by number, confirms, finds uncertain frames and writes a note', async () => {
+  it('moves, assigns by number, confirms, finds uncertain frames and writes a note', () => {
     render(<Harness />);
     expect(screen.getByTestId('current').textContent).toBe('a.jpg');
     key('Enter'); // confirm the model's class for a

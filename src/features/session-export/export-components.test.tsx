@@ -98,8 +98,9 @@ describe('SessionTools', () => {
     await waitFor(() => expect(download).toHaveBeenCalled());
     const json = (download.mock.calls[0] as string[])[1];
     const input = screen.getByLabelText('Import a session (JSON)');
-    await act(async () => {
+    await act(() => {
       fireEvent.change(input, { target: { files: [new File([json], 'session.json', { type: 'application/json' })] } });
+      return Promise.resolve(); // an async act: the import's promises settle inside it
     });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Imported 3 frames from session.json.'));
     const [session] = imported;
@@ -107,8 +108,9 @@ describe('SessionTools', () => {
     expect(await readText(session.images.get('f2') as File)).toBe('bytes of f2');
     expect(session.images.get('f2')?.name).toBe('=HYPERLINK("http://x")');
 
-    await act(async () => {
+    await act(() => {
       fireEvent.change(input, { target: { files: [new File(['{"format":"other"}'], 'bad.json')] } });
+      return Promise.resolve(); // an async act: the import's promises settle inside it
     });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/Could not import bad.json: "bad.json" is not a valid EndoLens session: format must be/));
     expect(imported).toHaveLength(1);
@@ -119,8 +121,9 @@ describe('SessionTools', () => {
     const onReattach = vi.fn();
     render(<SessionTools frames={frames} model={MODEL} thresholds={thresholds} getOriginal={() => undefined} onImport={() => {}} framesMissingImages={frames} onReattach={onReattach} />);
     const renamed = new File(['bytes of f3'], 'IMG_0003.png');
-    await act(async () => {
+    await act(() => {
       fireEvent.change(screen.getByLabelText('Choose the original files'), { target: { files: [renamed, new File(['x'], 'other.jpg')] } });
+      return Promise.resolve(); // an async act: the import's promises settle inside it
     });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('1 matched, 2 still missing, 1 chosen files matched no frame.'));
     expect(onReattach).toHaveBeenCalledWith([{ frameId: 'f3', file: renamed }]);
