@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateMetadata, type PreviousModel } from '../../../src/core/metadata.ts';
-import { sourceOf, type Dataset, type SplitData } from '../data/index.ts';
-import { computeMetrics } from '../evaluate/index.ts';
+import type { Dataset, SplitData } from '../data/index.ts';
+import { splitMetrics } from '../evaluate/split-metrics.ts';
 import { distancesTo, flaggedShareOf } from '../evaluate/familiarity.ts';
 import { predictSplit } from '../schedule/predict.ts';
 import { loadExportedModel } from './io.ts';
@@ -30,9 +30,8 @@ export async function evaluatePrevious(dir: string, data: Pick<Dataset, 'val' | 
       }
       return p.probs;
     };
-    const metricsOf = (split: SplitData, probs: Float32Array) => computeMetrics(split.labels, probs, data.classNames, { sources: split.files.map(sourceOf) });
-    const val = metricsOf(data.val, run('val', data.val));
-    const test = metricsOf(data.test, run('test', data.test));
+    const val = splitMetrics(data.val, run('val', data.val), data.classNames);
+    const test = splitMetrics(data.test, run('test', data.test), data.classNames);
     for (const [name, split] of Object.entries(report)) run(name, split);
     return {
       name: meta.name,
