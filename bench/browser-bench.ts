@@ -126,6 +126,29 @@ export interface AutoChoice {
   error?: string;
 }
 
+/** One first visit: fresh profile, no `?backend=`, the embedded model; times from navigation start (the page's clock). */
+export interface FirstVisitRun {
+  /** `this`: the build under test; `baseline`: --baseline-dist (e.g. the commit before a change). */
+  build: 'this' | 'baseline';
+  run: number;
+  /** model-status ready. */
+  readyMs?: number;
+  /** The first frame card with a result (the frame is set on the file input as soon as the model is ready). */
+  firstResultMs?: number;
+  backend?: string;
+  /** data-backend-reason, or the title (the reason's text) in builds before that hook. */
+  reason?: string;
+  /** The wasm backend's XNNPACK threads in the inference worker. */
+  wasmThreads?: number;
+  error?: string;
+}
+
+export interface FirstVisitResult {
+  runs: FirstVisitRun[];
+  baselineDist?: string;
+  frame: string;
+}
+
 export interface BrowserResult {
   chromium: string;
   webgpuAdapter: boolean;
@@ -133,6 +156,7 @@ export interface BrowserResult {
   ui: UiRow[];
   stages?: StageTimes;
   auto: AutoChoice;
+  firstVisit?: FirstVisitResult;
 }
 
 interface Servers {
@@ -426,6 +450,84 @@ async function autoChoice(browser: Browser, servers: Servers): Promise<AutoChoic
   }
 }
 
+type FirstVisitMarks = { __firstVisit?: { ready?: number; result?: number } };
+
+/**
+ * A user's first visit: a fresh profile (no service worker, IndexedDB or HTTP cache), the app's
+ * address without `?backend=`, one frame dropped as soon as the model says it is ready. The page
+ * notes, on its own clock (performance.now(), 0 = navigation start), when model-status turns ready and
+ * when the first card has a result: app boot, model download, backend start and warm-up, the frame.
+ */
+async function firstVisit(browser: Browser, server: StaticServer, frame: string): Promise<Omit<FirstVisitRun, 'build' | 'run'>> {
+  const context = await newContext(browser, true);
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const marks: { ready?: number; result?: number } = {};
+      (window as unknown as FirstVisitMarks).__firstVisit = marks;
+      new MutationObserver(() => {
+        if (marks.ready === undefined && document.querySelector('[data-testid="model-status"]')?.getAttribute('data-state') === 'ready')
+          marks.ready = performance.now();
+        if (marks.result === undefined && document.querySelector('[data-testid="frame-card"][data-predicted-class]'))
+          marks.result = performance.now();
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-predicted-class'] });
+    });
+    await page.goto(`${server.origin}/`);
+    await waitReady(page, 300_000);
+    await page.locator('input[type=file][data-testid="file-input"]').setInputFiles(frame);
+    await page.waitForFunction(() => (window as unknown as FirstVisitMarks).__firstVisit?.result !== undefined, undefined, {
+      timeout: 120_000,
+      polling: 50,
+    });
+    const marks = await page.evaluate(() => (window as unknown as FirstVisitMarks).__firstVisit);
+    const el = page.locator('[data-testid="backend"]');
+    const reason = (await el.getAttribute('data-backend-reason')) ?? (await el.getAttribute('title')) ?? undefined;
+    const wasmThreads = await inferenceWorker(page)
+      ?.evaluate(() => {
+        const g = globalThis as unknown as {
+          _tfengine?: { registry: Record<string, { wasm?: { tfjs?: { getThreadsCount?: () => number } } }> };
+        };
+        return g._tfengine?.registry.wasm?.wasm?.tfjs?.getThreadsCount?.();
+      })
+      .catch(() => undefined);
+    return {
+      readyMs: marks?.ready,
+      firstResultMs: marks?.result,
+      backend: (await el.getAttribute('data-backend')) ?? undefined,
+      reason,
+      wasmThreads,
+    };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0] };
+  } finally {
+    await context.close();
+  }
+}
+
+/** `runs` first visits per build, the builds alternating (and which goes first too), so both see the same machine load. */
+async function firstVisits(
+  browser: Browser,
+  servers: { this: StaticServer; baseline?: StaticServer },
+  frame: string,
+  runs: number,
+  log: (m: string) => void,
+): Promise<FirstVisitRun[]> {
+  const out: FirstVisitRun[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const order: FirstVisitRun['build'][] = servers.baseline ? (run % 2 ? ['baseline', 'this'] : ['this', 'baseline']) : ['this'];
+    for (const build of order) {
+      const server = build === 'this' ? servers.this : servers.baseline;
+      if (!server) continue;
+      const r: FirstVisitRun = { build, run, ...(await firstVisit(browser, server, frame)) };
+      out.push(r);
+      log(
+        `first visit ${build} #${run}: ${r.error ?? `ready ${r.readyMs?.toFixed(0)} ms, first result ${r.firstResultMs?.toFixed(0)} ms on ${r.backend} (${r.reason}, ${r.wasmThreads ?? '?'} wasm threads)`}`,
+      );
+    }
+  }
+  return out;
+}
+
 async function harnessRuns(
   browser: Browser,
   servers: Servers,
@@ -538,6 +640,10 @@ export interface BrowserBenchOptions {
   budget: Budget;
   only?: string[];
   skipUi?: boolean;
+  /** No harness runs (load, latency, batch sizes, peak, stages). */
+  skipHarness?: boolean;
+  /** The first-visit section: `runs` per build; `baselineDist` is another production build measured beside this one. */
+  firstVisit?: { runs: number; baselineDist?: string };
   /** Epoch ms after which optional slow cases (ResNet50V2 on software GPUs in the UI) are skipped. */
   deadline: number;
   log: (msg: string) => void;
@@ -572,7 +678,9 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
     ];
     const configs = all.filter((c) => !o.only || o.only.includes(c.id));
     const stageUrls = o.frames.slice(0, o.budget.stageFrames).map((f) => `${servers.isolated.origin}/__frames/${basename(f)}`);
-    const { rows, stages } = await harnessRuns(browser, servers, configs, o.models, stageUrls, o.budget, o.log);
+    const { rows, stages }: { rows: HarnessRow[]; stages?: StageTimes } = o.skipHarness
+      ? { rows: [] }
+      : await harnessRuns(browser, servers, configs, o.models, stageUrls, o.budget, o.log);
     const ui: UiRow[] = [];
     const auto = o.skipUi ? { error: 'skipped (--skip-ui)' } : await autoChoice(browser, servers);
     if (!o.skipUi) o.log(`auto choice: ${auto.picked ?? auto.error} (${auto.loadMs?.toFixed(0)} ms to ready)`);
@@ -606,7 +714,17 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
       }
       ui.push(await uiResnet(browser, servers, cfg, resnet, o.frames.slice(0, dropSize(cfg, h)), o.log));
     }
-    return { chromium: browser.version(), webgpuAdapter, harness: rows, ui, stages, auto };
+    let firstVisit: FirstVisitResult | undefined;
+    if (o.firstVisit) {
+      const baseline = o.firstVisit.baselineDist ? await startStaticServer({ '/': o.firstVisit.baselineDist }, true) : undefined;
+      try {
+        const runs = await firstVisits(browser, { this: servers.isolated, baseline }, o.frames[0], o.firstVisit.runs, o.log);
+        firstVisit = { runs, baselineDist: o.firstVisit.baselineDist, frame: basename(o.frames[0]) };
+      } finally {
+        await baseline?.close();
+      }
+    }
+    return { chromium: browser.version(), webgpuAdapter, harness: rows, ui, stages, auto, firstVisit };
   } finally {
     await browser.close();
     await servers.isolated.close();

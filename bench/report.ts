@@ -1,5 +1,6 @@
 /** Turns the benchmark's results into the printed tables (also pasted into BENCHMARKS.md). */
-import type { BrowserResult, HarnessRow, UiRow } from './browser-bench.ts';
+import type { BrowserResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow } from './browser-bench.ts';
+import { median } from './stats.ts';
 import type { BenchModel } from './models.ts';
 import type { NodeResult } from './node-bench.ts';
 
@@ -156,10 +157,42 @@ function nodeTable(n: NodeResult): string {
   );
 }
 
+/** Model ready and first result per build: median, then every visit in run order. */
+function firstVisitTable(fv: FirstVisitResult): string {
+  const builds: FirstVisitRun['build'][] = fv.baselineDist ? ['baseline', 'this'] : ['this'];
+  const cell = (runs: FirstVisitRun[], key: 'readyMs' | 'firstResultMs') => {
+    const xs = runs.map((x) => x[key]).filter((v): v is number => v !== undefined);
+    return xs.length ? `**${f(median(xs))}** (${xs.map((v) => f(v)).join(', ')})` : '-';
+  };
+  return table(
+    ['build', 'visits', 'model ready ms: median (each)', 'first result ms: median (each)', 'backend (reason)', 'wasm threads'],
+    builds.map((build) => {
+      const runs = fv.runs.filter((x) => x.build === build);
+      const ok = runs.filter((x) => !x.error);
+      const shown = [...new Set(ok.map((x) => `${x.backend} (${x.reason})`))].join('; ');
+      const errors = runs.filter((x) => x.error).map((x) => `#${x.run} failed: ${x.error}`);
+      return [
+        build === 'this' ? 'this build' : `baseline (${fv.baselineDist})`,
+        String(runs.length),
+        cell(ok, 'readyMs'),
+        cell(ok, 'firstResultMs'),
+        [shown, ...errors].filter(Boolean).join('; ') || '-',
+        [...new Set(ok.map((x) => x.wasmThreads ?? '?'))].join(', '),
+      ];
+    }),
+  );
+}
+
 export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
   const b = r.browser;
-  if (b) {
+  if (b?.firstVisit) {
+    parts.push(
+      `### First visit: navigation to first result (fresh profile, embedded model, one frame dropped when ready), headless Chromium ${b.chromium}\n`,
+      firstVisitTable(b.firstVisit),
+    );
+  }
+  if (b && (b.harness.length || b.ui.length)) {
     parts.push(
       `### Headless Chromium ${b.chromium}, production build (WebGPU adapter: ${b.webgpuAdapter ? 'yes' : 'no'})\n`,
       browserTable(b),
@@ -169,7 +202,7 @@ export function renderReport(r: BenchResult): string {
     const pickedRow = emb.find((h) => h.backend === picked && (picked !== 'wasm' || h.isolated));
     parts.push(
       `\n**Automatic backend choice** (fresh profile, no \`?backend=\`, embedded model): the app picked **${picked ?? `nothing (${b.auto.error})`}** ` +
-        `(${f(b.auto.loadMs)} ms to ready, measuring included); fastest batch-1 here: **${emb[0]?.config ?? '-'}** at ${f(emb[0]?.medianMs, 1)} ms/frame; ` +
+        `(${f(b.auto.loadMs)} ms to ready; ${b.auto.reason ?? 'no reason shown'}); fastest batch-1 here: **${emb[0]?.config ?? '-'}** at ${f(emb[0]?.medianMs, 1)} ms/frame; ` +
         `the picked one: ${f(pickedRow?.medianMs, 1)} ms/frame.` +
         (picked && emb[0] && emb[0].backend === picked ? ' Same backend.' : ' Different backends.'),
     );
@@ -193,7 +226,7 @@ export function renderReport(r: BenchResult): string {
       `\n### Node ${r.machine.node}, trainer backend: ${r.node.backendNote}; peak ${f(r.node.peak.gflops, 1)} GFLOP/s (${r.node.peak.how})\n`,
       nodeTable(r.node),
     );
-  parts.push('\n### Size\n', sizeTable(r, b));
+  if (r.models.length) parts.push('\n### Size\n', sizeTable(r, b));
   if (r.notes.length) parts.push('\n' + r.notes.map((n) => `- ${n}`).join('\n'));
   return parts.join('\n');
 }

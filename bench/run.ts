@@ -9,6 +9,9 @@
  *   npm run bench -- --only wasm-isolated,webgl --skip-node --skip-ui
  *   npm run bench -- --embedded-model DIR   build the app with DIR in place of public/model
  *   npm run bench -- --dist DIR         use an existing production build instead of building
+ *   npm run bench -- --sections first-visit --baseline-dist DIR
+ *                                       only the first visit (fresh profile to first result), this
+ *                                       build beside another one (e.g. the commit before a change)
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -37,9 +40,16 @@ const { values: args } = parseArgs({
     dist: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench-results') },
     'keep-temp': { type: 'boolean', default: false },
+    sections: { type: 'string' },
+    'baseline-dist': { type: 'string' },
+    'first-visit-runs': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, and a user's first visit. */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit'] as const;
+type Section = (typeof SECTIONS)[number];
+const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
   console.log(`npm run bench [-- flags]
   --quick               shorter run for development (fewer frames, smaller drops)
@@ -50,7 +60,10 @@ if (args.help) {
   --dist DIR            use this production build instead of building one
   --embedded-model DIR  build the app with DIR in place of public/model
   --out DIR             results folder (default bench-results/)
-  --keep-temp           keep the temp folder (build, models, frames)`);
+  --keep-temp           keep the temp folder (build, models, frames)
+  --sections LIST       comma list of ${SECTIONS.join(', ')} (default: all)
+  --baseline-dist DIR   another production build, measured beside this one in the first-visit section
+  --first-visit-runs N  first visits per build (default 3; 2 with --quick)`);
   process.exit(0);
 }
 
@@ -81,6 +94,22 @@ const QUICK: Budget = {
 /** The issue's limit is 15 minutes for the whole run; optional slow cases stop being started after this. */
 const DEADLINE_MS = (args.quick ? 6 : 13) * 60_000;
 const budget = args.quick ? QUICK : FULL;
+
+const asked = args.sections?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+const unknownSections = asked.filter((s) => !isSection(s));
+if (unknownSections.length) {
+  console.error(`Unknown section(s) ${unknownSections.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
+  process.exit(2);
+}
+const sections = new Set(asked.filter(isSection));
+if (args['skip-node']) sections.delete('node');
+if (args['skip-ui']) sections.delete('ui');
+if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit'] as const) sections.delete(s);
+const firstVisitRuns = Number(args['first-visit-runs'] ?? (args.quick ? 2 : 3));
+if (!Number.isInteger(firstVisitRuns) || firstVisitRuns < 1)
+  throw new Error(`--first-visit-runs must be a whole number >= 1, got ${args['first-visit-runs']}`);
+if (args['baseline-dist'] && !existsSync(join(resolve(args['baseline-dist']), 'index.html')))
+  throw new Error(`No production build at --baseline-dist ${args['baseline-dist']} (index.html missing).`);
 
 const t0 = Date.now();
 const stamp = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
@@ -129,17 +158,20 @@ try {
   }
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`No production build at ${distDir} (index.html missing).`);
 
-  // 2. Models: the trainer's backend builds and exports them (and then runs the Node half).
-  await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
+  // 2. Models: the trainer's backend builds and exports them (and then runs the Node half). The
+  // first visit needs none: it loads the build's own embedded model.
   const embeddedMeta = ((await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata })
     .default;
-  log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
-  result.models = await prepareModels(join(distDir, 'model'), join(work, 'models'));
-  for (const m of result.models)
-    log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
-  tf.disposeVariables();
+  if (sections.has('node') || sections.has('harness') || sections.has('ui')) {
+    await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
+    log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
+    result.models = await prepareModels(join(distDir, 'model'), join(work, 'models'));
+    for (const m of result.models)
+      log(`${m.label}: ${m.params} params, ${(m.flops.flops / 1e9).toFixed(3)} GFLOPs/frame ${JSON.stringify(m.flops.macsByClass)} MACs`);
+    tf.disposeVariables();
+  }
 
-  if (!args['skip-node']) {
+  if (sections.has('node')) {
     log('Node: forward and training steps on the trainer backend ...');
     result.node = await runNodeBench({
       alpha: embeddedMeta.backbone?.alpha ?? 0.35,
@@ -154,9 +186,9 @@ try {
     );
   }
 
-  if (!args['skip-browser']) {
+  if (sections.has('harness') || sections.has('ui') || sections.has('first-visit')) {
     log('making frames ...');
-    const frames = await makeFrames(join(work, 'frames'), budget.dropFrames);
+    const frames = await makeFrames(join(work, 'frames'), sections.has('harness') || sections.has('ui') ? budget.dropFrames : 1);
     log('headless Chromium ...');
     result.browser = await runBrowserBench({
       here,
@@ -167,19 +199,31 @@ try {
       frames,
       budget,
       only: args.only?.split(','),
-      skipUi: args['skip-ui'],
+      skipUi: !sections.has('ui'),
+      skipHarness: !sections.has('harness'),
+      firstVisit: sections.has('first-visit')
+        ? { runs: firstVisitRuns, baselineDist: args['baseline-dist'] && resolve(args['baseline-dist']) }
+        : undefined,
       deadline: t0 + DEADLINE_MS,
       log,
     });
     result.machine.chromium = result.browser.chromium;
-    result.notes.push(
-      `Browser batch-1: ${budget.minFrames} frames on wasm; on the software WebGL/WebGPU adapters as many as fit ${budget.steadyCapMs / 1000} s (at least ${Math.min(5, budget.minFrames)}, ResNet50V2 at least 1); frame count in brackets. ` +
-        `Batch sizes tried: ${budget.batchSizes.join(', ')} while 3 calls fit ${budget.batchCapMs / 1000} s at the batch-1 rate. GFLOP/s = counted FLOPs / batch-1 median.`,
-      `Drops: 1280x1024 JPEGs (24 distinct, copied under 200 names); ${budget.dropFrames} frames on ${budget.fullDropConfigs.join(' and ') || 'no config'}; elsewhere sized to about ${budget.dropBudgetMs / 1000} s at the harness rate (+ decode/preprocess) in whole app batches of 8 (frame count stated). ` +
-        `ResNet50V2 above ${budget.uiMaxMsPerFrame / 1000} s/frame goes through the UI only if a one-batch drop fits the run's ${DEADLINE_MS / 60_000}-minute mark. ` +
-        'Time = from setting the files on input[type=file] until every card is classified and the progress bar is idle (decode, preprocess, inference, render, thumbnails).',
-      'Cold load = fresh browser profile, navigation to model-status ready (app boot, model fetch, backend init, warm-up inference). Warm load = reload after the service worker installed (wasm-plain: service worker blocked, HTTP cache only). ResNet50V2: cold = "load another model" from files until ready, warm = reload (kept in IndexedDB).',
-    );
+    if (sections.has('harness'))
+      result.notes.push(
+        `Browser batch-1: ${budget.minFrames} frames on wasm; on the software WebGL/WebGPU adapters as many as fit ${budget.steadyCapMs / 1000} s (at least ${Math.min(5, budget.minFrames)}, ResNet50V2 at least 1); frame count in brackets. ` +
+          `Batch sizes tried: ${budget.batchSizes.join(', ')} while 3 calls fit ${budget.batchCapMs / 1000} s at the batch-1 rate. GFLOP/s = counted FLOPs / batch-1 median.`,
+      );
+    if (sections.has('ui'))
+      result.notes.push(
+        `Drops: 1280x1024 JPEGs (24 distinct, copied under 200 names); ${budget.dropFrames} frames on ${budget.fullDropConfigs.join(' and ') || 'no config'}; elsewhere sized to about ${budget.dropBudgetMs / 1000} s at the harness rate (+ decode/preprocess) in whole app batches of 8 (frame count stated). ` +
+          `ResNet50V2 above ${budget.uiMaxMsPerFrame / 1000} s/frame goes through the UI only if a one-batch drop fits the run's ${DEADLINE_MS / 60_000}-minute mark. ` +
+          'Time = from setting the files on input[type=file] until every card is classified and the progress bar is idle (decode, preprocess, inference, render, thumbnails).',
+        'Cold load = fresh browser profile, navigation to model-status ready (app boot, model fetch, backend init, warm-up inference). Warm load = reload after the service worker installed (wasm-plain: service worker blocked, HTTP cache only). ResNet50V2: cold = "load another model" from files until ready, warm = reload (kept in IndexedDB).',
+      );
+    if (sections.has('first-visit'))
+      result.notes.push(
+        `First visit: a fresh browser profile (no service worker, IndexedDB or HTTP cache), the app's address without ?backend=, the embedded model; one 1280x1024 JPEG set on the file input as soon as model-status is ready; times on the page's clock from navigation start to model-status ready and to the first frame card with a result. ${firstVisitRuns} visit(s) per build${args['baseline-dist'] ? `, this build and the baseline (${args['baseline-dist']}) alternating, each starting every other round` : ''}.`,
+      );
   }
 } catch (e) {
   result.notes.push(`RUN FAILED: ${(e as Error).stack ?? String(e)}`);
