@@ -11,7 +11,10 @@ function cspMetaTag(): Plugin {
     transformIndexHtml(html) {
       const charset = /<meta charset="[^"]*"\s*\/?>/i;
       if (!charset.test(html)) throw new Error('index.html: no <meta charset> to put the Content-Security-Policy meta tag after');
-      return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+      return html.replace(
+        charset,
+        (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      );
     },
   };
 }

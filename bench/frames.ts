@@ -38,7 +38,9 @@ export async function makeFrames(dir: string, count: number, unique = 24): Promi
         for (let c = 0; c < 3; c++) px[o + c] = Math.max(0, Math.min(255, tint[c] * light + n));
       }
     }
-    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
+    await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(path);
   }
   return paths;
 }

@@ -20,12 +20,26 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
-  options: { reps: { type: 'string', default: '3' }, backends: { type: 'string', default: 'wasm,webgl' }, models: { type: 'string', default: 'mobilenet,resnet' } },
+  options: {
+    reps: { type: 'string', default: '3' },
+    backends: { type: 'string', default: 'wasm,webgl' },
+    models: { type: 'string', default: 'mobilenet,resnet' },
+  },
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'gradcam-bench-'));
-await build({ entryPoints: [join(here, 'gradcam-page.ts')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'page.js'), logLevel: 'warning' });
-writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>gradcam bench</title><script type="module" src="/page.js"></script>');
+await build({
+  entryPoints: [join(here, 'gradcam-page.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  outfile: join(dir, 'page.js'),
+  logLevel: 'warning',
+});
+writeFileSync(
+  join(dir, 'index.html'),
+  '<!doctype html><meta charset="utf-8"><title>gradcam bench</title><script type="module" src="/page.js"></script>',
+);
 const wasmDir = join(here, '../node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 const server = createServer((req, res) => {
@@ -34,7 +48,11 @@ const server = createServer((req, res) => {
   try {
     const body = readFileSync(file);
     const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : 'text/html';
-    res.writeHead(200, { 'Content-Type': type, 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    });
     res.end(body);
   } catch {
     res.writeHead(404).end();
@@ -45,7 +63,14 @@ const port = (server.address() as AddressInfo).port;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 try {
   const page = await browser.newPage();
@@ -56,7 +81,9 @@ try {
   const isolated = await page.evaluate(() => crossOriginIsolated);
   console.log(`headless Chromium, crossOriginIsolated=${isolated}, ${args.reps} reps, median per frame (batch 1, 224x224)`);
   for (const r of result?.rows ?? []) {
-    console.log(`${r.backend.padEnd(6)} ${r.model.padEnd(26)} forward ${r.forwardMs.toFixed(0).padStart(6)} ms   grad-cam ${r.gradCamMs.toFixed(0).padStart(6)} ms   first grad-cam ${r.firstGradCamMs.toFixed(0).padStart(6)} ms ${r.note}`);
+    console.log(
+      `${r.backend.padEnd(6)} ${r.model.padEnd(26)} forward ${r.forwardMs.toFixed(0).padStart(6)} ms   grad-cam ${r.gradCamMs.toFixed(0).padStart(6)} ms   first grad-cam ${r.firstGradCamMs.toFixed(0).padStart(6)} ms ${r.note}`,
+    );
   }
   if (result?.error) console.error(result.error);
 } finally {

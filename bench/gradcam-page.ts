@@ -40,7 +40,10 @@ async function run(): Promise<void> {
     }
     await tf.ready();
     for (const name of models) {
-      const backbone = name === 'resnet' ? buildBackbone({ name: 'resnet50v2', inputSize: 224, seed: 1 }) : buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35, seed: 1 });
+      const backbone =
+        name === 'resnet'
+          ? buildBackbone({ name: 'resnet50v2', inputSize: 224, seed: 1 })
+          : buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35, seed: 1 });
       const model = buildClassifier(backbone, 4, { seed: 1 });
       const x = tf.randomUniform<tf.Rank.R4>([1, 224, 224, 3], -1, 1, 'float32', 1);
       const forward = async () => {
@@ -62,7 +65,14 @@ async function run(): Promise<void> {
         await gradCamAsync(model, x, 0);
         g.push(performance.now() - t);
       }
-      out.rows.push({ backend, model: name === 'resnet' ? 'ResNet50V2 + head' : 'MobileNetV2-0.35 + head', forwardMs: median(f), gradCamMs: median(g), firstGradCamMs, note: '' });
+      out.rows.push({
+        backend,
+        model: name === 'resnet' ? 'ResNet50V2 + head' : 'MobileNetV2-0.35 + head',
+        forwardMs: median(f),
+        gradCamMs: median(g),
+        firstGradCamMs,
+        note: '',
+      });
       x.dispose();
       model.dispose();
     }
@@ -71,5 +81,9 @@ async function run(): Promise<void> {
 }
 
 run().catch((e: unknown) => {
-  window.__gradcamBench = { rows: window.__gradcamBench?.rows ?? [], error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e), done: true };
+  window.__gradcamBench = {
+    rows: window.__gradcamBench?.rows ?? [],
+    error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e),
+    done: true,
+  };
 });

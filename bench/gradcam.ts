@@ -78,10 +78,17 @@ async function loadTeachable(): Promise<tf.LayersModel | undefined> {
     console.log(`(skipping the Teachable Machine export: ${dir} is absent)`);
     return undefined;
   }
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
   const bin = readFileSync(join(dir, 'weights.bin'));
   return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) }),
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((m) => m.weights),
+      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+    }),
   );
 }
 
@@ -96,10 +103,16 @@ async function main(): Promise<void> {
     if (m) await bench('MobileNetV2-0.35 (TM export, nested)', m);
   }
   if (!only || only === 'mobilenet') {
-    await bench('MobileNetV2-0.35 + EndoLens head', b.buildClassifier(b.buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35, seed: 1 }), 4, { seed: 1 }));
+    await bench(
+      'MobileNetV2-0.35 + EndoLens head',
+      b.buildClassifier(b.buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35, seed: 1 }), 4, { seed: 1 }),
+    );
   }
   if (!only || only === 'resnet') {
-    await bench('ResNet50V2 + EndoLens head', b.buildClassifier(b.buildBackbone({ name: 'resnet50v2', inputSize: 224, seed: 1 }), 4, { seed: 1 }));
+    await bench(
+      'ResNet50V2 + EndoLens head',
+      b.buildClassifier(b.buildBackbone({ name: 'resnet50v2', inputSize: 224, seed: 1 }), 4, { seed: 1 }),
+    );
   }
 }
 

@@ -30,7 +30,11 @@ async function predict(x: tf.Tensor): Promise<void> {
 
 const api = {
   /** `threads` overrides tfjs's own choice (which is 1 on a 2-core machine); only before the wasm backend starts. */
-  async init(backend: string, wasmBase: string, threads?: number): Promise<{ backend: string; threads?: number; isolated: boolean; adapter?: string }> {
+  async init(
+    backend: string,
+    wasmBase: string,
+    threads?: number,
+  ): Promise<{ backend: string; threads?: number; isolated: boolean; adapter?: string }> {
     setWasmPaths(wasmBase);
     if (threads) {
       // The threaded binary sizes its pthread pool from hardwareConcurrency / 2 (1 on 2 cores), which caps
@@ -42,11 +46,20 @@ const api = {
     await tf.ready();
     let adapter: string | undefined;
     if (backend === 'webgpu') {
-      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
+      const gpu = (
+        navigator as unknown as {
+          gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> };
+        }
+      ).gpu;
       const a = await gpu?.requestAdapter();
       adapter = a?.info ? [a.info.vendor, a.info.architecture, a.info.description].filter(Boolean).join(' ') : undefined;
     }
-    return { backend: tf.getBackend(), threads: backend === 'wasm' ? getThreadsCount() : undefined, isolated: crossOriginIsolated, adapter };
+    return {
+      backend: tf.getBackend(),
+      threads: backend === 'wasm' ? getThreadsCount() : undefined,
+      isolated: crossOriginIsolated,
+      adapter,
+    };
   },
   async hasWebGpuAdapter(): Promise<boolean> {
     const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;

@@ -64,7 +64,11 @@ function placeholderFamiliarity(check: FamiliarityCheck, model: tf.LayersModel, 
   return { ...rest, layer, ...(pooling ? { pooling } : {}), centroids, flaggedShare: {} };
 }
 
-async function exportBoth(model: tf.LayersModel, metadata: ModelMetadata, root: string): Promise<{ float32: ModelFiles; float16: ModelFiles }> {
+async function exportBoth(
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  root: string,
+): Promise<{ float32: ModelFiles; float16: ModelFiles }> {
   const out: Record<string, ModelFiles> = {};
   for (const q of ['float32', 'float16'] as const) {
     const dir = join(root, q);
@@ -81,16 +85,18 @@ export async function prepareModels(embeddedDir: string, workDir: string): Promi
   const metadata = JSON.parse(readFileSync(join(embeddedDir, 'metadata.json'), 'utf8')) as ModelMetadata;
   const embedded = await loadExportedModel(embeddedDir);
   const e = await exportBoth(embedded, metadata, join(workDir, 'embedded'));
-  const models: BenchModel[] = [{
-    key: 'embedded',
-    label: `embedded: ${metadata.name} ${metadata.version} (${metadata.backbone?.name ?? '?'}${metadata.backbone?.alpha ? ` alpha ${metadata.backbone.alpha}` : ''})`,
-    params: embedded.countParams(),
-    flops: countFlops(embedded),
-    inputSize: metadata.input.size,
-    served: filesOf(embeddedDir),
-    servedQuantization: quantizationOf(embeddedDir),
-    ...e,
-  }];
+  const models: BenchModel[] = [
+    {
+      key: 'embedded',
+      label: `embedded: ${metadata.name} ${metadata.version} (${metadata.backbone?.name ?? '?'}${metadata.backbone?.alpha ? ` alpha ${metadata.backbone.alpha}` : ''})`,
+      params: embedded.countParams(),
+      flops: countFlops(embedded),
+      inputSize: metadata.input.size,
+      served: filesOf(embeddedDir),
+      servedQuantization: quantizationOf(embeddedDir),
+      ...e,
+    },
+  ];
   embedded.dispose();
 
   const size = 224;

@@ -35,12 +35,25 @@ async function timeAsync(fn: () => Promise<void>): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-async function benchBackbone(name: BackboneName, alpha: number | undefined, classes: number, batch: number, steps: number, unfreeze: number): Promise<NodeModelResult> {
+async function benchBackbone(
+  name: BackboneName,
+  alpha: number | undefined,
+  classes: number,
+  batch: number,
+  steps: number,
+  unfreeze: number,
+): Promise<NodeModelResult> {
   const base = buildBackbone({ name, inputSize: 224, alpha, seed: 1 });
   const model = buildClassifier(base, classes, { seed: 2 });
   const flopsPerImage = countFlops(model).flops;
   const x = tf.randomUniform([batch, 224, 224, 3], -1, 1, 'float32', 3);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % classes),
+      'int32',
+    ),
+    classes,
+  );
   const label = name === 'mobilenetv2' ? `MobileNetV2-${alpha}` : 'ResNet50V2';
   try {
     const forward = async () => {
@@ -69,25 +82,53 @@ async function benchBackbone(name: BackboneName, alpha: number | undefined, clas
     const warmupStepImagesPerS = await stepRate('warmup');
     const finetuneStepImagesPerS = await stepRate('finetune');
     return {
-      backbone: label, batch, flopsPerImage, forwardImagesPerS: batch / forwardS, forwardGflops: (flopsPerImage * batch) / forwardS / 1e9,
-      warmupStepImagesPerS, finetuneStepImagesPerS, stepsTimed: steps,
+      backbone: label,
+      batch,
+      flopsPerImage,
+      forwardImagesPerS: batch / forwardS,
+      forwardGflops: (flopsPerImage * batch) / forwardS / 1e9,
+      warmupStepImagesPerS,
+      finetuneStepImagesPerS,
+      stepsTimed: steps,
     };
   } catch (e) {
-    return { backbone: label, batch, flopsPerImage, forwardImagesPerS: NaN, forwardGflops: NaN, warmupStepImagesPerS: NaN, finetuneStepImagesPerS: NaN, stepsTimed: 0, error: (e as Error).message.split('\n')[0] };
+    return {
+      backbone: label,
+      batch,
+      flopsPerImage,
+      forwardImagesPerS: NaN,
+      forwardGflops: NaN,
+      warmupStepImagesPerS: NaN,
+      finetuneStepImagesPerS: NaN,
+      stepsTimed: 0,
+      error: (e as Error).message.split('\n')[0],
+    };
   } finally {
     tf.dispose([x, y]);
     model.dispose();
   }
 }
 
-export async function runNodeBench(opts: { alpha: number; classes: number; batch: number; steps: number; unfreeze: number; log(msg: string): void }): Promise<NodeResult> {
+export async function runNodeBench(opts: {
+  alpha: number;
+  classes: number;
+  batch: number;
+  steps: number;
+  unfreeze: number;
+  log(msg: string): void;
+}): Promise<NodeResult> {
   const choice = await initBackend('wasm');
   const peak = await measurePeak(3);
   opts.log(`node ${choice.name}: peak ${peak.how}`);
   const models: NodeModelResult[] = [];
-  for (const [name, alpha] of [['mobilenetv2', opts.alpha], ['resnet50v2', undefined]] as const) {
+  for (const [name, alpha] of [
+    ['mobilenetv2', opts.alpha],
+    ['resnet50v2', undefined],
+  ] as const) {
     const r = await benchBackbone(name, alpha, opts.classes, opts.batch, opts.steps, opts.unfreeze);
-    opts.log(`node ${r.backbone}: forward ${r.forwardImagesPerS.toFixed(2)} img/s, warm-up step ${r.warmupStepImagesPerS.toFixed(2)} img/s, fine-tune step ${r.finetuneStepImagesPerS.toFixed(2)} img/s${r.error ? ` (${r.error})` : ''}`);
+    opts.log(
+      `node ${r.backbone}: forward ${r.forwardImagesPerS.toFixed(2)} img/s, warm-up step ${r.warmupStepImagesPerS.toFixed(2)} img/s, fine-tune step ${r.finetuneStepImagesPerS.toFixed(2)} img/s${r.error ? ` (${r.error})` : ''}`,
+    );
     models.push(r);
   }
   return { backend: choice.name, backendNote: choice.note, peak, models };

@@ -41,7 +41,9 @@ export async function measurePeak(reps: number, scale = 1): Promise<Peak> {
   const matMulGflops = (2 * n ** 3) / mm / 1e6;
   const convGflops = (2 * hw * hw * 9 * c * c) / conv / 1e6;
   return {
-    gflops: Math.max(matMulGflops, convGflops), matMulGflops, convGflops,
+    gflops: Math.max(matMulGflops, convGflops),
+    matMulGflops,
+    convGflops,
     how: `max of matMul ${n}x${n}x${n} (${matMulGflops.toFixed(1)}) and conv3x3 ${hw}x${hw}x${c}->${c} (${convGflops.toFixed(1)}) GFLOP/s, best of ${reps} after 1 untimed`,
   };
 }

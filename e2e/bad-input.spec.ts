@@ -4,7 +4,12 @@ import { cmykJpeg, grayscaleJpeg, hugeJpeg, pngWithAlpha, syntheticFrame, textFi
 test('bad files get a message naming them while every other frame is classified', async ({ endoPage, page }) => {
   await endoPage.goto();
   const good = [await syntheticFrame('good-1.jpg', 21), await syntheticFrame('good-2.png', 22, { format: 'png' })];
-  const handled = [await grayscaleJpeg('gray.jpg'), await cmykJpeg('cmyk.jpg'), await pngWithAlpha('alpha.png'), await hugeJpeg('huge-10000.jpg')];
+  const handled = [
+    await grayscaleJpeg('gray.jpg'),
+    await cmykJpeg('cmyk.jpg'),
+    await pngWithAlpha('alpha.png'),
+    await hugeJpeg('huge-10000.jpg'),
+  ];
   const bad = [zeroByte('empty.jpg'), textFile('notes.txt'), await truncatedJpeg('cut-short.jpg')];
   await endoPage.dropImages([...bad.slice(0, 2), ...good, ...handled, bad[2]]);
 

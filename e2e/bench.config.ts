@@ -14,5 +14,8 @@ export default defineConfig({
   timeout: 30 * 60_000,
   retries: 0,
   globalSetup: './support/global-setup.ts',
-  webServer: base.webServer && !Array.isArray(base.webServer) ? { ...base.webServer, cwd: fileURLToPath(new URL('..', import.meta.url)) } : base.webServer,
+  webServer:
+    base.webServer && !Array.isArray(base.webServer)
+      ? { ...base.webServer, cwd: fileURLToPath(new URL('..', import.meta.url)) }
+      : base.webServer,
 });

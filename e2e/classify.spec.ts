@@ -7,11 +7,18 @@ import { CURATED_FILES, CURATED_SAMPLES } from './support/paths.ts';
 const curatedPresent = CURATED_FILES.every((f) => existsSync(join(CURATED_SAMPLES, f)));
 
 test('curated sample frames are classified, each with a card and a chart', async ({ endoPage, page }) => {
-  test.skip(!curatedPresent, `../shared/data/curated-samples is absent (looked in ${CURATED_SAMPLES}); the four real frames cannot be tested here.`);
+  test.skip(
+    !curatedPresent,
+    `../shared/data/curated-samples is absent (looked in ${CURATED_SAMPLES}); the four real frames cannot be tested here.`,
+  );
   await endoPage.goto();
   await endoPage.dropImages(CURATED_FILES.map((f) => join(CURATED_SAMPLES, f)));
   await endoPage.waitForClassified(4);
-  const classes = await page.evaluate(() => fetch('/model/metadata.json').then((r) => r.json()).then((m: { classes: (string | { name: string })[] }) => m.classes.map((c) => (typeof c === 'string' ? c : c.name))));
+  const classes = await page.evaluate(() =>
+    fetch('/model/metadata.json')
+      .then((r) => r.json())
+      .then((m: { classes: (string | { name: string })[] }) => m.classes.map((c) => (typeof c === 'string' ? c : c.name))),
+  );
   for (const f of CURATED_FILES) {
     const card = endoPage.card(f);
     await card.scrollIntoViewIfNeeded(); // charts mount only near the viewport
@@ -26,14 +33,21 @@ test('curated sample frames are classified, each with a card and a chart', async
   }
 });
 
-test('made frames in every format: results, counts, sort and filter, tensors freed, kept across a reload, cleared on confirmation', async ({ endoPage, page }) => {
+test('made frames in every format: results, counts, sort and filter, tensors freed, kept across a reload, cleared on confirmation', async ({
+  endoPage,
+  page,
+}) => {
   await endoPage.goto();
   const frames = [
     await syntheticFrame('frame-01.jpg', 1),
     await syntheticFrame('frame-02.png', 2, { format: 'png' }),
     await syntheticFrame('frame-03.webp', 3, { format: 'webp' }),
     await syntheticFrame('frame-04.bmp', 4, { format: 'bmp' }),
-    ...(await Promise.all([5, 6, 7, 8, 9, 10, 11, 12].map((i) => syntheticFrame(`frame-${String(i).padStart(2, '0')}.jpg`, i, { width: 400 + i * 10, height: 300 })))),
+    ...(await Promise.all(
+      [5, 6, 7, 8, 9, 10, 11, 12].map((i) =>
+        syntheticFrame(`frame-${String(i).padStart(2, '0')}.jpg`, i, { width: 400 + i * 10, height: 300 }),
+      ),
+    )),
   ];
   await endoPage.dropImages(frames);
   await endoPage.waitForClassified(frames.length);
@@ -48,7 +62,10 @@ test('made frames in every format: results, counts, sort and filter, tensors fre
   expect(results.map((r) => r.fileName).sort()).toEqual(frames.map((f) => f.name).sort());
 
   // Counts per class add up to the frames.
-  const counts = await page.getByTestId('class-counts').locator('li').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-count'))));
+  const counts = await page
+    .getByTestId('class-counts')
+    .locator('li')
+    .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-count'))));
   expect(counts.reduce((a, b) => a + b, 0)).toBe(frames.length);
 
   // Sort by confidence, lowest first: made frames are all unlike the training images, whose probability
@@ -59,7 +76,9 @@ test('made frames in every format: results, counts, sort and filter, tensors fre
   expect(sorted).toEqual(frames.map((f) => f.name));
 
   // Filter by the most common predicted class.
-  const top = Object.entries(results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.predictedClass]: (m[r.predictedClass] ?? 0) + 1 }), {})).sort((a, b) => b[1] - a[1])[0];
+  const top = Object.entries(
+    results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.predictedClass]: (m[r.predictedClass] ?? 0) + 1 }), {}),
+  ).sort((a, b) => b[1] - a[1])[0];
   await page.getByLabel('Predicted class', { exact: true }).selectOption(top[0]);
   await expect(endoPage.cards).toHaveCount(top[1]);
   await page.getByLabel('Predicted class', { exact: true }).selectOption('all');
@@ -76,7 +95,9 @@ test('made frames in every format: results, counts, sort and filter, tensors fre
   await page.reload();
   await endoPage.waitForModel();
   await expect(endoPage.classifiedCards).toHaveCount(frames.length);
-  expect((await endoPage.results()).sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual(results.sort((a, b) => a.fileName.localeCompare(b.fileName)));
+  expect((await endoPage.results()).sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual(
+    results.sort((a, b) => a.fileName.localeCompare(b.fileName)),
+  );
   await expect(endoPage.card('frame-01.jpg').locator('img')).toBeVisible();
   await expect(page.locator('[data-low-confidence="true"]')).toHaveCount(frames.length);
   await endoPage.openTab(/settings/i);

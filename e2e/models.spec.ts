@@ -2,8 +2,14 @@ import { test, expect } from './fixtures.ts';
 import { syntheticFrame } from './support/images.ts';
 import { CORRUPT_MODEL, TEST_MODEL_4 } from './support/paths.ts';
 
-test('load another model (files or folder), classify with it on WASM and WebGL, go back to the embedded model', async ({ endoPage, page }) => {
-  for (const [backend, as] of [['wasm', 'files'], ['webgl', 'folder']] as const) {
+test('load another model (files or folder), classify with it on WASM and WebGL, go back to the embedded model', async ({
+  endoPage,
+  page,
+}) => {
+  for (const [backend, as] of [
+    ['wasm', 'files'],
+    ['webgl', 'folder'],
+  ] as const) {
     await endoPage.goto({ backend });
     await expect(endoPage.backend).toHaveAttribute('data-backend', backend);
     await endoPage.loadModel(TEST_MODEL_4, as);

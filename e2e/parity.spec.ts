@@ -11,7 +11,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test, expect } from './fixtures.ts';
 import { REPO_ROOT } from './support/paths.ts';
-import { familiarityDiff, imagesInClassFolders, maxAbsDiff, readMetadata, trainerProbabilities, type TrainerPrediction } from './support/trainer-probabilities.ts';
+import {
+  familiarityDiff,
+  imagesInClassFolders,
+  maxAbsDiff,
+  readMetadata,
+  trainerProbabilities,
+  type TrainerPrediction,
+} from './support/trainer-probabilities.ts';
 
 const TEST_SPLIT = join(REPO_ROOT, '../shared/data/gi-proxy/test');
 const LOADED_MODEL = process.env.PARITY_MODEL ? resolve(process.env.PARITY_MODEL) : undefined;
@@ -19,7 +26,10 @@ const MODEL_DIR = LOADED_MODEL ?? join(REPO_ROOT, process.env.E2E_OUTDIR ?? 'dis
 const TOLERANCE = 1e-3;
 
 test.describe('parity with the trainer on gi-proxy/test', () => {
-  test.skip(!existsSync(TEST_SPLIT), `../shared/data/gi-proxy/test is absent (${TEST_SPLIT}): the parity check needs the shared data set beside the repository`);
+  test.skip(
+    !existsSync(TEST_SPLIT),
+    `../shared/data/gi-proxy/test is absent (${TEST_SPLIT}): the parity check needs the shared data set beside the repository`,
+  );
 
   let files: string[] = [];
   let expected: TrainerPrediction[] = [];
@@ -55,13 +65,17 @@ test.describe('parity with the trainer on gi-proxy/test', () => {
       const results = await endoPage.results();
       expect(results).toHaveLength(files.length);
       const { max, worst } = maxAbsDiff(expected, results);
-      console.log(`${backend}: ${files.length} frames in ${seconds.toFixed(1)} s; max |p_app - p_trainer| = ${max.toExponential(3)} (${worst})`);
+      console.log(
+        `${backend}: ${files.length} frames in ${seconds.toFixed(1)} s; max |p_app - p_trainer| = ${max.toExponential(3)} (${worst})`,
+      );
       test.info().annotations.push({ type: `max abs diff (${backend})`, description: max.toExponential(3) });
       expect(max, `largest probability difference, at ${worst}`).toBeLessThanOrEqual(TOLERANCE);
       if (expected[0]?.familiarityDistance !== undefined) {
         const { flagMismatches, maxDistanceDiff } = familiarityDiff(expected, results);
         const flagged = expected.filter((e) => e.unfamiliar).length;
-        console.log(`${backend}: unfamiliar ${flagged}/${files.length} (trainer); max |distance_app - distance_trainer| = ${maxDistanceDiff.toExponential(3)}`);
+        console.log(
+          `${backend}: unfamiliar ${flagged}/${files.length} (trainer); max |distance_app - distance_trainer| = ${maxDistanceDiff.toExponential(3)}`,
+        );
         expect(maxDistanceDiff, 'largest feature-distance difference').toBeLessThanOrEqual(TOLERANCE);
         // A frame within the tolerance of the threshold may tip either way (the closest on gi-proxy/test sits 1.8e-3 from it).
         const threshold = (await readMetadata(MODEL_DIR)).familiarity?.threshold ?? Number.NaN;

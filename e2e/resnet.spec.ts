@@ -8,7 +8,13 @@ import { test, expect } from './fixtures.ts';
 import { syntheticFrame, type FilePayload } from './support/images.ts';
 import { exportRandomResNet50V2, RESNET_MODEL_NAME } from './support/make-resnet-export.ts';
 import { GENERATED } from './support/paths.ts';
-import { familiarityDiff, maxAbsDiff, readMetadata, trainerProbabilities, type TrainerPrediction } from './support/trainer-probabilities.ts';
+import {
+  familiarityDiff,
+  maxAbsDiff,
+  readMetadata,
+  trainerProbabilities,
+  type TrainerPrediction,
+} from './support/trainer-probabilities.ts';
 
 const RESNET_DIR = join(GENERATED, 'resnet50v2-random');
 const TOLERANCE = 1e-3;
@@ -45,12 +51,16 @@ test.describe('ResNet50V2 exported by the trainer', () => {
       expect(classNames).toContain(result.predictedClass);
       expect(result.probabilities).toHaveLength(4);
       const { max } = maxAbsDiff(expected, [result]);
-      console.log(`ResNet50V2 on ${backend}: app ${JSON.stringify(result.probabilities.map((p) => +p.toFixed(5)))}, max |p_app - p_trainer| = ${max.toExponential(3)}`);
+      console.log(
+        `ResNet50V2 on ${backend}: app ${JSON.stringify(result.probabilities.map((p) => +p.toFixed(5)))}, max |p_app - p_trainer| = ${max.toExponential(3)}`,
+      );
       expect(max).toBeLessThanOrEqual(TOLERANCE);
       // The unfamiliar-frame check on ResNet50V2's 2048 pooled features: same distance as the trainer's.
       expect(result.familiarityDistance, 'the app reports a familiarity distance').toBeGreaterThan(0);
       const { maxDistanceDiff } = familiarityDiff(expected, [result]);
-      console.log(`ResNet50V2 on ${backend}: feature distance app ${result.familiarityDistance?.toFixed(6)}, max |d_app - d_trainer| = ${maxDistanceDiff.toExponential(3)}`);
+      console.log(
+        `ResNet50V2 on ${backend}: feature distance app ${result.familiarityDistance?.toFixed(6)}, max |d_app - d_trainer| = ${maxDistanceDiff.toExponential(3)}`,
+      );
       expect(maxDistanceDiff).toBeLessThanOrEqual(TOLERANCE);
       // The trainer's top class is the one the card shows.
       const top = expected[0].probabilities.indexOf(Math.max(...expected[0].probabilities));

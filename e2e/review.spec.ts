@@ -29,7 +29,11 @@ async function cardStates(page: Page): Promise<CardState[]> {
 }
 
 async function modelClasses(page: Page): Promise<string[]> {
-  return page.evaluate(() => fetch('/model/metadata.json').then((r) => r.json()).then((m: { classes: (string | { name: string })[] }) => m.classes.map((c) => (typeof c === 'string' ? c : c.name))));
+  return page.evaluate(() =>
+    fetch('/model/metadata.json')
+      .then((r) => r.json())
+      .then((m: { classes: (string | { name: string })[] }) => m.classes.map((c) => (typeof c === 'string' ? c : c.name))),
+  );
 }
 
 async function downloadText(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string; download: Download }> {
@@ -129,7 +133,11 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   expect(row1[col('note')]).toBe('Mucosa looks "inflamed", check; ñ');
   expect(row1[col('backend')]).toMatch(/^(wasm|webgl|webgpu|cpu)$/);
   expect(row1[col('model_name')]).not.toBe('');
-  const cardLevels = new Map(await endoPage.cards.evaluateAll((els) => els.map((el) => [el.getAttribute('data-file-name'), el.getAttribute('data-confidence-level')] as const)));
+  const cardLevels = new Map(
+    await endoPage.cards.evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('data-file-name'), el.getAttribute('data-confidence-level')] as const),
+    ),
+  );
   for (const r of rows.slice(1)) {
     const ps = classes.map((c) => Number(r[col(`p_${c}`)]));
     expect(ps.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
@@ -160,7 +168,12 @@ test('classify, heatmap, keyboard review with a note, kept after reload, CSV and
   await expect(page.locator('[data-testid="frame-card"][data-confidence-level="confident"]')).toHaveCount(0);
 });
 
-test('a session exported with images, and with hashes only, imports into a fresh browser with nothing lost', async ({ endoPage, page, browser, baseURL }) => {
+test('a session exported with images, and with hashes only, imports into a fresh browser with nothing lost', async ({
+  endoPage,
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const payloads = await frames();
   await endoPage.goto({ backend: 'wasm' });
@@ -181,12 +194,17 @@ test('a session exported with images, and with hashes only, imports into a fresh
   const hashes = await downloadText(page, () => page.getByRole('button', { name: 'Export session (JSON)' }).click());
   expect((JSON.parse(hashes.text) as { frames: { image?: unknown }[] }).frames[0].image).toBeUndefined();
 
-  for (const [mode, file] of [['embedded', embedded], ['hashes', hashes]] as const) {
+  for (const [mode, file] of [
+    ['embedded', embedded],
+    ['hashes', hashes],
+  ] as const) {
     const context = await browser.newContext({ baseURL });
     const fresh = new EndoPage(await context.newPage());
     await fresh.goto({ backend: 'wasm' }); // a fresh profile would measure every backend again; not what is tested here
     await openSessionMenu(fresh.page);
-    await fresh.page.getByLabel('Import a session (JSON)').setInputFiles({ name: `session-${mode}.json`, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+    await fresh.page
+      .getByLabel('Import a session (JSON)')
+      .setInputFiles({ name: `session-${mode}.json`, mimeType: 'application/json', buffer: Buffer.from(file.text) });
     await fresh.page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(fresh.page.getByText('Imported 4 frames')).toBeVisible();
     await expect(fresh.classifiedCards).toHaveCount(4);

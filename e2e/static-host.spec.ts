@@ -17,7 +17,10 @@ async function site(isolation: boolean): Promise<Awaited<ReturnType<typeof serve
   return serveFolder(SITE, PORT, isolation);
 }
 
-test('a host without COOP/COEP or CSP headers: the service worker makes the app cross-origin isolated and sends the policy', async ({ endoPage, page }) => {
+test('a host without COOP/COEP or CSP headers: the service worker makes the app cross-origin isolated and sends the policy', async ({
+  endoPage,
+  page,
+}) => {
   const server = await site(false);
   try {
     const direct = await fetch(`http://localhost:${PORT}/`);
@@ -31,12 +34,18 @@ test('a host without COOP/COEP or CSP headers: the service worker makes the app 
     await endoPage.waitForModel();
     await expect(endoPage.backend).toHaveAttribute('data-backend', /.+/);
     // The service worker's responses (the page, and the workers' scripts: a worker's policy comes with its script) carry the policy.
-    const workerScript = page.workers().map((w) => w.url()).find((u) => u.startsWith(`http://localhost:${PORT}/`));
+    const workerScript = page
+      .workers()
+      .map((w) => w.url())
+      .find((u) => u.startsWith(`http://localhost:${PORT}/`));
     expect(workerScript, 'the inference worker').toBeDefined();
-    const viaServiceWorker = await page.evaluate(async (urls) => {
-      const policies = await Promise.all(urls.map(async (u) => (await fetch(u)).headers.get('content-security-policy')));
-      return { controlled: navigator.serviceWorker.controller !== null, policies };
-    }, ['/', workerScript ?? '']);
+    const viaServiceWorker = await page.evaluate(
+      async (urls) => {
+        const policies = await Promise.all(urls.map(async (u) => (await fetch(u)).headers.get('content-security-policy')));
+        return { controlled: navigator.serviceWorker.controller !== null, policies };
+      },
+      ['/', workerScript ?? ''],
+    );
     expect(viaServiceWorker).toEqual({ controlled: true, policies: [CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY] });
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -51,7 +60,9 @@ test('a new version is announced with a reload prompt, and reloading activates i
     await expect(page.getByTestId('offline-ready')).toBeVisible();
     // The next release: a byte-different service worker on the same origin.
     await appendFile(join(SITE, 'sw.js'), '\n// next release\n');
-    await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update(); });
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
     await expect(page.getByTestId('update-prompt')).toBeVisible();
     await expect(page.getByTestId('update-prompt')).toContainText('A new version of EndoLens is available.');
     await page.getByRole('button', { name: 'Reload now' }).click();
@@ -70,7 +81,9 @@ test('a first visit downloads each file once: the service worker revalidates wha
     await expect(page.getByTestId('offline-ready')).toBeVisible({ timeout: 60_000 }); // precaching finished
     const bodies = (log: ServedRequest[], path: string) => log.filter((r) => r.path === path && r.status === 200).length;
     const modelFiles = [...new Set(server.log.map((r) => r.path).filter((p) => p.startsWith('/model/')))];
-    expect(modelFiles, 'model files requested').toEqual(expect.arrayContaining(['/model/model.json', '/model/metadata.json', expect.stringMatching(/\.bin$/)]));
+    expect(modelFiles, 'model files requested').toEqual(
+      expect.arrayContaining(['/model/model.json', '/model/metadata.json', expect.stringMatching(/\.bin$/)]),
+    );
     console.log(`model files on the first visit: ${JSON.stringify(server.log.filter((r) => r.path.startsWith('/model/')))}`);
     for (const path of modelFiles) expect(bodies(server.log, path), `${path} sent whole`).toBe(1);
     // Offline after it all the same (the service worker's copy is complete).

@@ -14,7 +14,9 @@ test('a drop of 1000 frames is classified while the page stays responsive', asyn
   await page.addInitScript(() => {
     const w = window as unknown as { __longTasks: LongTask[] };
     w.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => w.__longTasks.push({ start: e.startTime, duration: e.duration })),
+    ).observe({ type: 'longtask', buffered: true });
   });
   await endoPage.goto();
   await endoPage.dropImages(await manyFrames(COUNT));

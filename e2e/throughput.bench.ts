@@ -24,10 +24,17 @@ async function mobilenetFolder(): Promise<string | undefined> {
   await copyFile(join(MOBILENET, 'model.json'), join(dir, 'model.json'));
   await copyFile(join(MOBILENET, 'weights.bin'), join(dir, 'weights.bin'));
   const meta = JSON.parse(await readFile(join(REPO_ROOT, 'public/model/metadata.json'), 'utf8')) as Record<string, unknown>;
-  await writeFile(join(dir, 'metadata.json'), JSON.stringify({
-    ...meta, name: 'MobileNetV2 0.35 (bench)', version: 'bench', classes: ['a', 'b', 'c', 'd', 'e'],
-    input: { size: 224, channels: 3, range: [-1, 1], resize: 'bilinear-antialias', layout: 'NHWC' }, metrics: undefined,
-  }));
+  await writeFile(
+    join(dir, 'metadata.json'),
+    JSON.stringify({
+      ...meta,
+      name: 'MobileNetV2 0.35 (bench)',
+      version: 'bench',
+      classes: ['a', 'b', 'c', 'd', 'e'],
+      input: { size: 224, channels: 3, range: [-1, 1], resize: 'bilinear-antialias', layout: 'NHWC' },
+      metrics: undefined,
+    }),
+  );
   return dir;
 }
 
@@ -50,9 +57,18 @@ for (const which of ['embedded', 'mobilenet'] as const) {
         await endoPage.openTab(/frames/i);
       }
       await expect(endoPage.backend).toHaveAttribute('data-backend', backend);
-      const frames = await Promise.all(Array.from({ length: FRAMES }, (_, i) => syntheticFrame(`bench-${i}.jpg`, i, { width: 720, height: 576 })));
+      const frames = await Promise.all(
+        Array.from({ length: FRAMES }, (_, i) => syntheticFrame(`bench-${i}.jpg`, i, { width: 720, height: 576 })),
+      );
       await endoPage.dropImages(frames);
-      const finished = await page.waitForFunction((n) => Number(document.querySelector('[data-testid="progress"]')?.getAttribute('data-done')) >= n, FRAMES, { timeout: LIMIT_MS }).then(() => true, () => false);
+      const finished = await page
+        .waitForFunction((n) => Number(document.querySelector('[data-testid="progress"]')?.getAttribute('data-done')) >= n, FRAMES, {
+          timeout: LIMIT_MS,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
       const { done, seconds } = await page.evaluate(() => ({
         done: Number(document.querySelector('[data-testid="progress"]')?.getAttribute('data-done')),
         seconds: (performance.now() - (performance.getEntriesByName('endolens:drop')[0]?.startTime ?? 0)) / 1000,

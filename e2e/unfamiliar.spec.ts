@@ -14,7 +14,10 @@ import { imagesInClassFolders, readMetadata, trainerProbabilities } from './supp
 const TEST_SPLIT = join(REPO_ROOT, '../shared/data/gi-proxy/test');
 const NEVER_LEARNED = join(REPO_ROOT, '../shared/data/ood-dev/normal_esophagus');
 
-test('pictures that are not endoscopy frames are marked unlike the training images, whatever their probability', async ({ endoPage, page }) => {
+test('pictures that are not endoscopy frames are marked unlike the training images, whatever their probability', async ({
+  endoPage,
+  page,
+}) => {
   await endoPage.goto();
   const outliers = await outlierImages();
   await endoPage.dropImages(outliers);
@@ -40,7 +43,9 @@ test('pictures that are not endoscopy frames are marked unlike the training imag
   // The model card says what the check does and how often it fires on ordinary frames.
   await endoPage.openTab(/model card/i);
   const { familiarity } = await readMetadata(join(REPO_ROOT, 'public/model'));
-  const testShare = new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(familiarity?.flaggedShare.test ?? Number.NaN);
+  const testShare = new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    familiarity?.flaggedShare.test ?? Number.NaN,
+  );
   await expect(page.getByTestId('familiarity-check')).toContainText(`${testShare} of test`);
 });
 
@@ -56,11 +61,19 @@ async function verdictsAsTheTrainers(endoPage: EndoPage, frames: string[]): Prom
 }
 
 test('real frames of the kind the model was trained on are marked unfamiliar no more often than on validation', async ({ endoPage }) => {
-  test.skip(!existsSync(TEST_SPLIT), `../shared/data/gi-proxy is absent (${TEST_SPLIT}): no real frames to show the check passes ordinary ones`);
+  test.skip(
+    !existsSync(TEST_SPLIT),
+    `../shared/data/gi-proxy is absent (${TEST_SPLIT}): no real frames to show the check passes ordinary ones`,
+  );
   // 6 frames of each test source; the threshold lets 5 % of validation frames through (metadata
   // quantile), so at most 2 of 18 may be flagged, and the app's verdicts are the trainer's.
   const frames = (await imagesInClassFolders(TEST_SPLIT)).filter((f) => /\/(gv_normal|gv_polyp|kvasirseg)_/.test(f));
-  const bySource = ['gv_normal', 'gv_polyp', 'kvasirseg'].flatMap((s) => frames.filter((f) => f.includes(`/${s}_`)).sort().slice(0, 6));
+  const bySource = ['gv_normal', 'gv_polyp', 'kvasirseg'].flatMap((s) =>
+    frames
+      .filter((f) => f.includes(`/${s}_`))
+      .sort()
+      .slice(0, 6),
+  );
   expect(bySource).toHaveLength(18);
   const results = await verdictsAsTheTrainers(endoPage, bySource);
   expect(results.filter((r) => r.unfamiliar).length, 'ordinary test frames marked unfamiliar').toBeLessThanOrEqual(2);
@@ -69,7 +82,11 @@ test('real frames of the kind the model was trained on are marked unfamiliar no 
 test('frames of a finding the model never learned (normal oesophagus) are mostly marked unfamiliar', async ({ endoPage }) => {
   test.skip(!existsSync(NEVER_LEARNED), `../shared/data/ood-dev is absent (${NEVER_LEARNED}): no frames of a never-learned finding here`);
   // metadata.json records the share on all of them (--report-unfamiliar); 12 are dropped here.
-  const frames = (await readdir(NEVER_LEARNED)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, 12).map((f) => join(NEVER_LEARNED, f));
+  const frames = (await readdir(NEVER_LEARNED))
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .slice(0, 12)
+    .map((f) => join(NEVER_LEARNED, f));
   const results = await verdictsAsTheTrainers(endoPage, frames);
   expect(results.filter((r) => r.unfamiliar).length, 'never-learned frames marked unfamiliar').toBeGreaterThanOrEqual(10);
   const { familiarity } = await readMetadata(join(REPO_ROOT, 'public/model'));

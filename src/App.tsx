@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bindHeatmapQueue, heatmapQueue } from './app/heatmaps.ts';
 import {
-  addFiles, applyBackendSetting, cancelClassification, clearSession, loadCustomModelFiles, resumeCancelled, startApp, switchToEmbeddedModel,
+  addFiles,
+  applyBackendSetting,
+  cancelClassification,
+  clearSession,
+  loadCustomModelFiles,
+  resumeCancelled,
+  startApp,
+  switchToEmbeddedModel,
 } from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
 import { StorageFullNotice } from './components/StorageFullNotice.tsx';
@@ -86,7 +93,14 @@ export function App() {
           <SessionMenu />
           <label className="lang">
             {t('app.language')}{' '}
-            <select value={i18n.language} onChange={(e) => { const l = e.target.value as Language; updateSettings({ language: l }); setLanguage(l); }}>
+            <select
+              value={i18n.language}
+              onChange={(e) => {
+                const l = e.target.value as Language;
+                updateSettings({ language: l });
+                setLanguage(l);
+              }}
+            >
               <option value="en">English</option>
               <option value="es">Español</option>
             </select>
@@ -104,8 +118,17 @@ export function App() {
       <nav aria-label={t('tabs.label')}>
         <div role="tablist" aria-label={t('tabs.label')} className="tabs">
           {TABS.map((k, i) => (
-            <button key={k} id={`tab-${k}`} role="tab" type="button" aria-selected={tab === k} aria-controls={`panel-${k}`} tabIndex={tab === k ? 0 : -1}
-              onClick={() => setTab(k)} onKeyDown={(e) => onTabKey(e, i)}>
+            <button
+              key={k}
+              id={`tab-${k}`}
+              role="tab"
+              type="button"
+              aria-selected={tab === k}
+              aria-controls={`panel-${k}`}
+              tabIndex={tab === k ? 0 : -1}
+              onClick={() => setTab(k)}
+              onKeyDown={(e) => onTabKey(e, i)}
+            >
               {t(`tabs.${k}`)}
             </button>
           ))}
@@ -132,5 +155,10 @@ export function App() {
 
 function Disclaimer() {
   const { t } = useTranslation();
-  return <p className="disclaimer" data-testid="disclaimer"><span aria-hidden="true">ⓘ </span>{t('app.disclaimer')}</p>;
+  return (
+    <p className="disclaimer" data-testid="disclaimer">
+      <span aria-hidden="true">ⓘ </span>
+      {t('app.disclaimer')}
+    </p>
+  );
 }

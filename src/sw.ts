@@ -13,7 +13,11 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 // visit every file the page already downloaded (the model above all: tens of MB for ResNet50V2)
 // would be downloaded a second time. 'no-cache' still asks the server, but with the validators of
 // the copy the page just fetched, so an unchanged file costs a 304, and a changed one is fetched whole.
-addPlugins([{ requestWillFetch: ({ request }) => Promise.resolve(request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request) }]);
+addPlugins([
+  {
+    requestWillFetch: ({ request }) => Promise.resolve(request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
+  },
+]);
 precache(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 

@@ -21,9 +21,15 @@ function svg(size: number, pad: number, rounded: boolean): string {
 
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
-  await sharp(Buffer.from(svg(192, 8, true))).png().toFile(`${OUT}/icon-192.png`);
-  await sharp(Buffer.from(svg(512, 20, true))).png().toFile(`${OUT}/icon-512.png`);
-  await sharp(Buffer.from(svg(512, 110, false))).png().toFile(`${OUT}/icon-maskable-512.png`);
+  await sharp(Buffer.from(svg(192, 8, true)))
+    .png()
+    .toFile(`${OUT}/icon-192.png`);
+  await sharp(Buffer.from(svg(512, 20, true)))
+    .png()
+    .toFile(`${OUT}/icon-512.png`);
+  await sharp(Buffer.from(svg(512, 110, false)))
+    .png()
+    .toFile(`${OUT}/icon-maskable-512.png`);
   console.log(`Icons written to ${OUT}/`);
 }
 

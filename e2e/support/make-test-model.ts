@@ -33,18 +33,35 @@ function classNames(n: number): string[] {
 function buildModel(opts: TestModelOptions): tf.LayersModel {
   const seed = opts.seed ?? 7;
   const model = tf.sequential({ name: 'endolens_test_model' });
-  model.add(tf.layers.conv2d({
-    inputShape: [opts.inputSize, opts.inputSize, 3], filters: 8, kernelSize: 3, strides: 2, activation: 'relu',
-    kernelInitializer: tf.initializers.glorotUniform({ seed }), name: 'conv_a',
-  }));
-  model.add(tf.layers.conv2d({
-    filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), name: 'conv_b',
-  }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [opts.inputSize, opts.inputSize, 3],
+      filters: 8,
+      kernelSize: 3,
+      strides: 2,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      name: 'conv_a',
+    }),
+  );
+  model.add(
+    tf.layers.conv2d({
+      filters: 16,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      name: 'conv_b',
+    }),
+  );
   model.add(tf.layers.globalAveragePooling2d({ name: 'pool' }));
-  model.add(tf.layers.dense({
-    units: opts.classes, activation: 'softmax', name: 'predictions',
-    kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 4, seed: seed + 2 }),
-  }));
+  model.add(
+    tf.layers.dense({
+      units: opts.classes,
+      activation: 'softmax',
+      name: 'predictions',
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 4, seed: seed + 2 }),
+    }),
+  );
   return model;
 }
 
@@ -63,10 +80,16 @@ function metadataFor(opts: TestModelOptions): ModelMetadata {
     classes: names.map((name) => ({ name, display: { en: name, es: name } })),
     input: { size: opts.inputSize, channels: 3, range: [-1, 1], resize: RESIZE_METHOD, layout: 'NHWC' },
     backbone: { name: 'tiny-conv (test)', weights: 'random (seeded)' },
-    dataset: { name: 'none', description: 'Random weights; no training data.', counts: { test: Object.fromEntries(names.map((n) => [n, support])) } },
+    dataset: {
+      name: 'none',
+      description: 'Random weights; no training data.',
+      counts: { test: Object.fromEntries(names.map((n) => [n, support])) },
+    },
     metrics: {
       test: {
-        accuracy: 0.8, loss: 0.5, count: support * names.length,
+        accuracy: 0.8,
+        loss: 0.5,
+        count: support * names.length,
         perClass: names.map((name) => ({ name, precision: 0.8, recall: 0.8, f1: 0.8, support })),
         macro: { precision: 0.8, recall: 0.8, f1: 0.8 },
         weighted: { precision: 0.8, recall: 0.8, f1: 0.8 },
@@ -84,20 +107,22 @@ export async function makeTestModel(outDir: string, opts: TestModelOptions): Pro
   await tf.setBackend('cpu');
   await mkdir(outDir, { recursive: true });
   const model = buildModel(opts);
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weightData = artifacts.weightData;
-    if (!(weightData instanceof ArrayBuffer)) throw new Error('expected one weights ArrayBuffer');
-    const modelJson = {
-      format: 'layers-model',
-      generatedBy: artifacts.generatedBy,
-      convertedBy: 'endolens e2e/support/make-test-model.ts',
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
-    };
-    await writeFile(join(outDir, 'model.json'), JSON.stringify(modelJson));
-    await writeFile(join(outDir, WEIGHTS_FILE), new Uint8Array(weightData));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData;
+      if (!(weightData instanceof ArrayBuffer)) throw new Error('expected one weights ArrayBuffer');
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: 'endolens e2e/support/make-test-model.ts',
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+      };
+      await writeFile(join(outDir, 'model.json'), JSON.stringify(modelJson));
+      await writeFile(join(outDir, WEIGHTS_FILE), new Uint8Array(weightData));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   model.dispose();
   await writeFile(join(outDir, 'metadata.json'), JSON.stringify(metadataFor(opts), null, 2));
 }
@@ -114,11 +139,17 @@ async function main(): Promise<void> {
   });
   if (!values.out) throw new Error('--out <folder> is required');
   await makeTestModel(values.out, {
-    classes: Number(values.classes), inputSize: Number(values.size), name: values.name, seed: Number(values.seed),
+    classes: Number(values.classes),
+    inputSize: Number(values.size),
+    name: values.name,
+    seed: Number(values.seed),
   });
   console.log(`Test model written to ${values.out}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
 }

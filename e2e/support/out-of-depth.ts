@@ -32,8 +32,10 @@ async function main(): Promise<void> {
   const rows = await trainerProbabilities(modelDir, images);
   const names = meta.classes.map((c) => c.name);
   const check = meta.familiarity;
-  console.log(`Model: ${meta.name}; lowConfidenceThreshold ${threshold.toFixed(4)}; ` +
-    (check ? `unfamiliar when feature distance > ${check.threshold.toFixed(4)}\n` : 'no unfamiliar-frame check\n'));
+  console.log(
+    `Model: ${meta.name}; lowConfidenceThreshold ${threshold.toFixed(4)}; ` +
+      (check ? `unfamiliar when feature distance > ${check.threshold.toFixed(4)}\n` : 'no unfamiliar-frame check\n'),
+  );
   console.log(`| image | ${names.join(' | ')} | top class | top p | low confidence | feature distance | unfamiliar |`);
   console.log(`|---|${names.map(() => '---:').join('|')}|---|---:|---|---:|---|`);
   const tally = (list: typeof rows) => ({
@@ -43,19 +45,28 @@ async function main(): Promise<void> {
   });
   for (const r of values.summary ? rows.slice(0, listed) : rows) {
     const top = Math.max(...r.probabilities);
-    console.log(`| ${r.fileName} | ${r.probabilities.map((p) => p.toFixed(4)).join(' | ')} | ${names[r.probabilities.indexOf(top)]} | ${top.toFixed(4)} | ` +
-      `${top < threshold ? 'yes' : 'no'} | ${r.familiarityDistance?.toFixed(4) ?? '-'} | ${r.unfamiliar === undefined ? '-' : r.unfamiliar ? 'yes' : 'no'} |`);
+    console.log(
+      `| ${r.fileName} | ${r.probabilities.map((p) => p.toFixed(4)).join(' | ')} | ${names[r.probabilities.indexOf(top)]} | ${top.toFixed(4)} | ` +
+        `${top < threshold ? 'yes' : 'no'} | ${r.familiarityDistance?.toFixed(4) ?? '-'} | ${r.unfamiliar === undefined ? '-' : r.unfamiliar ? 'yes' : 'no'} |`,
+    );
   }
   const a = tally(rows.slice(0, listed));
-  console.log(`\nListed images: ${a.low} of ${listed} low confidence (top p < ${threshold.toFixed(4)}); ${a.unfamiliar} unfamiliar; ${a.either} marked either way.`);
+  console.log(
+    `\nListed images: ${a.low} of ${listed} low confidence (top p < ${threshold.toFixed(4)}); ${a.unfamiliar} unfamiliar; ${a.either} marked either way.`,
+  );
   if (positionals.length) {
     const b = tally(rows.slice(listed));
     const d = rows.slice(listed).map((r) => r.familiarityDistance ?? Number.NaN);
-    console.log(`Images from the command line: ${b.low} of ${positionals.length} low confidence; ${b.unfamiliar} unfamiliar; ${b.either} marked either way; ` +
-      `feature distance ${Math.min(...d).toFixed(4)}..${Math.max(...d).toFixed(4)}.`);
+    console.log(
+      `Images from the command line: ${b.low} of ${positionals.length} low confidence; ${b.unfamiliar} unfamiliar; ${b.either} marked either way; ` +
+        `feature distance ${Math.min(...d).toFixed(4)}..${Math.max(...d).toFixed(4)}.`,
+    );
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
 }

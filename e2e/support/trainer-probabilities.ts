@@ -37,7 +37,10 @@ export async function readMetadata(modelDir: string): Promise<ModelMetadata> {
  * Probabilities of the exported model in `modelDir` for each image (a path, or a name and bytes),
  * in input order. Runs on the wasm backend, as the trainer does here.
  */
-export async function trainerProbabilities(modelDir: string, images: readonly (string | { name: string; buffer: Buffer })[]): Promise<TrainerPrediction[]> {
+export async function trainerProbabilities(
+  modelDir: string,
+  images: readonly (string | { name: string; buffer: Buffer })[],
+): Promise<TrainerPrediction[]> {
   await initBackend('wasm');
   const meta = await readMetadata(modelDir);
   const { size } = meta.input;
@@ -50,18 +53,20 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
     for (let start = 0; start < images.length; start += BATCH) {
       const batch = images.slice(start, start + BATCH);
       // Decoding in parallel within a batch, as the trainer's loader keeps several decodes in flight.
-      const inputs = await Promise.all(batch.map(async (img) => {
-        const pixels = await decodeImage(typeof img === 'string' ? img : img.buffer);
-        return scaleToRange(resizeToRgb(pixels, size), meta.input.range);
-      }));
+      const inputs = await Promise.all(
+        batch.map(async (img) => {
+          const pixels = await decodeImage(typeof img === 'string' ? img : img.buffer);
+          return scaleToRange(resizeToRgb(pixels, size), meta.input.range);
+        }),
+      );
       const flat = new Float32Array(inputs.length * size * size * 3);
       inputs.forEach((x, i) => flat.set(x, i * x.length));
       const outs = tf.tidy(() => {
         const y = net.predict(tf.tensor4d(flat, [inputs.length, size, size, 3]));
         return (Array.isArray(y) ? y : [y]) as tf.Tensor2D[];
       });
-      const rows = (await outs[outs.length - 1].array());
-      const features = check ? ((await outs[0].array())) : [];
+      const rows = await outs[outs.length - 1].array();
+      const features = check ? await outs[0].array() : [];
       tf.dispose(outs);
       rows.forEach((p, i) => {
         const img = batch[i];
@@ -81,7 +86,10 @@ export async function trainerProbabilities(modelDir: string, images: readonly (s
 /** Every image file under `dir`'s class folders (one level deep), sorted, as full paths. */
 export async function imagesInClassFolders(dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const cls of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const cls of (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
     for (const f of (await readdir(join(dir, cls))).sort()) if (/\.(jpe?g|png|webp|bmp)$/i.test(f)) files.push(join(dir, cls, f));
   }
   return files;
@@ -108,14 +116,18 @@ export function familiarityDiff(
 }
 
 /** Largest absolute difference between two sets of probabilities matched by file name. */
-export function maxAbsDiff(expected: readonly TrainerPrediction[], actual: readonly { fileName: string; probabilities: number[] }[]): { max: number; worst: string } {
+export function maxAbsDiff(
+  expected: readonly TrainerPrediction[],
+  actual: readonly { fileName: string; probabilities: number[] }[],
+): { max: number; worst: string } {
   const byName = new Map(actual.map((r) => [r.fileName, r.probabilities]));
   let max = 0;
   let worst = '';
   for (const e of expected) {
     const got = byName.get(e.fileName);
     if (!got) throw new Error(`No result for ${e.fileName}`);
-    if (got.length !== e.probabilities.length) throw new Error(`${e.fileName}: ${got.length} probabilities, expected ${e.probabilities.length}`);
+    if (got.length !== e.probabilities.length)
+      throw new Error(`${e.fileName}: ${got.length} probabilities, expected ${e.probabilities.length}`);
     e.probabilities.forEach((p, i) => {
       const d = Math.abs(p - got[i]);
       if (d > max) {
@@ -130,9 +142,13 @@ export function maxAbsDiff(expected: readonly TrainerPrediction[], actual: reado
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { model: { type: 'string' } }, allowPositionals: true });
   if (!values.model || positionals.length === 0) throw new Error('usage: trainer-probabilities.ts --model <folder> <image>...');
-  for (const r of await trainerProbabilities(values.model, positionals)) console.log(`${r.fileName}\t${r.probabilities.map((p) => p.toFixed(6)).join('\t')}`);
+  for (const r of await trainerProbabilities(values.model, positionals))
+    console.log(`${r.fileName}\t${r.probabilities.map((p) => p.toFixed(6)).join('\t')}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
 }

@@ -9,7 +9,9 @@ for (const [name, parse] of Object.entries(libs)) {
   const bad = parse({ ...json, input: { size: 3 } });
   if (bad.success) throw new Error(`${name} accepts a bad file`);
 }
-const BATCH = 20, ROUNDS = 200, samples = Object.fromEntries(Object.keys(libs).map((k) => [k, []]));
+const BATCH = 20,
+  ROUNDS = 200,
+  samples = Object.fromEntries(Object.keys(libs).map((k) => [k, []]));
 for (let r = 0; r < ROUNDS + 10; r++) {
   for (const [name, parse] of Object.entries(libs)) {
     const t0 = performance.now();
@@ -17,5 +19,9 @@ for (let r = 0; r < ROUNDS + 10; r++) {
     if (r >= 10) samples[name].push((performance.now() - t0) / BATCH); // first 10 rounds: warm-up
   }
 }
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
-for (const [name, s] of Object.entries(samples)) console.log(`${name.padEnd(9)} median ${(median(s) * 1000).toFixed(0)} µs per parse (min ${(Math.min(...s) * 1000).toFixed(0)})`);
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1];
+};
+for (const [name, s] of Object.entries(samples))
+  console.log(`${name.padEnd(9)} median ${(median(s) * 1000).toFixed(0)} µs per parse (min ${(Math.min(...s) * 1000).toFixed(0)})`);

@@ -27,7 +27,10 @@ export function SessionMenu() {
   const key = sessionModelKey(order, frames, model.modelKey);
   const info = key ? infos[key] : undefined;
   const sessionModel = useMemo(() => (info ? sessionModelInfo(info) : { name: '', version: '', classes: [] }), [info]);
-  const results = useMemo(() => (info ? toFrameResults(order, frames, infos, sessionModel) : []), [order, frames, infos, sessionModel, info]);
+  const results = useMemo(
+    () => (info ? toFrameResults(order, frames, infos, sessionModel) : []),
+    [order, frames, infos, sessionModel, info],
+  );
   const classified = order.filter((id) => frames[id]?.status === 'done').length;
   const missing = useMemo(() => results.filter((f) => frames[f.id]?.imageMissing && f.sha256), [results, frames]);
   const [pending, setPending] = useState<ImportedSession | null>(null);
@@ -57,7 +60,9 @@ export function SessionMenu() {
 
   const onImport = async (session: ImportedSession) => {
     setPending(session);
-    const ok = await new Promise<boolean>((resolve) => { answer.current = resolve; });
+    const ok = await new Promise<boolean>((resolve) => {
+      answer.current = resolve;
+    });
     setPending(null);
     if (!ok) throw new Error(t('workflow.importCancelled'));
     await importSession(session);
@@ -94,21 +99,35 @@ export function SessionMenu() {
         {classified > results.length && <p className="muted">{t('workflow.excluded', { count: classified - results.length })}</p>}
         {preparing && <p role="status">{t('workflow.preparingReport')}</p>}
       </details>
-        <ConfirmDialog open={pending !== null} title={t('workflow.importTitle')} confirmLabel={t('workflow.importConfirm')} cancelLabel={t('workflow.importCancel')}
-          onCancel={() => decide(false)} onConfirm={() => decide(true)}>
-          {pending && <p>{t('workflow.importBody', { count: pending.frames.length, file: pending.file.exportedAt, model: `${pending.file.model.name} ${pending.file.model.version}` })}</p>}
-        </ConfirmDialog>
-        {report && (
-          <PrintView
-            frames={report.frames}
-            heatmaps={report.heatmaps}
-            model={sessionModel}
-            metadata={model.metadata && info?.modelKey === model.modelKey ? model.metadata : undefined}
-            thresholds={thresholds}
-            labelOf={(name) => info?.classes.find((c) => c.name === name)?.display[lang] ?? name}
-            onClose={() => setReport(null)}
-          />
+      <ConfirmDialog
+        open={pending !== null}
+        title={t('workflow.importTitle')}
+        confirmLabel={t('workflow.importConfirm')}
+        cancelLabel={t('workflow.importCancel')}
+        onCancel={() => decide(false)}
+        onConfirm={() => decide(true)}
+      >
+        {pending && (
+          <p>
+            {t('workflow.importBody', {
+              count: pending.frames.length,
+              file: pending.file.exportedAt,
+              model: `${pending.file.model.name} ${pending.file.model.version}`,
+            })}
+          </p>
         )}
+      </ConfirmDialog>
+      {report && (
+        <PrintView
+          frames={report.frames}
+          heatmaps={report.heatmaps}
+          model={sessionModel}
+          metadata={model.metadata && info?.modelKey === model.modelKey ? model.metadata : undefined}
+          thresholds={thresholds}
+          labelOf={(name) => info?.classes.find((c) => c.name === name)?.display[lang] ?? name}
+          onClose={() => setReport(null)}
+        />
+      )}
     </>
   );
 }

@@ -12,7 +12,6 @@ export type HeatmapMap = GradCamOutput;
 
 export const heatmapQueue = new HeatmapQueue<GradCamOutput>((frameId, classIndex) => computeGradCam(frameId, classIndex));
 
-
 let started = false;
 
 /** Binds the queue to the store: pause during batches, invalidate on a model change. Idempotent. */

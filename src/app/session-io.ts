@@ -75,7 +75,11 @@ export async function originalOf(frame: Pick<FrameResult, 'id'>): Promise<Blob |
 
 async function thumbDataUrl(id: string): Promise<string | undefined> {
   const url = thumbUrl(id);
-  const blob = url ? await fetch(url).then((r) => r.blob()).catch(() => undefined) : await loadThumb(id).catch(() => undefined);
+  const blob = url
+    ? await fetch(url)
+        .then((r) => r.blob())
+        .catch(() => undefined)
+    : await loadThumb(id).catch(() => undefined);
   return blob ? blobToDataUrl(blob) : undefined;
 }
 
@@ -86,7 +90,10 @@ export const REPORT_HEATMAP_LIMIT = 60;
  * The report's pictures: each frame's thumbnail, and its predicted-class heatmap drawn over it for
  * the first REPORT_HEATMAP_LIMIT frames that still have their image (computed now when needed).
  */
-export async function reportPictures(frames: readonly FrameResult[], classIndexOf: (f: FrameResult) => number): Promise<{ frames: FrameResult[]; heatmaps: Record<string, string> }> {
+export async function reportPictures(
+  frames: readonly FrameResult[],
+  classIndexOf: (f: FrameResult) => number,
+): Promise<{ frames: FrameResult[]; heatmaps: Record<string, string> }> {
   const out: FrameResult[] = [];
   const heatmaps: Record<string, string> = {};
   const s = store();
@@ -106,4 +113,3 @@ export async function reportPictures(frames: readonly FrameResult[], classIndexO
   }
   return { frames: out, heatmaps };
 }
-

@@ -4,7 +4,12 @@ import { sessionToCsv, parseCsv, csvColumns } from '../features/session-export/c
 import type { FrameRecord, ModelInfo } from '../store/types.ts';
 import { importedModelInfo, recordFromImport, sessionModelInfo, sessionModelKey, toFrameResults } from './session-records.ts';
 
-const info = (key: string, classes: string[], version = '1'): ModelInfo => ({ modelKey: key, name: 'M', version, classes: classes.map((name) => ({ name, display: displayNameFor(name) })) });
+const info = (key: string, classes: string[], version = '1'): ModelInfo => ({
+  modelKey: key,
+  name: 'M',
+  version,
+  classes: classes.map((name) => ({ name, display: displayNameFor(name) })),
+});
 const A = info('M@1#a', ['0_normal', '2_polyps']);
 const B = info('N@2#b', ['0_normal', '1_ulcerative_colitis', '2_polyps'], '2');
 const infos = { [A.modelKey]: A, [B.modelKey]: B };
@@ -14,10 +19,25 @@ function rec(id: string, patch: Partial<FrameRecord>): FrameRecord {
 }
 
 const frames: Record<string, FrameRecord> = {
-  f1: rec('f1', { modelKey: A.modelKey, probabilities: [0.3, 0.7], predictedIndex: 1, confidence: 0.7, backend: 'wasm', classifiedAt: 1_700_000_001_000, review: { reviewedClass: '0_normal', note: 'flat', reviewedAt: '2026-11-26T10:00:00.000Z' } }),
+  f1: rec('f1', {
+    modelKey: A.modelKey,
+    probabilities: [0.3, 0.7],
+    predictedIndex: 1,
+    confidence: 0.7,
+    backend: 'wasm',
+    classifiedAt: 1_700_000_001_000,
+    review: { reviewedClass: '0_normal', note: 'flat', reviewedAt: '2026-11-26T10:00:00.000Z' },
+  }),
   f2: rec('f2', { status: 'queued' }),
   f3: rec('f3', { modelKey: B.modelKey, probabilities: [0.2, 0.3, 0.5], predictedIndex: 2, confidence: 0.5 }),
-  f4: rec('f4', { modelKey: A.modelKey, probabilities: [0.9, 0.1], predictedIndex: 0, confidence: 0.9, backend: 'webgl', classifiedAt: 1_700_000_002_000 }),
+  f4: rec('f4', {
+    modelKey: A.modelKey,
+    probabilities: [0.9, 0.1],
+    predictedIndex: 0,
+    confidence: 0.9,
+    backend: 'webgl',
+    classifiedAt: 1_700_000_002_000,
+  }),
 };
 const order = ['f1', 'f2', 'f3', 'f4'];
 
@@ -26,8 +46,15 @@ describe('store records -> export FrameResult', () => {
     const out = toFrameResults(order, frames, infos, sessionModelInfo(A));
     expect(out.map((f) => f.id)).toEqual(['f1', 'f4']); // f2 not classified, f3 another model's classes
     expect(out[0]).toEqual({
-      id: 'f1', fileName: 'f1.jpg', probabilities: [0.3, 0.7], predictedClass: '2_polyps', confidence: 0.7, backend: 'wasm',
-      classifiedAt: new Date(1_700_000_001_000).toISOString(), review: frames.f1.review, size: 10,
+      id: 'f1',
+      fileName: 'f1.jpg',
+      probabilities: [0.3, 0.7],
+      predictedClass: '2_polyps',
+      confidence: 0.7,
+      backend: 'wasm',
+      classifiedAt: new Date(1_700_000_001_000).toISOString(),
+      review: frames.f1.review,
+      size: 10,
     });
   });
 
@@ -36,7 +63,9 @@ describe('store records -> export FrameResult', () => {
     const rows = parseCsv(sessionToCsv(toFrameResults(order, frames, infos, model), { model, thresholds: { low: 0.6, confident: 0.8 } }));
     expect(rows[0]).toEqual(csvColumns(model.classes));
     const col = (name: string) => rows[0].indexOf(name);
-    expect(rows.slice(1).map((r) => [r[col('file_name')], r[col('confidence_level')], r[col('clinician_class')], r[col('backend')]])).toEqual([
+    expect(
+      rows.slice(1).map((r) => [r[col('file_name')], r[col('confidence_level')], r[col('clinician_class')], r[col('backend')]]),
+    ).toEqual([
       ['f1.jpg', 'uncertain', '0_normal', 'wasm'],
       ['f4.jpg', 'confident', '', 'webgl'],
     ]);
@@ -60,7 +89,18 @@ describe('imported frames -> store records', () => {
   it('round-trips a frame (results, review, hash) and marks a missing image', () => {
     const [exported] = toFrameResults(order, frames, infos, sessionModelInfo(A));
     const r = recordFromImport({ ...exported, sha256: 'ab'.repeat(32) }, A, false, 5);
-    expect(r).toMatchObject({ id: 'f1', status: 'done', modelKey: A.modelKey, predictedIndex: 1, confidence: 0.7, backend: 'wasm', classifiedAt: 1_700_000_001_000, review: frames.f1.review, imageMissing: true, sha256: 'ab'.repeat(32) });
+    expect(r).toMatchObject({
+      id: 'f1',
+      status: 'done',
+      modelKey: A.modelKey,
+      predictedIndex: 1,
+      confidence: 0.7,
+      backend: 'wasm',
+      classifiedAt: 1_700_000_001_000,
+      review: frames.f1.review,
+      imageMissing: true,
+      sha256: 'ab'.repeat(32),
+    });
     expect(recordFromImport(exported, A, true, 5).imageMissing).toBe(false);
   });
 

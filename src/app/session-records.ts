@@ -7,7 +7,11 @@ import type { FrameResult, SessionModelInfo } from '../features/session-export/t
 import type { FrameRecord, ModelInfo } from '../store/types.ts';
 
 /** The model a session export speaks for: the loaded one, else the one of the first classified frame. */
-export function sessionModelKey(order: readonly string[], frames: Record<string, FrameRecord>, activeModelKey: string | undefined): string | undefined {
+export function sessionModelKey(
+  order: readonly string[],
+  frames: Record<string, FrameRecord>,
+  activeModelKey: string | undefined,
+): string | undefined {
   if (activeModelKey) return activeModelKey;
   for (const id of order) if (frames[id]?.status === 'done' && frames[id].modelKey) return frames[id].modelKey;
   return undefined;
@@ -23,13 +27,25 @@ const sameClasses = (a: readonly string[], b: readonly string[]) => a.length ===
  * Classified frames whose model has the export model's classes, in session order. Frames of a model
  * with other classes cannot share one CSV header, so they are left out (the count tells the user).
  */
-export function toFrameResults(order: readonly string[], frames: Record<string, FrameRecord>, infos: Record<string, ModelInfo>, model: SessionModelInfo): FrameResult[] {
+export function toFrameResults(
+  order: readonly string[],
+  frames: Record<string, FrameRecord>,
+  infos: Record<string, ModelInfo>,
+  model: SessionModelInfo,
+): FrameResult[] {
   const out: FrameResult[] = [];
   for (const id of order) {
     const f = frames[id];
     if (!f || f.status !== 'done' || !f.probabilities || f.predictedIndex === undefined || !f.modelKey) continue;
     const info = infos[f.modelKey];
-    if (!info || !sameClasses(info.classes.map((c) => c.name), model.classes)) continue;
+    if (
+      !info ||
+      !sameClasses(
+        info.classes.map((c) => c.name),
+        model.classes,
+      )
+    )
+      continue;
     const r: FrameResult = {
       id: f.id,
       fileName: f.fileName,
@@ -54,7 +70,16 @@ export function toFrameResults(order: readonly string[], frames: Record<string, 
  * (name, version and classes), so they count with this session's results; else a key of its own.
  */
 export function importedModelInfo(model: SessionModelInfo, active: ModelInfo | undefined): ModelInfo {
-  if (active && active.name === model.name && active.version === model.version && sameClasses(active.classes.map((c) => c.name), model.classes)) return active;
+  if (
+    active &&
+    active.name === model.name &&
+    active.version === model.version &&
+    sameClasses(
+      active.classes.map((c) => c.name),
+      model.classes,
+    )
+  )
+    return active;
   return {
     modelKey: `imported:${model.name}@${model.version}#${model.classes.join(',')}`,
     name: model.name,
@@ -67,7 +92,9 @@ export function importedModelInfo(model: SessionModelInfo, active: ModelInfo | u
 export function recordFromImport(f: FrameResult, info: ModelInfo, hasImage: boolean, now: number): FrameRecord {
   const names = info.classes.map((c) => c.name);
   if (f.probabilities.length !== names.length) {
-    throw new Error(`"${f.fileName}" has ${f.probabilities.length} probabilities but its model ${info.name} ${info.version} has ${names.length} classes.`);
+    throw new Error(
+      `"${f.fileName}" has ${f.probabilities.length} probabilities but its model ${info.name} ${info.version} has ${names.length} classes.`,
+    );
   }
   let predictedIndex = names.indexOf(f.predictedClass);
   if (predictedIndex < 0) predictedIndex = f.probabilities.indexOf(Math.max(...f.probabilities));

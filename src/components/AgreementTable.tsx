@@ -17,7 +17,9 @@ export function AgreementTable({ summary, labelOf = (n) => n }: { summary: Agree
         <>
           <dl>
             <dt>{t('review.agreement.overall')}</dt>
-            <dd data-testid="agreement-overall">{summary.overall === null ? na : `${pct.format(summary.overall)} (${summary.agreed}/${summary.reviewed})`}</dd>
+            <dd data-testid="agreement-overall">
+              {summary.overall === null ? na : `${pct.format(summary.overall)} (${summary.agreed}/${summary.reviewed})`}
+            </dd>
             <dt>{t('review.agreement.kappa')}</dt>
             <dd>{summary.kappa === null ? na : num.format(summary.kappa)}</dd>
           </dl>

@@ -47,7 +47,10 @@ export interface ConfidenceMarkerProps {
 export function ConfidenceMarker({ level, thresholds, compact = false }: ConfidenceMarkerProps) {
   const { t } = useTranslation();
   const label = t(`review.level.${level}`);
-  const title = thresholds || level === 'unfamiliar' ? t(`review.levelDescription.${level}`, { low: thresholds?.low, confident: thresholds?.confident }) : undefined;
+  const title =
+    thresholds || level === 'unfamiliar'
+      ? t(`review.levelDescription.${level}`, { low: thresholds?.low, confident: thresholds?.confident })
+      : undefined;
   return (
     <span
       className={`confidence-marker confidence-marker--${level}`}
@@ -57,7 +60,13 @@ export function ConfidenceMarker({ level, thresholds, compact = false }: Confide
       style={{ display: 'inline-flex', alignItems: 'center', gap: '0.3em', color: COLORS[level], fontWeight: 600 }}
     >
       <Shape level={level} />
-      {compact ? <span className="visually-hidden" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{label}</span> : <span>{label}</span>}
+      {compact ? (
+        <span className="visually-hidden" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+          {label}
+        </span>
+      ) : (
+        <span>{label}</span>
+      )}
     </span>
   );
 }

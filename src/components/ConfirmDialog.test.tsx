@@ -8,11 +8,17 @@ describe('ConfirmDialog', () => {
     const props = { open: false, confirmLabel: 'Yes', cancelLabel: 'No', onConfirm: () => undefined, onCancel: () => undefined };
     const { container } = render(
       <>
-        <ConfirmDialog {...props} title="Import this session?">a</ConfirmDialog>
-        <ConfirmDialog {...props} title="Delete everything?">b</ConfirmDialog>
+        <ConfirmDialog {...props} title="Import this session?">
+          a
+        </ConfirmDialog>
+        <ConfirmDialog {...props} title="Delete everything?">
+          b
+        </ConfirmDialog>
       </>,
     );
-    const labels = [...container.querySelectorAll('dialog')].map((d) => document.getElementById(d.getAttribute('aria-labelledby') ?? '')?.textContent);
+    const labels = [...container.querySelectorAll('dialog')].map(
+      (d) => document.getElementById(d.getAttribute('aria-labelledby') ?? '')?.textContent,
+    );
     expect(labels).toEqual(['Import this session?', 'Delete everything?']);
   });
 });

@@ -11,11 +11,18 @@ export function LazyMount({ children, minHeight, rootMargin = '400px' }: { child
   useEffect(() => {
     const el = ref.current;
     if (!el || visible) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setVisible(true);
-    }, { rootMargin });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setVisible(true);
+      },
+      { rootMargin },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [visible, rootMargin]);
-  return <div ref={ref} style={{ minHeight }}>{visible ? children : null}</div>;
+  return (
+    <div ref={ref} style={{ minHeight }}>
+      {visible ? children : null}
+    </div>
+  );
 }

@@ -24,13 +24,19 @@ export function UpdatePrompt() {
       {needRefresh ? (
         <>
           <span>{t('pwa.update')}</span>
-          <button type="button" onClick={() => reloadIntoNewVersion(updateServiceWorker)}>{t('pwa.reload')}</button>
-          <button type="button" onClick={() => setNeedRefresh(false)}>{t('pwa.later')}</button>
+          <button type="button" onClick={() => reloadIntoNewVersion(updateServiceWorker)}>
+            {t('pwa.reload')}
+          </button>
+          <button type="button" onClick={() => setNeedRefresh(false)}>
+            {t('pwa.later')}
+          </button>
         </>
       ) : (
         <>
           <span>{t('pwa.offlineReady')}</span>
-          <button type="button" onClick={() => setOfflineReady(false)} aria-label="OK">✓</button>
+          <button type="button" onClick={() => setOfflineReady(false)} aria-label="OK">
+            ✓
+          </button>
         </>
       )}
     </div>

@@ -8,12 +8,7 @@ export interface DisplayName {
   es: string;
 }
 
-export const CURATED_CLASS_FOLDERS = [
-  '0_normal',
-  '1_ulcerative_colitis',
-  '2_polyps',
-  '3_esophagitis',
-] as const;
+export const CURATED_CLASS_FOLDERS = ['0_normal', '1_ulcerative_colitis', '2_polyps', '3_esophagitis'] as const;
 
 const FINDING_NAMES: Record<string, DisplayName> = {
   '0_normal': { en: 'Normal mucosa', es: 'Mucosa normal' },
@@ -26,7 +21,11 @@ const FINDING_NAMES: Record<string, DisplayName> = {
 export function displayNameFor(className: string): DisplayName {
   const known = FINDING_NAMES[className];
   if (known) return known;
-  const words = className.replace(/^\d+[_-]/, '').replace(/[_-]+/g, ' ').trim() || className;
+  const words =
+    className
+      .replace(/^\d+[_-]/, '')
+      .replace(/[_-]+/g, ' ')
+      .trim() || className;
   const readable = words.charAt(0).toUpperCase() + words.slice(1);
   return { en: readable, es: readable };
 }

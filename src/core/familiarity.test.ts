@@ -3,9 +3,17 @@ import { centroidDistance, FAMILIARITY_METHOD, isUnfamiliar } from './familiarit
 import { MetadataError, validateMetadata } from './metadata.ts';
 
 const check = {
-  method: FAMILIARITY_METHOD, layer: 'global_average_pooling2d',
-  centroids: [[1, 0, 0], [0, 0.6, 0.8]], threshold: 0.3, quantile: 0.99,
-  centroidSplit: 'train', thresholdSplit: 'val', flaggedShare: { val: 0.01, test: 0.02 },
+  method: FAMILIARITY_METHOD,
+  layer: 'global_average_pooling2d',
+  centroids: [
+    [1, 0, 0],
+    [0, 0.6, 0.8],
+  ],
+  threshold: 0.3,
+  quantile: 0.99,
+  centroidSplit: 'train',
+  thresholdSplit: 'val',
+  flaggedShare: { val: 0.01, test: 0.02 },
 };
 
 describe('centroidDistance', () => {
@@ -36,9 +44,16 @@ describe('isUnfamiliar', () => {
 
 describe('the familiarity block of metadata.json', () => {
   const meta = {
-    format: 'endolens-model', formatVersion: 1, name: 'Proxy', version: '1.0.0', createdAt: '2026-11-26T00:00:00Z',
-    intendedUse: 'Research only.', classes: ['0_normal', '2_polyps'], input: { size: 224 },
-    backbone: { name: 'mobilenetv2', weights: 'imagenet' }, dataset: { name: 'd', description: 'd', counts: {} },
+    format: 'endolens-model',
+    formatVersion: 1,
+    name: 'Proxy',
+    version: '1.0.0',
+    createdAt: '2026-11-26T00:00:00Z',
+    intendedUse: 'Research only.',
+    classes: ['0_normal', '2_polyps'],
+    input: { size: 224 },
+    backbone: { name: 'mobilenetv2', weights: 'imagenet' },
+    dataset: { name: 'd', description: 'd', counts: {} },
   };
   function problems(familiarity: unknown): string[] {
     try {
@@ -52,12 +67,28 @@ describe('the familiarity block of metadata.json', () => {
 
   it('accepts a well-formed check, with or without pooling of a feature map', () => {
     expect(validateMetadata({ ...meta, familiarity: check }).familiarity).toEqual(check);
-    const pooled = { ...check, layer: 'out_relu', pooling: 'mean-std', flaggedShare: { ...check.flaggedShare, oesophagus: 0.9 }, neverLearned: ['oesophagus'] };
+    const pooled = {
+      ...check,
+      layer: 'out_relu',
+      pooling: 'mean-std',
+      flaggedShare: { ...check.flaggedShare, oesophagus: 0.9 },
+      neverLearned: ['oesophagus'],
+    };
     expect(validateMetadata({ ...meta, familiarity: pooled }).familiarity).toEqual(pooled);
   });
 
   it('names every bad field, with the value it got', () => {
-    const bad = { ...check, method: 'knn', pooling: 'max', centroids: [[1, 0, 0], [0, Number.NaN, 1]], threshold: 0, flaggedShare: { val: 3 } };
+    const bad = {
+      ...check,
+      method: 'knn',
+      pooling: 'max',
+      centroids: [
+        [1, 0, 0],
+        [0, Number.NaN, 1],
+      ],
+      threshold: 0,
+      flaggedShare: { val: 3 },
+    };
     expect(problems(bad)).toEqual([
       'familiarity.method must be "cosine-to-class-centroid", got "knn"',
       'familiarity.pooling must be one of "mean-std" or absent, got "max"',
@@ -69,7 +100,16 @@ describe('the familiarity block of metadata.json', () => {
 
   it('refuses centroids of different lengths, neverLearned keys flaggedShare lacks, and a missing field', () => {
     const { quantile: _q, ...noQuantile } = check;
-    expect(problems({ ...noQuantile, centroids: [[1, 0, 0], [0, 1]], neverLearned: ['oesophagus'] })).toEqual([
+    expect(
+      problems({
+        ...noQuantile,
+        centroids: [
+          [1, 0, 0],
+          [0, 1],
+        ],
+        neverLearned: ['oesophagus'],
+      }),
+    ).toEqual([
       'familiarity.centroids[1] must hold 3 numbers as centroids[0] does, got 2',
       'familiarity.quantile is missing',
       'familiarity.neverLearned must list keys of flaggedShare, got ["oesophagus"]',

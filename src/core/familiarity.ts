@@ -44,7 +44,8 @@ export const FamiliarityCheckFields = v.object({
       if (!dataset.typed) return;
       const dim = dataset.value[0]?.length;
       dataset.value.forEach((c, i) => {
-        if (c.length !== dim) addIssue({ message: `must hold ${dim} numbers as centroids[0] does, got ${c.length}`, path: [itemStep(dataset.value, i)] });
+        if (c.length !== dim)
+          addIssue({ message: `must hold ${dim} numbers as centroids[0] does, got ${c.length}`, path: [itemStep(dataset.value, i)] });
       });
     }),
   ),

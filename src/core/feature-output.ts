@@ -62,10 +62,15 @@ export function withFeatureOutput(model: tf.LayersModel, layer: string, pooling?
   if (Array.isArray(out)) throw new FeatureLayerError(`layer "${layer}" has ${out.length} outputs; features need one`);
   const shape = `[${out.shape.map((d) => d ?? 'batch').join(', ')}]`;
   if (pooling === 'mean-std') {
-    if (out.shape.length !== 4) throw new FeatureLayerError(`layer "${layer}" must output a feature map [batch, h, w, c] for mean-std pooling, but its output has shape ${shape}`);
+    if (out.shape.length !== 4)
+      throw new FeatureLayerError(
+        `layer "${layer}" must output a feature map [batch, h, w, c] for mean-std pooling, but its output has shape ${shape}`,
+      );
     out = new SpatialMeanStd({ name: `${layer}_mean_std` }).apply(out) as tf.SymbolicTensor;
   } else if (out.shape.length !== 2) {
-    throw new FeatureLayerError(`layer "${layer}" must have one rank-2 output to serve as features, but its output has shape ${shape}, not a pooled vector [batch, width]`);
+    throw new FeatureLayerError(
+      `layer "${layer}" must have one rank-2 output to serve as features, but its output has shape ${shape}, not a pooled vector [batch, width]`,
+    );
   }
   return tf.model({ inputs: model.inputs, outputs: [out, model.outputs[0]], name: `${model.name}_features` });
 }

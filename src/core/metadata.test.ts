@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MetadataError, validateMetadata } from './metadata.ts';
 
 const valid = {
-  format: 'endolens-model', formatVersion: 1, name: 'Proxy', version: '1.0.0', createdAt: '2026-11-26T00:00:00Z',
-  intendedUse: 'Research only.', classes: ['0_normal', '2_polyps'], input: { size: 224 },
+  format: 'endolens-model',
+  formatVersion: 1,
+  name: 'Proxy',
+  version: '1.0.0',
+  createdAt: '2026-11-26T00:00:00Z',
+  intendedUse: 'Research only.',
+  classes: ['0_normal', '2_polyps'],
+  input: { size: 224 },
   backbone: { name: 'MobileNetV2', alpha: 0.35, weights: 'imagenet' },
   dataset: { name: 'gi-proxy', description: 'two classes', counts: { test: { '0_normal': 150, '2_polyps': 197 } } },
 };
@@ -34,34 +40,65 @@ describe('validateMetadata', () => {
 
   it('lists every problem, each naming the field and the value it got', () => {
     const p = problems({ ...valid, format: 'keras', classes: ['a', 'a'], input: { size: 7, range: [1, -1] }, lowConfidenceThreshold: 2 });
-    expect(p).toEqual(expect.arrayContaining([
-      'format must be "endolens-model", got "keras"',
-      'classes must name each class once, "a" appears twice',
-      'input.size must be an integer in 8..1024, got 7',
-      'input.range must be [low, high] with low < high, got [1,-1]',
-      'lowConfidenceThreshold must be in 0..1, got 2',
-    ]));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'format must be "endolens-model", got "keras"',
+        'classes must name each class once, "a" appears twice',
+        'input.size must be an integer in 8..1024, got 7',
+        'input.range must be [low, high] with low < high, got [1,-1]',
+        'lowConfidenceThreshold must be in 0..1, got 2',
+      ]),
+    );
   });
 
   const split = (confusion: number[][]) => ({
-    accuracy: 0.9, loss: 0.3, count: 3, perClass: [{ name: '0_normal', precision: 1, recall: 1, f1: 1, support: 1 }],
-    macro: { precision: 1, recall: 1, f1: 1 }, weighted: { precision: 1, recall: 1, f1: 1 }, confusion,
+    accuracy: 0.9,
+    loss: 0.3,
+    count: 3,
+    perClass: [{ name: '0_normal', precision: 1, recall: 1, f1: 1, support: 1 }],
+    macro: { precision: 1, recall: 1, f1: 1 },
+    weighted: { precision: 1, recall: 1, f1: 1 },
+    confusion,
   });
 
   it('rejects a confusion matrix that does not match the classes, on test and on val', () => {
-    const three = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const three = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
     expect(problems({ ...valid, metrics: { test: split(three) } })).toEqual(['metrics.test.confusion has 3 rows for 2 classes']);
     expect(problems({ ...valid, metrics: { val: split([[1, 0]]) } })).toEqual(['metrics.val.confusion has 1 rows for 2 classes']);
   });
 
   it('checks the metrics, curves and the previous model field by field; NaN (null in JSON) reads back as NaN', () => {
     const curves = [{ phase: 'warm-up', epoch: 1, loss: null, accuracy: 0.5, valLoss: 0.7, valAccuracy: 0.6 }];
-    const m = validateMetadata({ ...valid, metrics: { test: { ...split([[1, 0], [0, 1]]), loss: null } }, curves });
+    const m = validateMetadata({
+      ...valid,
+      metrics: {
+        test: {
+          ...split([
+            [1, 0],
+            [0, 1],
+          ]),
+          loss: null,
+        },
+      },
+      curves,
+    });
     expect(m.metrics?.test?.loss).toBeNaN();
     expect(m.curves?.[0].loss).toBeNaN();
     const bad = {
       ...valid,
-      metrics: { test: { ...split([[1, 0], [0, -1]]), perClass: [{ name: 'a', precision: '1', recall: 1, f1: 1, support: 1.5 }] } },
+      metrics: {
+        test: {
+          ...split([
+            [1, 0],
+            [0, -1],
+          ]),
+          perClass: [{ name: 'a', precision: '1', recall: 1, f1: 1, support: 1.5 }],
+        },
+      },
       curves: [{ ...curves[0], epoch: -1 }],
       previous: { name: 'Old', version: '0.9.0', metrics: {} },
     };

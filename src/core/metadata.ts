@@ -43,8 +43,13 @@ export type EpochRecord = v.InferOutput<typeof EpochRecordSchema>;
 
 /** A class-folder name (`2_polyps`, also the app's `data-predicted-class`), alone or with its display names. */
 const ClassEntrySchema = v.pipe(
-  v.union([nonEmptyString, v.object({ name: nonEmptyString, display: v.optional(v.object({ en: v.string(), es: v.string() })) })], 'must be a class name or { name, display }'),
-  v.transform((c): { name: string; display: DisplayName } => (typeof c === 'string' ? { name: c, display: displayNameFor(c) } : { name: c.name, display: c.display ?? displayNameFor(c.name) })),
+  v.union(
+    [nonEmptyString, v.object({ name: nonEmptyString, display: v.optional(v.object({ en: v.string(), es: v.string() })) })],
+    'must be a class name or { name, display }',
+  ),
+  v.transform((c): { name: string; display: DisplayName } =>
+    typeof c === 'string' ? { name: c, display: displayNameFor(c) } : { name: c.name, display: c.display ?? displayNameFor(c.name) },
+  ),
 );
 export type ClassEntry = v.InferOutput<typeof ClassEntrySchema>;
 
@@ -83,7 +88,13 @@ const MetadataFields = v.object({
     v.object({
       size: v.message(v.pipe(v.number(), v.integer(), v.minValue(8), v.maxValue(1024)), 'must be an integer in 8..1024'),
       range: v.optional(
-        v.message(v.pipe(v.strictTuple([v.number(), v.number()]), v.check(([low, high]) => high > low)), 'must be [low, high] with low < high'),
+        v.message(
+          v.pipe(
+            v.strictTuple([v.number(), v.number()]),
+            v.check(([low, high]) => high > low),
+          ),
+          'must be [low, high] with low < high',
+        ),
         (): [number, number] => [DEFAULT_INPUT_RANGE[0], DEFAULT_INPUT_RANGE[1]],
       ),
       resize: v.optional(v.literal(RESIZE_METHOD, `must be "${RESIZE_METHOD}"`), RESIZE_METHOD),
@@ -105,7 +116,9 @@ const MetadataFields = v.object({
   }),
   metrics: v.optional(splitMetrics),
   /** Temperature scaling fitted on validation data and baked into the exported final layer. */
-  calibration: v.optional(v.object({ method: v.string(), temperature: v.number(), eceBefore: measured, eceAfter: measured, split: v.string() })),
+  calibration: v.optional(
+    v.object({ method: v.string(), temperature: v.number(), eceBefore: measured, eceAfter: measured, split: v.string() }),
+  ),
   /** Suggested low-confidence threshold for this model (top probability below it is flagged). */
   lowConfidenceThreshold: v.optional(share),
   /** Out-of-distribution check: frames far from every class's training features are flagged (src/core/familiarity.ts). */
@@ -144,7 +157,10 @@ export const ModelMetadataSchema = v.pipe(
     for (const split of ['test', 'val'] as const) {
       const m = metrics[split];
       if (m && m.confusion.length !== classes.length) {
-        addIssue({ message: `has ${m.confusion.length} rows for ${classes.length} classes`, path: [fieldStep(dataset.value, 'metrics'), fieldStep(metrics, split), fieldStep(m, 'confusion')] });
+        addIssue({
+          message: `has ${m.confusion.length} rows for ${classes.length} classes`,
+          path: [fieldStep(dataset.value, 'metrics'), fieldStep(metrics, split), fieldStep(m, 'confusion')],
+        });
       }
     }
   }),

@@ -42,9 +42,11 @@ describe('resizeToRgb', () => {
     const transposed = image(60, 90, 3, (x, y) => pattern(y, x));
     const a = resizeToRgb(img, 20);
     const b = resizeToRgb(transposed, 20);
-    for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) for (let c = 0; c < 3; c++) {
-      expect(Math.abs(a[(y * 20 + x) * 3 + c] - b[(x * 20 + y) * 3 + c])).toBeLessThanOrEqual(1);
-    }
+    for (let y = 0; y < 20; y++)
+      for (let x = 0; x < 20; x++)
+        for (let c = 0; c < 3; c++) {
+          expect(Math.abs(a[(y * 20 + x) * 3 + c] - b[(x * 20 + y) * 3 + c])).toBeLessThanOrEqual(1);
+        }
   });
 
   it('antialiases when shrinking: a fine checkerboard becomes mid-grey, not aliased black or white', () => {

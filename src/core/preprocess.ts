@@ -88,7 +88,9 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
   for (let y = 0; y < height; y++) {
     const row = y * width * channels;
     for (let o = 0; o < size; o++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       const base = o * h.maxTaps;
       const s = h.start[o];
       for (let k = 0; k < h.count[o]; k++) {
@@ -113,7 +115,9 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
     const base = o * v.maxTaps;
     const s = v.start[o];
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0; k < v.count[o]; k++) {
         const w = v.weights[base + k];
         const t = ((s + k) * size + x) * 3;

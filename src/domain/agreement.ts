@@ -32,7 +32,10 @@ export interface AgreementSummary {
   unknownClasses: string[];
 }
 
-export function computeAgreement(frames: readonly { predictedClass: string; review?: ReviewState }[], classes: readonly string[]): AgreementSummary {
+export function computeAgreement(
+  frames: readonly { predictedClass: string; review?: ReviewState }[],
+  classes: readonly string[],
+): AgreementSummary {
   const index = new Map(classes.map((c, i) => [c, i]));
   const unknown = new Set<string>();
   const confusion = classes.map(() => classes.map(() => 0));

@@ -34,7 +34,11 @@ export function thresholdsFromMetadata(meta: { lowConfidenceThreshold?: number }
  * A frame's level. `unfamiliar` (flagged by the familiarity check, src/core/familiarity.ts) wins over
  * any probability: softmax calls noise "normal" at 0.997, so its top probability means nothing.
  */
-export function confidenceLevel(confidence: number, thresholds: ConfidenceThresholds = DEFAULT_THRESHOLDS, unfamiliar = false): ConfidenceLevel {
+export function confidenceLevel(
+  confidence: number,
+  thresholds: ConfidenceThresholds = DEFAULT_THRESHOLDS,
+  unfamiliar = false,
+): ConfidenceLevel {
   if (unfamiliar) return 'unfamiliar';
   if (!Number.isFinite(confidence)) return 'low'; // a NaN score is never trusted
   if (confidence >= thresholds.confident) return 'confident';

@@ -26,7 +26,8 @@ export const gradcamResources = {
       computing: 'Calculando el mapa de calor…',
       failed: 'No se pudo calcular el mapa de calor: {{message}}',
       imageAlt: 'Imagen {{fileName}}',
-      overlayAlt: 'Mapa de calor Grad-CAM para {{className}}: los colores cálidos marcan las regiones que más elevaron la puntuación de esta clase.',
+      overlayAlt:
+        'Mapa de calor Grad-CAM para {{className}}: los colores cálidos marcan las regiones que más elevaron la puntuación de esta clase.',
       legendLow: 'menos evidencia',
       legendHigh: 'más evidencia',
       caveat: 'Un mapa de calor muestra qué impulsó la puntuación del modelo, no dónde está una lesión.',

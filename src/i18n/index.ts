@@ -16,7 +16,9 @@ export const resources = {
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export function browserLanguage(langs: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]): Language {
+export function browserLanguage(
+  langs: readonly string[] = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]),
+): Language {
   for (const l of langs) {
     const base = l.toLowerCase().split('-')[0];
     if ((LANGUAGES as readonly string[]).includes(base)) return base as Language;

@@ -16,7 +16,8 @@ export const reviewResources = {
         unfamiliar:
           'This frame’s image features are far from every class the model was trained on (for example, it is not an endoscopy frame, comes from another kind of camera, or shows a finding the model never learned), so its probabilities are not meaningful, however high.',
       },
-      unfamiliarNote: 'Not a finding: this frame is unlike the images the model was trained on, so the class and probabilities shown are not meaningful.',
+      unfamiliarNote:
+        'Not a finding: this frame is unlike the images the model was trained on, so the class and probabilities shown are not meaningful.',
       status: {
         unreviewed: 'Not reviewed',
         confirmed: 'Reviewed: agrees with the model',
@@ -87,7 +88,8 @@ export const reviewResources = {
         unfamiliar:
           'Las características de esta imagen están lejos de todas las clases con las que se entrenó el modelo (por ejemplo, no es una imagen de endoscopia, procede de otro tipo de cámara o muestra un hallazgo que el modelo no aprendió), así que sus probabilidades no tienen valor, por altas que sean.',
       },
-      unfamiliarNote: 'No es un hallazgo: esta imagen es distinta de las imágenes con las que se entrenó el modelo, así que la clase y las probabilidades mostradas no tienen valor.',
+      unfamiliarNote:
+        'No es un hallazgo: esta imagen es distinta de las imágenes con las que se entrenó el modelo, así que la clase y las probabilidades mostradas no tienen valor.',
       status: {
         unreviewed: 'Sin revisar',
         confirmed: 'Revisada: coincide con el modelo',

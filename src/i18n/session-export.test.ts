@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { exportResources } from './session-export.ts';
 
 function leaves(obj: object, prefix = ''): [string, string][] {
-  return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? leaves(v as object, `${prefix}${k}.`) : [[`${prefix}${k}`, String(v)] as [string, string]]));
+  return Object.entries(obj).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null ? leaves(v as object, `${prefix}${k}.`) : [[`${prefix}${k}`, String(v)] as [string, string]],
+  );
 }
 
 describe('export and report texts', () => {

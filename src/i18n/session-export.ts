@@ -15,7 +15,8 @@ export const exportResources = {
       exportFailed: 'Export failed: {{message}}',
       print: 'Printable report',
       reattachTitle: 'Re-attach the images',
-      reattachHelp: '{{count}} frames were imported without their images. Choose the original files: they are matched by content, so renamed files are found too.',
+      reattachHelp:
+        '{{count}} frames were imported without their images. Choose the original files: they are matched by content, so renamed files are found too.',
       reattachChoose: 'Choose the original files',
       reattachResult: '{{matched}} matched, {{missing}} still missing, {{unmatched}} chosen files matched no frame.',
       corruptImages: 'These embedded images do not match their fingerprint and were not imported: {{files}}',
@@ -74,7 +75,8 @@ export const exportResources = {
       exportFailed: 'Falló la exportación: {{message}}',
       print: 'Informe imprimible',
       reattachTitle: 'Volver a adjuntar las imágenes',
-      reattachHelp: 'Se importaron {{count}} imágenes sin sus archivos. Elija los archivos originales: se emparejan por contenido, así que también se encuentran si se renombraron.',
+      reattachHelp:
+        'Se importaron {{count}} imágenes sin sus archivos. Elija los archivos originales: se emparejan por contenido, así que también se encuentran si se renombraron.',
       reattachChoose: 'Elegir los archivos originales',
       reattachResult: '{{matched}} emparejadas, {{missing}} aún faltan, {{unmatched}} archivos elegidos no corresponden a ninguna imagen.',
       corruptImages: 'Estas imágenes incluidas no coinciden con su huella y no se importaron: {{files}}',
@@ -85,7 +87,8 @@ export const exportResources = {
       model: 'Modelo',
       backend: 'Motor',
       frames: 'Imágenes',
-      disclaimer: 'Herramienta de investigación, no un producto sanitario. Los resultados deben ser confirmados por un clínico cualificado.',
+      disclaimer:
+        'Herramienta de investigación, no un producto sanitario. Los resultados deben ser confirmados por un clínico cualificado.',
       print: 'Imprimir / guardar como PDF',
       close: 'Cerrar',
       summary: 'Resumen',

@@ -28,7 +28,13 @@ async function rowsOf(t: tf.Tensor, count: number): Promise<Float32Array[]> {
  * One forward pass over the batch; per model output, one row per input. `outputs` is how many
  * outputs the caller expects (`what` names them in the error when the model has another count).
  */
-async function predictRows(model: tf.LayersModel, inputs: readonly Float32Array[], size: number, outputs: number, what: string): Promise<Float32Array[][]> {
+async function predictRows(
+  model: tf.LayersModel,
+  inputs: readonly Float32Array[],
+  size: number,
+  outputs: number,
+  what: string,
+): Promise<Float32Array[][]> {
   if (!inputs.length) return Array.from({ length: outputs }, () => []);
   const flat = packInputs(inputs, size);
   const outs = tf.tidy(() => {

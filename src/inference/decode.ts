@@ -17,7 +17,10 @@ export const MAX_DECODE_PIXELS = 4096 * 4096;
 
 export class FrameError extends Error {
   override name = 'FrameError';
-  constructor(readonly code: FrameErrorCode, detail?: string) {
+  constructor(
+    readonly code: FrameErrorCode,
+    detail?: string,
+  ) {
     super(detail ?? code);
   }
 }
@@ -56,7 +59,12 @@ export async function decodeFrame(file: Blob): Promise<DecodedFrame> {
   try {
     const fit = fitWithin(width, height, MAX_DECODE_PIXELS);
     if (fit.width !== width || fit.height !== height) {
-      const small = await createImageBitmap(bitmap, { ...BITMAP_OPTIONS, resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' });
+      const small = await createImageBitmap(bitmap, {
+        ...BITMAP_OPTIONS,
+        resizeWidth: fit.width,
+        resizeHeight: fit.height,
+        resizeQuality: 'high',
+      });
       bitmap.close();
       bitmap = small;
       downscaled = true;

@@ -14,7 +14,8 @@ import { loadModelBundle } from './model-files.ts';
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../public/model');
 const metaPath = join(dir, 'metadata.json');
-const hasCheck = existsSync(metaPath) && (JSON.parse(readFileSync(metaPath, 'utf8')) as { familiarity?: unknown }).familiarity !== undefined;
+const hasCheck =
+  existsSync(metaPath) && (JSON.parse(readFileSync(metaPath, 'utf8')) as { familiarity?: unknown }).familiarity !== undefined;
 
 describe.skipIf(!hasCheck)('the embedded model with its familiarity check', () => {
   beforeAll(async () => {
@@ -28,7 +29,7 @@ describe.skipIf(!hasCheck)('the embedded model with its familiarity check', () =
     const before = tf.memory().numTensors;
     const m = makeInferenceModel(await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts)), size, bundle.metadata.familiarity);
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const [lo, hi] = bundle.metadata.input.range;
     const noise = Float32Array.from({ length: size * size * 3 }, () => lo + (hi - lo) * rand());
     const [scores] = await runBatch(m, [noise]);

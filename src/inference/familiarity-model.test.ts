@@ -21,7 +21,14 @@ function tinyNet(): tf.LayersModel {
   const input = tf.input({ shape: [SIZE, SIZE, 3] });
   const map = tf.layers.activation({ activation: 'linear', name: 'feature_map' }).apply(input);
   const pooled = tf.layers.globalAveragePooling2d({ name: FEATURE_LAYER }).apply(map);
-  const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'predictions', kernelInitializer: tf.initializers.randomNormal({ stddev: 2, seed: 3 }) }).apply(pooled);
+  const out = tf.layers
+    .dense({
+      units: 2,
+      activation: 'softmax',
+      name: 'predictions',
+      kernelInitializer: tf.initializers.randomNormal({ stddev: 2, seed: 3 }),
+    })
+    .apply(pooled);
   return tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
 }
 
@@ -30,7 +37,10 @@ const flat = (rgb: [number, number, number]) => Float32Array.from({ length: SIZE
 const check: FamiliarityCheck = {
   method: FAMILIARITY_METHOD,
   layer: FEATURE_LAYER,
-  centroids: [[1, 0, 0], [0, 1, 0]],
+  centroids: [
+    [1, 0, 0],
+    [0, 1, 0],
+  ],
   threshold: 0.2,
   quantile: 0.99,
   centroidSplit: 'train',
@@ -53,9 +63,16 @@ describe('buildFamiliarityModel', () => {
   it('gives the pooled features and the same probabilities as the base model, in one pass', async () => {
     const model = tinyNet();
     const view = buildFamiliarityModel(model, check);
-    expect(view.outputs.map((o) => o.shape)).toEqual([[null, 3], [null, 2]]);
+    expect(view.outputs.map((o) => o.shape)).toEqual([
+      [null, 3],
+      [null, 2],
+    ]);
     const inputs = [flat([1, 0, 0]), flat([0.2, 0.5, 0.9])];
-    const out = tf.tidy(() => (view.predict(tf.tensor4d(Float32Array.from([...inputs[0], ...inputs[1]]), [2, SIZE, SIZE, 3])) as tf.Tensor[]).map((t) => t.arraySync()));
+    const out = tf.tidy(() =>
+      (view.predict(tf.tensor4d(Float32Array.from([...inputs[0], ...inputs[1]]), [2, SIZE, SIZE, 3])) as tf.Tensor[]).map((t) =>
+        t.arraySync(),
+      ),
+    );
     expect((out[0] as number[][])[1].map((v) => +v.toFixed(5))).toEqual([0.2, 0.5, 0.9]);
     const base = await classifyBatch(model, inputs, SIZE);
     (out[1] as number[][]).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(base[i][j], 6)));
@@ -64,9 +81,23 @@ describe('buildFamiliarityModel', () => {
 
   it('refuses a layer that is missing, not a pooled vector, or of another width, naming layer and sizes', () => {
     const model = tinyNet();
-    expect(mismatch(() => buildFamiliarityModel(model, { ...check, layer: 'global_average_pooling2d_9' })).message).toMatch(/layer "global_average_pooling2d_9".*no layer of that name/);
-    expect(mismatch(() => buildFamiliarityModel(model, { ...check, layer: 'feature_map' })).message).toMatch(/"feature_map".*\[batch, 8, 8, 3\].*\[batch, width\]/);
-    expect(mismatch(() => buildFamiliarityModel(model, { ...check, centroids: [[1, 0, 0, 0], [0, 1, 0, 0]] })).message).toMatch(/centroids have 4 values, but layer "global_average_pooling2d" of model.json outputs 3/);
+    expect(mismatch(() => buildFamiliarityModel(model, { ...check, layer: 'global_average_pooling2d_9' })).message).toMatch(
+      /layer "global_average_pooling2d_9".*no layer of that name/,
+    );
+    expect(mismatch(() => buildFamiliarityModel(model, { ...check, layer: 'feature_map' })).message).toMatch(
+      /"feature_map".*\[batch, 8, 8, 3\].*\[batch, width\]/,
+    );
+    expect(
+      mismatch(() =>
+        buildFamiliarityModel(model, {
+          ...check,
+          centroids: [
+            [1, 0, 0, 0],
+            [0, 1, 0, 0],
+          ],
+        }),
+      ).message,
+    ).toMatch(/centroids have 4 values, but layer "global_average_pooling2d" of model.json outputs 3/);
     model.dispose();
   });
 });
@@ -84,11 +115,23 @@ describe('mean-std pooling of a feature map', () => {
 
   it('reads [means, standard deviations] of each channel from the map, as a loop over pixels computes them', () => {
     const model = tinyNet();
-    const view = buildFamiliarityModel(model, { layer: 'feature_map', pooling: 'mean-std', centroids: [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]] });
+    const view = buildFamiliarityModel(model, {
+      layer: 'feature_map',
+      pooling: 'mean-std',
+      centroids: [
+        [1, 0, 0, 0, 0, 0],
+        [0, 1, 0, 0, 0, 0],
+      ],
+    });
     expect(view.outputs[0].shape).toEqual([null, 6]);
     const rng = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
     const frames = [Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => rng(i) * 2 - 1), flat([0.3, -0.2, 0.9])];
-    const got = tf.tidy(() => (view.predict(tf.tensor4d(Float32Array.from([...frames[0], ...frames[1]]), [2, SIZE, SIZE, 3])) as tf.Tensor[])[0].arraySync() as number[][]);
+    const got = tf.tidy(
+      () =>
+        (
+          view.predict(tf.tensor4d(Float32Array.from([...frames[0], ...frames[1]]), [2, SIZE, SIZE, 3])) as tf.Tensor[]
+        )[0].arraySync() as number[][],
+    );
     frames.forEach((f, i) => reference(f).forEach((v, j) => expect(got[i][j]).toBeCloseTo(v, 5)));
     expect(got[1].slice(3)).toEqual([0, 0, 0]); // a flat frame has no spread (and no NaN from rounding)
     const own = reference(frames[0]);
@@ -100,8 +143,12 @@ describe('mean-std pooling of a feature map', () => {
 
   it('refuses mean-std pooling of a layer that is already a vector, and a width that does not fit', () => {
     const model = tinyNet();
-    expect(mismatch(() => buildFamiliarityModel(model, { ...check, pooling: 'mean-std' })).message).toMatch(/"global_average_pooling2d" must output a feature map \[batch, h, w, c\] for mean-std pooling/);
-    expect(mismatch(() => buildFamiliarityModel(model, { layer: 'feature_map', pooling: 'mean-std', centroids: [[1, 0, 0]] })).message).toMatch(/centroids have 3 values, but layer "feature_map" of model.json outputs 6 after mean-std pooling/);
+    expect(mismatch(() => buildFamiliarityModel(model, { ...check, pooling: 'mean-std' })).message).toMatch(
+      /"global_average_pooling2d" must output a feature map \[batch, h, w, c\] for mean-std pooling/,
+    );
+    expect(
+      mismatch(() => buildFamiliarityModel(model, { layer: 'feature_map', pooling: 'mean-std', centroids: [[1, 0, 0]] })).message,
+    ).toMatch(/centroids have 3 values, but layer "feature_map" of model.json outputs 6 after mean-std pooling/);
     model.dispose();
   });
 });

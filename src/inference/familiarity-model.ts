@@ -17,7 +17,10 @@ import { ModelLoadError } from './model-files.ts';
  * naming the layer and the sizes) a layer that is missing, not rank 2 ([batch, width]) or whose
  * width is not the centroids' length. Builds nothing that needs disposing (see the file comment).
  */
-export function buildFamiliarityModel(model: tf.LayersModel, check: Pick<FamiliarityCheck, 'layer' | 'pooling' | 'centroids'>): tf.LayersModel {
+export function buildFamiliarityModel(
+  model: tf.LayersModel,
+  check: Pick<FamiliarityCheck, 'layer' | 'pooling' | 'centroids'>,
+): tf.LayersModel {
   let view: tf.LayersModel;
   try {
     view = withFeatureOutput(model, check.layer, check.pooling);
@@ -28,7 +31,10 @@ export function buildFamiliarityModel(model: tf.LayersModel, check: Pick<Familia
   const width = view.outputs[0].shape[1];
   const dim = check.centroids[0]?.length ?? 0;
   if (width !== dim) {
-    throw new ModelLoadError('mismatch', `metadata.json's familiarity centroids have ${dim} values, but layer "${check.layer}" of model.json outputs ${width}${check.pooling ? ` after ${check.pooling} pooling` : ''}.`);
+    throw new ModelLoadError(
+      'mismatch',
+      `metadata.json's familiarity centroids have ${dim} values, but layer "${check.layer}" of model.json outputs ${width}${check.pooling ? ` after ${check.pooling} pooling` : ''}.`,
+    );
   }
   return view;
 }

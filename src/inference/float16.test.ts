@@ -22,7 +22,7 @@ function toHalf(value: number): number {
   if (exp >= 31) return sign | 0x7c00;
   let half = sign | (exp << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
   return half;
 }
 
@@ -30,11 +30,13 @@ let dir: string;
 
 async function files(modelJson?: string, weights?: Uint8Array<ArrayBuffer>): Promise<File[]> {
   const names = await readdir(dir);
-  return Promise.all(names.map(async (n) => {
-    if (n === 'model.json' && modelJson) return new File([modelJson], n);
-    if (n === 'weights.bin' && weights) return new File([weights], n);
-    return new File([await readFile(join(dir, n))], n);
-  }));
+  return Promise.all(
+    names.map(async (n) => {
+      if (n === 'model.json' && modelJson) return new File([modelJson], n);
+      if (n === 'weights.bin' && weights) return new File([weights], n);
+      return new File([await readFile(join(dir, n))], n);
+    }),
+  );
 }
 
 describe('float16 weights', () => {
@@ -46,10 +48,14 @@ describe('float16 weights', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('load through the app loader and classify like the float32 model (within 1e-2)', async () => {
-    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: unknown }[] }[] };
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+      weightsManifest: { weights: { quantization?: unknown }[] }[];
+    };
     const f32 = new Float32Array((await readFile(join(dir, 'weights.bin'))).buffer.slice(0));
     const halves = new Uint16Array(f32.length);
-    f32.forEach((v, i) => { halves[i] = toHalf(v); });
+    f32.forEach((v, i) => {
+      halves[i] = toHalf(v);
+    });
     for (const w of json.weightsManifest[0].weights) w.quantization = { dtype: 'float16' };
 
     const full = await loadModelBundle({ kind: 'files', files: await files() });

@@ -27,7 +27,13 @@ function cornerNet(featureName: string): tf.LayersModel {
   const k = 1 / 27;
   const kernel = tf.tidy(() => tf.stack([tf.fill([3, 3, 3], k), tf.fill([3, 3, 3], -k)], -1)); // [3,3,3,2]
   conv.setWeights([kernel, tf.tensor1d([-0.5, -0.5])]);
-  dense.setWeights([tf.tensor2d([[-20, 20], [1, -1]]), tf.tensor1d([0, 0])]);
+  dense.setWeights([
+    tf.tensor2d([
+      [-20, 20],
+      [1, -1],
+    ]),
+    tf.tensor1d([0, 0]),
+  ]);
   kernel.dispose();
   return model;
 }
@@ -146,12 +152,33 @@ describe('gradCam maths against a hand-written reference (random weights, full E
   type Shape = 'flat' | 'nested' | 'applied';
   function build(shape: Shape): { model: tf.LayersModel; features: tf.LayersModel; dense1: tf.layers.Layer; dense2: tf.layers.Layer } {
     const input = tf.input({ shape: [12, 12, 3] });
-    const c1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
-    const c2 = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(c1) as tf.SymbolicTensor;
+    const c1 = tf.layers
+      .conv2d({
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      })
+      .apply(input) as tf.SymbolicTensor;
+    const c2 = tf.layers
+      .conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+      .apply(c1) as tf.SymbolicTensor;
     const act = tf.layers.reLU({ name: shape === 'flat' ? 'post_relu' : 'out_relu' }).apply(c2) as tf.SymbolicTensor;
     const backbone = tf.model({ inputs: input, outputs: act, name: 'backbone' });
-    const dense1 = tf.layers.dense({ inputShape: [6], units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 5 }) });
-    const dense2 = tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }), biasInitializer: tf.initializers.randomNormal({ seed: 6 }) });
+    const dense1 = tf.layers.dense({
+      inputShape: [6],
+      units: 8,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      biasInitializer: tf.initializers.randomNormal({ seed: 5 }),
+    });
+    const dense2 = tf.layers.dense({
+      units: 3,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+      biasInitializer: tf.initializers.randomNormal({ seed: 6 }),
+    });
     const dropout = tf.layers.dropout({ rate: 0.5 });
     if (shape === 'applied') {
       // The backbone model called as one layer of a functional model (a node of the outer graph).
@@ -228,20 +255,29 @@ describe('on the real MobileNetV2-0.35 Teachable Machine export in ../shared (ne
   const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/weights/mobilenet_v2_0.35_224_teachable');
   const present = existsSync(join(dir, 'model.json'));
   if (!present) console.warn(`Skipping the real-model Grad-CAM check: ${dir} is absent (it ships beside the repo, not in it).`);
-  it.skipIf(!present)('finds out_relu inside the nested models and gives a 7x7 map without leaks', async () => {
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-    const bin = readFileSync(join(dir, 'weights.bin'));
-    const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData }));
-    expect(findLastConvLayer(model)).toMatchObject({ name: 'out_relu', shape: [7, 7, 1280] });
-    const x = tf.randomUniform<tf.Rank.R4>([1, 224, 224, 3], -1, 1, 'float32', 3);
-    const before = tf.memory().numTensors;
-    const r = gradCam(model, x, 0);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(r.layerName).toMatch(/\/out_relu$/);
-    expect([r.width, r.height, r.score]).toEqual([7, 7, 'logit']);
-    expect(Math.max(...r.heatmap)).toBeLessThanOrEqual(1);
-    x.dispose();
-    model.dispose();
-  }, 60_000);
+  it.skipIf(!present)(
+    'finds out_relu inside the nested models and gives a 7x7 map without leaks',
+    async () => {
+      const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+        modelTopology: object;
+        weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+      };
+      const bin = readFileSync(join(dir, 'weights.bin'));
+      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+      const model = await tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData }),
+      );
+      expect(findLastConvLayer(model)).toMatchObject({ name: 'out_relu', shape: [7, 7, 1280] });
+      const x = tf.randomUniform<tf.Rank.R4>([1, 224, 224, 3], -1, 1, 'float32', 3);
+      const before = tf.memory().numTensors;
+      const r = gradCam(model, x, 0);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(r.layerName).toMatch(/\/out_relu$/);
+      expect([r.width, r.height, r.score]).toEqual([7, 7, 'logit']);
+      expect(Math.max(...r.heatmap)).toBeLessThanOrEqual(1);
+      x.dispose();
+      model.dispose();
+    },
+    60_000,
+  );
 });

@@ -294,7 +294,11 @@ function checkArgs(model: tf.LayersModel, input: tf.Tensor, classIndex: number):
 }
 
 /** The heatmap as a [h, w] tensor in 0..1; all work (and all intermediates) inside one tidy. */
-function camTensor(model: tf.LayersModel, input: tf.Tensor4D, classIndex: number): { cam: tf.Tensor2D; plan: Plan; score: GradCamResult['score'] } {
+function camTensor(
+  model: tf.LayersModel,
+  input: tf.Tensor4D,
+  classIndex: number,
+): { cam: tf.Tensor2D; plan: Plan; score: GradCamResult['score'] } {
   checkArgs(model, input, classIndex);
   const plan = planFor(model);
   const usedOutput = { value: false };
@@ -343,7 +347,12 @@ export async function gradCamAsync(model: tf.LayersModel, input: tf.Tensor4D, cl
  * Convenience for the app: Grad-CAM from a preprocessed frame as the classifier takes it
  * (HWC float32 of size x size x 3, see src/core/preprocess.ts); the input tensor is disposed here.
  */
-export async function gradCamFromPixels(model: tf.LayersModel, pixels: Float32Array, size: number, classIndex: number): Promise<GradCamResult> {
+export async function gradCamFromPixels(
+  model: tf.LayersModel,
+  pixels: Float32Array,
+  size: number,
+  classIndex: number,
+): Promise<GradCamResult> {
   if (pixels.length !== size * size * 3) {
     throw new GradCamError(`Expected ${size}x${size}x3 = ${size * size * 3} preprocessed values, got ${pixels.length}.`);
   }

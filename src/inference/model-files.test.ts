@@ -13,13 +13,16 @@ async function filesOf(folder: string, skip: string[] = []): Promise<File[]> {
 }
 
 async function expectLoadError(files: File[], kind: string, message: RegExp): Promise<void> {
-  const err = await loadModelBundle({ kind: 'files', files }).then(() => undefined, (e: unknown) => e);
+  const err = await loadModelBundle({ kind: 'files', files }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ModelLoadError);
   expect((err as ModelLoadError).kind).toBe(kind);
   expect((err as ModelLoadError).message).toMatch(message);
 }
 
-describe('loadModelBundle from a user\'s files', () => {
+describe("loadModelBundle from a user's files", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'endolens-model-'));
     await makeTestModel(dir, { classes: 3, inputSize: 16, name: 'Unit model', version: '9.9.9' });
@@ -55,7 +58,11 @@ describe('loadModelBundle from a user\'s files', () => {
     await makeTestModel(bad, { classes: 2, inputSize: 16 });
     const meta = JSON.parse(await readFile(join(bad, 'metadata.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(bad, 'metadata.json'), JSON.stringify({ ...meta, classes: ['only-one'], input: { size: 3 } }));
-    await expectLoadError(await filesOf(bad), 'metadata', /classes must list at least 2 classes.*input\.size must be an integer in 8\.\.1024, got 3/);
+    await expectLoadError(
+      await filesOf(bad),
+      'metadata',
+      /classes must list at least 2 classes.*input\.size must be an integer in 8\.\.1024, got 3/,
+    );
   });
 
   it('says when model.json is not JSON', async () => {

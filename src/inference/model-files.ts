@@ -8,7 +8,10 @@ import type { ModelErrorKind, ModelSource } from './protocol.ts';
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
-  constructor(readonly kind: ModelErrorKind, message: string) {
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -79,13 +82,19 @@ function joinShards(manifest: WeightsGroup[], shards: ArrayBuffer[]): ArrayBuffe
     out.set(new Uint8Array(b), at);
     at += b.byteLength;
   }
-  const expected = manifest.flatMap((g) => g.weights).reduce((n, w) => {
-    const count = w.shape.reduce((a, d) => a * d, 1);
-    const bytes = w.quantization?.dtype === 'float16' || w.quantization?.dtype === 'uint16' ? 2 : w.quantization?.dtype === 'uint8' ? 1 : 4;
-    return n + count * bytes;
-  }, 0);
+  const expected = manifest
+    .flatMap((g) => g.weights)
+    .reduce((n, w) => {
+      const count = w.shape.reduce((a, d) => a * d, 1);
+      const bytes =
+        w.quantization?.dtype === 'float16' || w.quantization?.dtype === 'uint16' ? 2 : w.quantization?.dtype === 'uint8' ? 1 : 4;
+      return n + count * bytes;
+    }, 0);
   if (expected !== total) {
-    throw new ModelLoadError('corrupt', `The weight files hold ${total} bytes but model.json describes ${expected}; a shard is missing, truncated or from another model.`);
+    throw new ModelLoadError(
+      'corrupt',
+      `The weight files hold ${total} bytes but model.json describes ${expected}; a shard is missing, truncated or from another model.`,
+    );
   }
   return out.buffer;
 }
@@ -136,7 +145,10 @@ async function loadFromFiles(files: File[]): Promise<ModelBundle> {
   const metaFile = byName.get('metadata.json');
   const missing = [!modelFile && 'model.json', !metaFile && 'metadata.json'].filter(Boolean);
   if (missing.length) {
-    throw new ModelLoadError('missing', `The selection has no ${missing.join(' and no ')}. Choose the exported model folder, or model.json, its .bin weight files and metadata.json together.`);
+    throw new ModelLoadError(
+      'missing',
+      `The selection has no ${missing.join(' and no ')}. Choose the exported model folder, or model.json, its .bin weight files and metadata.json together.`,
+    );
   }
   const metaText = await metaFile!.text();
   const metadata = checkMetadata(parseJson(metaText, 'metadata.json', 'metadata'), 'metadata.json');

@@ -13,9 +13,7 @@ export interface PrepRequest {
   spec: PreprocessSpec;
 }
 
-export type PrepResponse =
-  | ({ id: number; ok: true } & PreparedFrame)
-  | { id: number; ok: false; code: FrameErrorCode; detail?: string };
+export type PrepResponse = ({ id: number; ok: true } & PreparedFrame) | { id: number; ok: false; code: FrameErrorCode; detail?: string };
 
 interface Helper {
   worker: Worker;

@@ -16,7 +16,12 @@ self.onmessage = async (ev: MessageEvent<PrepRequest>) => {
     const msg: PrepResponse = { id, ok: true, input: p.input, width: p.width, height: p.height, downscaled: p.downscaled };
     self.postMessage(msg, [p.input.buffer]);
   } catch (e) {
-    const msg: PrepResponse = { id, ok: false, code: e instanceof FrameError ? e.code : 'decode-failed', detail: e instanceof Error ? e.message : String(e) };
+    const msg: PrepResponse = {
+      id,
+      ok: false,
+      code: e instanceof FrameError ? e.code : 'decode-failed',
+      detail: e instanceof Error ? e.message : String(e),
+    };
     self.postMessage(msg);
   }
 };

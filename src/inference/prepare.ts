@@ -12,7 +12,11 @@ export interface PreparedFrame {
   downscaled: boolean;
 }
 
-export async function prepareFrame(file: Blob, spec: PreprocessSpec, decode: (file: Blob) => Promise<DecodedFrame> = decodeFrame): Promise<PreparedFrame> {
+export async function prepareFrame(
+  file: Blob,
+  spec: PreprocessSpec,
+  decode: (file: Blob) => Promise<DecodedFrame> = decodeFrame,
+): Promise<PreparedFrame> {
   const decoded = await decode(file);
   return { input: preprocessPixels(decoded.pixels, spec), width: decoded.width, height: decoded.height, downscaled: decoded.downscaled };
 }

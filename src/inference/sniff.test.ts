@@ -38,7 +38,13 @@ describe('sniffFile', () => {
   });
 
   it('flags a WebP shorter than its RIFF header says', async () => {
-    const header = (size: number) => { const b = new Uint8Array(16); b.set(new TextEncoder().encode('RIFF'), 0); new DataView(b.buffer).setUint32(4, size, true); b.set(new TextEncoder().encode('WEBPVP8 '), 8); return b; };
+    const header = (size: number) => {
+      const b = new Uint8Array(16);
+      b.set(new TextEncoder().encode('RIFF'), 0);
+      new DataView(b.buffer).setUint32(4, size, true);
+      b.set(new TextEncoder().encode('WEBPVP8 '), 8);
+      return b;
+    };
     expect(await sniffFile(new Blob([header(8)]))).toEqual({ ok: true, format: 'webp' });
     expect(await sniffFile(new Blob([header(4000)]))).toEqual({ ok: false, code: 'truncated' });
   });

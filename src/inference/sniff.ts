@@ -4,9 +4,7 @@
  */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
 
-export type SniffResult =
-  | { ok: true; format: ImageFormat }
-  | { ok: false; code: 'empty' | 'not-image' | 'truncated' };
+export type SniffResult = { ok: true; format: ImageFormat } | { ok: false; code: 'empty' | 'not-image' | 'truncated' };
 
 export const ACCEPTED_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'bmp'];
 

@@ -35,14 +35,28 @@ describe(`tfjs-layers graph internals (pinned tfjs ${PINNED})`, () => {
 
     const node = producerNode(second);
     expect(node, changed('no inbound node at sourceLayer.inboundNodes[nodeIndex]')).toBeDefined();
-    expect(node?.inputTensors.map((t) => t.id), changed('Node.inputTensors is not the call\'s inputs')).toEqual([first.id]);
-    expect(node?.outputTensors.map((t) => t.id), changed('Node.outputTensors is not the call\'s outputs')).toEqual([second.id]);
+    expect(
+      node?.inputTensors.map((t) => t.id),
+      changed("Node.inputTensors is not the call's inputs"),
+    ).toEqual([first.id]);
+    expect(
+      node?.outputTensors.map((t) => t.id),
+      changed("Node.outputTensors is not the call's outputs"),
+    ).toEqual([second.id]);
     expect(node?.inboundLayers, changed('Node.inboundLayers is not the layers that produced the inputs')).toEqual([shared]);
-    expect(node?.callArgs, changed('Node.callArgs no longer keeps the call\'s keyword arguments')).toMatchObject({ training: false });
+    expect(node?.callArgs, changed("Node.callArgs no longer keeps the call's keyword arguments")).toMatchObject({ training: false });
 
-    expect(producerInputs(first).map((t) => t.id), changed('walking back from an output no longer reaches its inputs')).toEqual([ya.id]);
-    expect(producerInputs(model.inputs[0]).map((t) => t.id), changed("a model input's node no longer lists the input itself")).toEqual([input.id]);
-    expect(firstInboundLayer(a), changed("inboundNodes[0].inboundLayers[0] is no longer the layer's first input layer")).toBe(input.sourceLayer);
+    expect(
+      producerInputs(first).map((t) => t.id),
+      changed('walking back from an output no longer reaches its inputs'),
+    ).toEqual([ya.id]);
+    expect(
+      producerInputs(model.inputs[0]).map((t) => t.id),
+      changed("a model input's node no longer lists the input itself"),
+    ).toEqual([input.id]);
+    expect(firstInboundLayer(a), changed("inboundNodes[0].inboundLayers[0] is no longer the layer's first input layer")).toBe(
+      input.sourceLayer,
+    );
     model.dispose();
   });
 
@@ -55,8 +69,14 @@ describe(`tfjs-layers graph internals (pinned tfjs ${PINNED})`, () => {
     const outer = tf.model({ inputs: outerIn, outputs: link, name: 'outer' });
 
     expect(link.sourceLayer, changed('a nested model applied to a tensor is no longer its source layer')).toBe(inner);
-    expect(producerInputs(link).map((t) => t.id), changed("a nested model's call no longer lists the outer tensor it read")).toEqual([outerIn.id]);
-    expect(producerInputs(inner.outputs[0]).map((t) => t.id), changed("a nested model's own outputs no longer lead back to its own inputs")).toEqual([innerIn.id]);
+    expect(
+      producerInputs(link).map((t) => t.id),
+      changed("a nested model's call no longer lists the outer tensor it read"),
+    ).toEqual([outerIn.id]);
+    expect(
+      producerInputs(inner.outputs[0]).map((t) => t.id),
+      changed("a nested model's own outputs no longer lead back to its own inputs"),
+    ).toEqual([innerIn.id]);
     outer.dispose();
   });
 });

@@ -63,7 +63,13 @@ function write(done: Promise<void>): Promise<void> {
 
 export const saveSessionIndex = (s: SessionIndex) => write(set(SESSION, s, db()));
 export const loadSessionIndex = () => get<SessionIndex>(SESSION, db());
-export const saveFrameRecords = (frames: FrameRecord[]) => write(setMany(frames.map((f) => [frameKey(f.id), f]), db()));
+export const saveFrameRecords = (frames: FrameRecord[]) =>
+  write(
+    setMany(
+      frames.map((f) => [frameKey(f.id), f]),
+      db(),
+    ),
+  );
 export const deleteFrameRecords = (ids: string[]) => delMany(ids.map(frameKey), db());
 export const loadFrameRecords = (ids: string[]) => getMany<FrameRecord>(ids.map(frameKey), db());
 export const saveSettings = (s: SettingsSnapshot) => write(set(SETTINGS, s, db()));
@@ -72,7 +78,13 @@ export const loadSettings = () => get<SettingsSnapshot>(SETTINGS, db());
 export const saveThumb = (id: string, blob: Blob) => write(set(thumbKey(id), blob, db()));
 export const loadThumb = (id: string) => get<Blob>(thumbKey(id), db());
 
-export const saveFiles = (entries: { id: string; file: Blob }[]) => write(setMany(entries.map((e) => [fileKey(e.id), e.file]), db()));
+export const saveFiles = (entries: { id: string; file: Blob }[]) =>
+  write(
+    setMany(
+      entries.map((e) => [fileKey(e.id), e.file]),
+      db(),
+    ),
+  );
 export const loadFiles = async (ids: string[]): Promise<(Blob | undefined)[]> => getMany<Blob>(ids.map(fileKey), db());
 
 /** A user's model, kept so a reload comes back to it. */
@@ -86,6 +98,8 @@ export const loadBackendChoice = (source: string) => get<RememberedChoice>(backe
 /** Removes every frame, thumbnail and result; keeps settings, models and backend choices. */
 export async function clearSessionData(): Promise<void> {
   const all = await keys(db());
-  const doomed = all.filter((k) => typeof k === 'string' && (k === SESSION || k.startsWith('frame:') || k.startsWith('thumb:') || k.startsWith('file:')));
+  const doomed = all.filter(
+    (k) => typeof k === 'string' && (k === SESSION || k.startsWith('frame:') || k.startsWith('thumb:') || k.startsWith('file:')),
+  );
   await delMany(doomed, db());
 }

@@ -6,7 +6,16 @@
  */
 import { useAppStore, type AppState } from '../store/store.ts';
 import type { FrameRecord } from '../store/types.ts';
-import { deleteFrameRecords, loadFrameRecords, loadSessionIndex, loadSettings, onQuotaExceeded, saveFrameRecords, saveSessionIndex, saveSettings } from './db.ts';
+import {
+  deleteFrameRecords,
+  loadFrameRecords,
+  loadSessionIndex,
+  loadSettings,
+  onQuotaExceeded,
+  saveFrameRecords,
+  saveSessionIndex,
+  saveSettings,
+} from './db.ts';
 import { isQuotaExceeded } from './storage.ts';
 
 export const SAVE_DELAY_MS = 0;

@@ -49,9 +49,18 @@ export const createFramesSlice: StateCreator<AppState, [], [], FramesSlice> = (s
           // A previous result's check must not outlive it (e.g. re-run with a model without one).
           const { familiarityDistance: _d, unfamiliar: _u, ...rest } = prev;
           frames[o.id] = {
-            ...rest, status: 'done', modelKey, probabilities: o.probabilities, predictedIndex,
-            confidence: o.probabilities[predictedIndex], width: o.width, height: o.height, downscaled: o.downscaled,
-            error: undefined, classifiedAt: now, backend,
+            ...rest,
+            status: 'done',
+            modelKey,
+            probabilities: o.probabilities,
+            predictedIndex,
+            confidence: o.probabilities[predictedIndex],
+            width: o.width,
+            height: o.height,
+            downscaled: o.downscaled,
+            error: undefined,
+            classifiedAt: now,
+            backend,
             ...(o.unfamiliar !== undefined && { unfamiliar: o.unfamiliar, familiarityDistance: o.familiarityDistance }),
           };
         } else {

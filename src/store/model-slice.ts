@@ -18,7 +18,12 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   setModel: (model) =>
     set((s) => {
       if (model.status !== 'ready' || !model.metadata || !model.modelKey) return { model };
-      const info: ModelInfo = { modelKey: model.modelKey, name: model.metadata.name, version: model.metadata.version, classes: model.metadata.classes };
+      const info: ModelInfo = {
+        modelKey: model.modelKey,
+        name: model.metadata.name,
+        version: model.metadata.version,
+        classes: model.metadata.classes,
+      };
       return { model, modelInfos: { ...s.modelInfos, [model.modelKey]: info } };
     }),
 });

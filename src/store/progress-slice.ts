@@ -12,7 +12,15 @@ export interface ProgressSlice {
 }
 
 export const progressInitial = {
-  progress: { total: 0, done: 0, startedAt: null, running: false, numTensors: null, baselineTensors: null, lastGradCamMs: null } as Progress,
+  progress: {
+    total: 0,
+    done: 0,
+    startedAt: null,
+    running: false,
+    numTensors: null,
+    baselineTensors: null,
+    lastGradCamMs: null,
+  } as Progress,
 };
 
 export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> = (set) => ({
@@ -25,7 +33,8 @@ export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> 
         ? { progress: { ...p, total: p.total + count } }
         : { progress: { ...p, total: count, done: 0, startedAt: Date.now(), running: count > 0 } };
     }),
-  finishWork: (count, numTensors) => set((s) => ({ progress: { ...s.progress, done: Math.min(s.progress.total, s.progress.done + count), numTensors } })),
+  finishWork: (count, numTensors) =>
+    set((s) => ({ progress: { ...s.progress, done: Math.min(s.progress.total, s.progress.done + count), numTensors } })),
   setIdle: (numTensors) => set((s) => ({ progress: { ...s.progress, running: false, numTensors } })),
   setBaseline: (numTensors) => set((s) => ({ progress: { ...s.progress, baselineTensors: numTensors, numTensors } })),
   setLastGradCamMs: (ms) => set((s) => ({ progress: { ...s.progress, lastGradCamMs: ms } })),

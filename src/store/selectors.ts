@@ -70,7 +70,8 @@ export function visibleFrameIds(
   const cmp: Record<ViewState['sort'], ((a: FrameRecord, b: FrameRecord) => number) | null> = {
     added: null,
     name: byName,
-    class: (a, b) => (predictedClassName(a, infos) ?? '\uffff').localeCompare(predictedClassName(b, infos) ?? '\uffff') || conf(b) - conf(a),
+    class: (a, b) =>
+      (predictedClassName(a, infos) ?? '\uffff').localeCompare(predictedClassName(b, infos) ?? '\uffff') || conf(b) - conf(a),
     'confidence-desc': (a, b) => conf(b) - conf(a),
     'confidence-asc': (a, b) => {
       // Unclassified frames last in both directions.
@@ -93,7 +94,12 @@ export interface ClassCount {
 }
 
 /** Frames per predicted class of the active model (others' results are counted under their own names). */
-export function countsPerClass(frames: Record<string, FrameRecord>, infos: Record<string, ModelInfo>, classNames: readonly string[], threshold: number): ClassCount[] {
+export function countsPerClass(
+  frames: Record<string, FrameRecord>,
+  infos: Record<string, ModelInfo>,
+  classNames: readonly string[],
+  threshold: number,
+): ClassCount[] {
   const counts = new Map<string, ClassCount>(classNames.map((name) => [name, { name, count: 0, low: 0, unfamiliar: 0 }]));
   for (const f of Object.values(frames)) {
     const name = predictedClassName(f, infos);

@@ -11,7 +11,14 @@ export interface SettingsSlice {
 
 export const settingsInitial = {
   settings: { language: null, lowConfidenceThreshold: null, confidentThreshold: null, backend: 'auto' } as Settings,
-  view: { sort: 'added', classFilter: 'all', minConfidence: 0, maxConfidence: 1, onlyLowConfidence: false, reviewFilter: 'all' } as ViewState,
+  view: {
+    sort: 'added',
+    classFilter: 'all',
+    minConfidence: 0,
+    maxConfidence: 1,
+    onlyLowConfidence: false,
+    reviewFilter: 'all',
+  } as ViewState,
 };
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({

@@ -9,15 +9,32 @@ import { initialState, useAppStore } from './store.ts';
 import type { FrameRecord } from './types.ts';
 
 const metadata = validateMetadata({
-  format: 'endolens-model', formatVersion: 1, name: 'M', version: '1', createdAt: '2026-01-01', intendedUse: 'research',
-  classes: ['0_normal', '2_polyps'], input: { size: 8 }, backbone: { name: 'b', weights: 'w' },
-  dataset: { name: 'd', description: 'd', counts: {} }, lowConfidenceThreshold: 0.7,
+  format: 'endolens-model',
+  formatVersion: 1,
+  name: 'M',
+  version: '1',
+  createdAt: '2026-01-01',
+  intendedUse: 'research',
+  classes: ['0_normal', '2_polyps'],
+  input: { size: 8 },
+  backbone: { name: 'b', weights: 'w' },
+  dataset: { name: 'd', description: 'd', counts: {} },
+  lowConfidenceThreshold: 0.7,
 });
 
-const frame = (id: string, fileName: string): FrameRecord => ({ id, fileName, size: 10, addedAt: Number(id.slice(1)), status: 'queued', hasThumb: false });
+const frame = (id: string, fileName: string): FrameRecord => ({
+  id,
+  fileName,
+  size: 10,
+  addedAt: Number(id.slice(1)),
+  status: 'queued',
+  hasThumb: false,
+});
 
 function readyModel() {
-  useAppStore.getState().setModel({ status: 'ready', source: 'embedded', metadata, modelKey: 'M@1#x', backend: 'wasm', backendReason: 'measured' });
+  useAppStore
+    .getState()
+    .setModel({ status: 'ready', source: 'embedded', metadata, modelKey: 'M@1#x', backend: 'wasm', backendReason: 'measured' });
 }
 
 beforeEach(() => {
@@ -33,11 +50,14 @@ describe('store', () => {
     s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg'), frame('f3', 'c.txt')]);
     let updates = 0;
     const unsub = useAppStore.subscribe(() => updates++);
-    s.applyOutcomes([
-      { id: 'f1', ok: true, probabilities: [0.2, 0.8], width: 4, height: 4, downscaled: false },
-      { id: 'f2', ok: true, probabilities: [0.65, 0.35], width: 4, height: 4, downscaled: false },
-      { id: 'f3', ok: false, code: 'not-image' },
-    ], 'M@1#x');
+    s.applyOutcomes(
+      [
+        { id: 'f1', ok: true, probabilities: [0.2, 0.8], width: 4, height: 4, downscaled: false },
+        { id: 'f2', ok: true, probabilities: [0.65, 0.35], width: 4, height: 4, downscaled: false },
+        { id: 'f3', ok: false, code: 'not-image' },
+      ],
+      'M@1#x',
+    );
     unsub();
     expect(updates).toBe(1);
     const { frames } = useAppStore.getState();
@@ -50,7 +70,11 @@ describe('store', () => {
     useAppStore.getState().updateSettings({ lowConfidenceThreshold: 0.3 });
     useAppStore.getState().reset();
     const s = useAppStore.getState();
-    expect({ frames: s.frames, order: s.order, settings: s.settings }).toEqual({ frames: initialState.frames, order: initialState.order, settings: initialState.settings });
+    expect({ frames: s.frames, order: s.order, settings: s.settings }).toEqual({
+      frames: initialState.frames,
+      order: initialState.order,
+      settings: initialState.settings,
+    });
   });
 });
 
@@ -86,7 +110,9 @@ describe('persistence in IndexedDB', () => {
       expect(f2).toBeDefined();
       return f2;
     });
-    useAppStore.getState().applyOutcomes([{ id: 'f1', ok: true, probabilities: [0.3, 0.7], width: 4, height: 4, downscaled: false }], 'M@1#x');
+    useAppStore
+      .getState()
+      .applyOutcomes([{ id: 'f1', ok: true, probabilities: [0.3, 0.7], width: 4, height: 4, downscaled: false }], 'M@1#x');
     // No flush(): as after a crash right after the result.
     await vi.waitFor(async () => expect((await loadFrameRecords(['f1']))[0]).toMatchObject({ status: 'done', confidence: 0.7 }));
     expect((await loadFrameRecords(['f2']))[0]).toEqual(f2Before);
@@ -117,12 +143,15 @@ describe('selectors', () => {
     readyModel();
     const s = useAppStore.getState();
     s.addFrames([frame('f1', 'img10.jpg'), frame('f2', 'img2.jpg'), frame('f3', 'img3.jpg'), frame('f4', 'bad.txt')]);
-    s.applyOutcomes([
-      { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
-      { id: 'f2', ok: true, probabilities: [0.4, 0.6], width: 1, height: 1, downscaled: false },
-      { id: 'f3', ok: true, probabilities: [0.25, 0.75], width: 1, height: 1, downscaled: false },
-      { id: 'f4', ok: false, code: 'not-image' },
-    ], 'M@1#x');
+    s.applyOutcomes(
+      [
+        { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
+        { id: 'f2', ok: true, probabilities: [0.4, 0.6], width: 1, height: 1, downscaled: false },
+        { id: 'f3', ok: true, probabilities: [0.25, 0.75], width: 1, height: 1, downscaled: false },
+        { id: 'f4', ok: false, code: 'not-image' },
+      ],
+      'M@1#x',
+    );
     return useAppStore.getState();
   }
 
@@ -148,17 +177,49 @@ describe('selectors', () => {
     readyModel();
     const s = useAppStore.getState();
     s.addFrames([frame('a', 'a.jpg'), frame('b', 'b.jpg'), frame('c', 'c.jpg')]);
-    s.applyOutcomes([
-      { id: 'a', ok: true, probabilities: [0.99, 0.01], width: 1, height: 1, downscaled: false, familiarityDistance: 0.7, unfamiliar: true },
-      { id: 'b', ok: true, probabilities: [0.6, 0.4], width: 1, height: 1, downscaled: false, familiarityDistance: 0.2, unfamiliar: false },
-      { id: 'c', ok: true, probabilities: [0.2, 0.8], width: 1, height: 1, downscaled: false, familiarityDistance: 0.1, unfamiliar: false },
-    ], 'M@1#x');
+    s.applyOutcomes(
+      [
+        {
+          id: 'a',
+          ok: true,
+          probabilities: [0.99, 0.01],
+          width: 1,
+          height: 1,
+          downscaled: false,
+          familiarityDistance: 0.7,
+          unfamiliar: true,
+        },
+        {
+          id: 'b',
+          ok: true,
+          probabilities: [0.6, 0.4],
+          width: 1,
+          height: 1,
+          downscaled: false,
+          familiarityDistance: 0.2,
+          unfamiliar: false,
+        },
+        {
+          id: 'c',
+          ok: true,
+          probabilities: [0.2, 0.8],
+          width: 1,
+          height: 1,
+          downscaled: false,
+          familiarityDistance: 0.1,
+          unfamiliar: false,
+        },
+      ],
+      'M@1#x',
+    );
     const st = useAppStore.getState();
-    const ids = (sort: 'confidence-asc' | 'confidence-desc') => visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, sort }, 0.5);
+    const ids = (sort: 'confidence-asc' | 'confidence-desc') =>
+      visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, sort }, 0.5);
     expect(ids('confidence-asc')).toEqual(['a', 'b', 'c']);
     expect(ids('confidence-desc')).toEqual(['c', 'b', 'a']);
     // The confidence range filter reads it the same way: never among the confident ones.
-    const range = (minConfidence: number, maxConfidence: number) => visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, minConfidence, maxConfidence }, 0.5);
+    const range = (minConfidence: number, maxConfidence: number) =>
+      visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, minConfidence, maxConfidence }, 0.5);
     expect(range(0.9, 1)).toEqual([]);
     expect(range(0, 0.5)).toEqual(['a']);
   });
@@ -173,14 +234,27 @@ describe('selectors', () => {
 });
 
 describe('familiarity check (issue 4 item 6)', () => {
-  const ok = (id: string, probabilities: number[], check?: { familiarityDistance: number; unfamiliar: boolean }) =>
-    ({ id, ok: true as const, probabilities, width: 1, height: 1, downscaled: false, ...check });
+  const ok = (id: string, probabilities: number[], check?: { familiarityDistance: number; unfamiliar: boolean }) => ({
+    id,
+    ok: true as const,
+    probabilities,
+    width: 1,
+    height: 1,
+    downscaled: false,
+    ...check,
+  });
 
-  it('keeps distance and flag from the outcome, and drops an old result\'s check when a model without one re-runs the frame', () => {
+  it("keeps distance and flag from the outcome, and drops an old result's check when a model without one re-runs the frame", () => {
     readyModel();
     const s = useAppStore.getState();
     s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
-    s.applyOutcomes([ok('f1', [0.997, 0.003], { familiarityDistance: 0.61, unfamiliar: true }), ok('f2', [0.3, 0.7], { familiarityDistance: 0.05, unfamiliar: false })], 'M@1#x');
+    s.applyOutcomes(
+      [
+        ok('f1', [0.997, 0.003], { familiarityDistance: 0.61, unfamiliar: true }),
+        ok('f2', [0.3, 0.7], { familiarityDistance: 0.05, unfamiliar: false }),
+      ],
+      'M@1#x',
+    );
     expect(useAppStore.getState().frames.f1).toMatchObject({ confidence: 0.997, familiarityDistance: 0.61, unfamiliar: true });
     expect(useAppStore.getState().frames.f2).toMatchObject({ familiarityDistance: 0.05, unfamiliar: false });
     useAppStore.getState().applyOutcomes([ok('f1', [0.9, 0.1])], 'M@1#x');
@@ -192,15 +266,22 @@ describe('familiarity check (issue 4 item 6)', () => {
     readyModel();
     const s = useAppStore.getState();
     s.addFrames([frame('f1', 'noise.png'), frame('f2', 'b.jpg'), frame('f3', 'c.jpg')]);
-    s.applyOutcomes([
-      ok('f1', [0.997, 0.003], { familiarityDistance: 0.6, unfamiliar: true }),
-      ok('f2', [0.95, 0.05], { familiarityDistance: 0.02, unfamiliar: false }),
-      ok('f3', [0.4, 0.6]), // not checked
-    ], 'M@1#x');
+    s.applyOutcomes(
+      [
+        ok('f1', [0.997, 0.003], { familiarityDistance: 0.6, unfamiliar: true }),
+        ok('f2', [0.95, 0.05], { familiarityDistance: 0.02, unfamiliar: false }),
+        ok('f3', [0.4, 0.6]), // not checked
+      ],
+      'M@1#x',
+    );
     const st = useAppStore.getState();
     expect(isUnfamiliarFrame(st.frames.f1)).toBe(true);
     expect(isLowConfidence(st.frames.f1, 0.7)).toBe(true);
-    expect([isUnfamiliarFrame(st.frames.f2), isLowConfidence(st.frames.f2, 0.7), isUnfamiliarFrame(st.frames.f3)]).toEqual([false, false, false]);
+    expect([isUnfamiliarFrame(st.frames.f2), isLowConfidence(st.frames.f2, 0.7), isUnfamiliarFrame(st.frames.f3)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(visibleFrameIds(st.order, st.frames, st.modelInfos, { ...st.view, onlyLowConfidence: true }, 0.7)).toEqual(['f1', 'f3']);
     expect(countsPerClass(st.frames, st.modelInfos, ['0_normal', '2_polyps'], 0.7)).toEqual([
       { name: '0_normal', count: 2, low: 1, unfamiliar: 1 },
@@ -215,7 +296,14 @@ describe('familiarity check (issue 4 item 6)', () => {
     s.addFrames([frame('f1', 'a.jpg')]);
     s.applyOutcomes([ok('f1', [0.997, 0.003], { familiarityDistance: 0.61, unfamiliar: true })], 'M@1#x');
     // A record as an older EndoLens wrote it: no check fields at all.
-    const old: FrameRecord = { ...frame('f0', 'old.jpg'), status: 'done', modelKey: 'M@1#x', probabilities: [0.2, 0.8], predictedIndex: 1, confidence: 0.8 };
+    const old: FrameRecord = {
+      ...frame('f0', 'old.jpg'),
+      status: 'done',
+      modelKey: 'M@1#x',
+      probabilities: [0.2, 0.8],
+      predictedIndex: 1,
+      confidence: 0.8,
+    };
     useAppStore.getState().addFrames([old]);
     await p.stop();
     useAppStore.getState().reset();
@@ -233,10 +321,14 @@ describe('reviews and imports (issue 6)', () => {
     const p = startPersisting(5);
     const s = useAppStore.getState();
     s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
-    s.applyOutcomes([
-      { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
-      { id: 'f2', ok: true, probabilities: [0.2, 0.8], width: 1, height: 1, downscaled: false },
-    ], 'M@1#x', 'wasm');
+    s.applyOutcomes(
+      [
+        { id: 'f1', ok: true, probabilities: [0.9, 0.1], width: 1, height: 1, downscaled: false },
+        { id: 'f2', ok: true, probabilities: [0.2, 0.8], width: 1, height: 1, downscaled: false },
+      ],
+      'M@1#x',
+      'wasm',
+    );
     const review = { reviewedClass: '2_polyps', note: 'n', reviewedAt: '2026-11-26T10:00:00.000Z' };
     useAppStore.getState().setReviews({ f1: review });
     await p.stop();
@@ -245,7 +337,8 @@ describe('reviews and imports (issue 6)', () => {
     const after = useAppStore.getState();
     expect(after.frames.f1).toMatchObject({ review, backend: 'wasm' });
     expect(after.frames.f2.review).toBeUndefined();
-    const ids = (reviewFilter: 'reviewed' | 'unreviewed') => visibleFrameIds(after.order, after.frames, after.modelInfos, { ...after.view, reviewFilter }, 0.7);
+    const ids = (reviewFilter: 'reviewed' | 'unreviewed') =>
+      visibleFrameIds(after.order, after.frames, after.modelInfos, { ...after.view, reviewFilter }, 0.7);
     expect(ids('reviewed')).toEqual(['f1']);
     expect(ids('unreviewed')).toEqual(['f2']);
     useAppStore.getState().setReviews({});
@@ -257,7 +350,13 @@ describe('reviews and imports (issue 6)', () => {
     const s = useAppStore.getState();
     s.addFrames([frame('f1', 'a.jpg'), frame('f2', 'b.jpg')]);
     const info = useAppStore.getState().modelInfos['M@1#x'];
-    s.importFrames([{ ...frame('f2', 'b.jpg'), status: 'done' }, { ...frame('f9', 'z.jpg'), status: 'done' }], { ...info, modelKey: 'imported:x' });
+    s.importFrames(
+      [
+        { ...frame('f2', 'b.jpg'), status: 'done' },
+        { ...frame('f9', 'z.jpg'), status: 'done' },
+      ],
+      { ...info, modelKey: 'imported:x' },
+    );
     const after = useAppStore.getState();
     expect(after.order).toEqual(['f1', 'f2', 'f9']);
     expect(after.frames.f2.status).toBe('done');

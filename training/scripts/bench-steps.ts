@@ -73,7 +73,13 @@ async function bench(backbone: BackboneName, phase: 'warmup' | 'finetune'): Prom
   const { frozen, trainable } = splitForTraining(classifier, base.layers.length, phase === 'warmup' ? 0 : Number(args.unfreeze));
   trainable.compile({ optimizer: tf.train.adam(phase === 'warmup' ? 1e-3 : 1e-4), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.randomUniform([batch, inputSize, inputSize, 3], -1, 1, 'float32', 3);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 4), 'int32'), 4);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 4),
+      'int32',
+    ),
+    4,
+  );
   const results: Result[] = (['none', 'missing', 'all'] as const).map((set) => ({ set, frozenS: [], trainS: [] }));
   for (let step = 0; step <= Number(args.steps); step++) {
     for (const r of results) {

@@ -44,7 +44,10 @@ await initBackend('wasm');
 const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metadata.json'), 'utf8')));
 const size = meta.input.size;
 const concurrency = DEFAULT_DECODE_CONCURRENCY;
-const data = await addExtraTrain(await loadDataset(args.data, { inputSize: size, concurrency }), args.data, args['extra-train'] ?? [], { inputSize: size, concurrency });
+const data = await addExtraTrain(await loadDataset(args.data, { inputSize: size, concurrency }), args.data, args['extra-train'] ?? [], {
+  inputSize: size,
+  concurrency,
+});
 const ood = await loadImageFolder(args.ood, { inputSize: size, concurrency });
 
 const model = await loadExportedModel(resolve(args.model));
@@ -99,9 +102,14 @@ for (const [specName, spec] of specs) {
     const th = upperQuantile(v, quantile);
     const s2 = fit(subset(f.train, heldTrain), Int32Array.from(data.train.labels.filter((_, i) => heldTrain[i])));
     const v2 = s2(f.val);
-    const th2 = upperQuantile(v2.filter((_, i) => !heldVal[i]), quantile);
+    const th2 = upperQuantile(
+      v2.filter((_, i) => !heldVal[i]),
+      quantile,
+    );
     const heldScores = [...Array.from(v2).filter((_, i) => heldVal[i]), ...Array.from(s2(f.test)).filter((_, i) => heldTest[i])];
-    rows.push(`| ${specName} [${f.val.dim}] | ${name} | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | ${pct(share(heldScores, th2))} | ${pct(share(s2(f.ood), th2))} | ${ms.toFixed(2)} |`);
+    rows.push(
+      `| ${specName} [${f.val.dim}] | ${name} | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | ${pct(share(heldScores, th2))} | ${pct(share(s2(f.ood), th2))} | ${ms.toFixed(2)} |`,
+    );
     console.error(rows[rows.length - 1]);
   }
 }
@@ -119,10 +127,14 @@ for (const [specName, spec] of specs) {
   const f = features({ layer: before });
   const [v, t, o] = [energyScores(logitsOf(f.val)), energyScores(logitsOf(f.test)), energyScores(logitsOf(f.ood))];
   const th = upperQuantile(v, quantile);
-  rows.push(`| logits [${k}] | energy | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | - | - | - |`);
+  rows.push(
+    `| logits [${k}] | energy | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | - | - | - |`,
+  );
 }
 
 console.log(`Model ${args.model} (${meta.name}); threshold: the ${quantile} quantile of val scores; hold-out source: ${args.holdout}.\n`);
-console.log('| features | score | val flagged | test flagged | ood flagged | AUROC val/ood | hold-out source flagged | ood flagged (hold-out fit) | ms/frame (scoring, JS/wasm) |');
+console.log(
+  '| features | score | val flagged | test flagged | ood flagged | AUROC val/ood | hold-out source flagged | ood flagged (hold-out fit) | ms/frame (scoring, JS/wasm) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);

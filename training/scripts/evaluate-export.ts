@@ -22,7 +22,13 @@ import { computeMetrics } from '../src/evaluate/index.ts';
 import { loadExportedModel } from '../src/export/io.ts';
 import { batchRanges, identityOrder, imageBatch } from '../src/schedule/batches.ts';
 
-const { values: args } = parseArgs({ options: { model: { type: 'string', default: 'public/model' }, data: { type: 'string' }, ood: { type: 'string', multiple: true, default: [] } } });
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'public/model' },
+    data: { type: 'string' },
+    ood: { type: 'string', multiple: true, default: [] },
+  },
+});
 if (!args.data) throw new Error('--data is required');
 await initBackend('wasm');
 const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metadata.json'), 'utf8')));
@@ -45,7 +51,8 @@ function probabilities(split: SplitData, flip: boolean): Float32Array {
 }
 
 const row = (flip: boolean) => {
-  const m = (split: SplitData) => computeMetrics(split.labels, probabilities(split, flip), data.classNames, { sources: split.files.map(sourceOf) });
+  const m = (split: SplitData) =>
+    computeMetrics(split.labels, probabilities(split, flip), data.classNames, { sources: split.files.map(sourceOf) });
   const val = m(data.val);
   const test = m(data.test);
   return `${flip ? 'with' : 'without'} flip TTA: val macro F1 ${val.macro.f1.toFixed(3)}, test macro F1 ${test.macro.f1.toFixed(3)}, gv-only macro F1 ${test.perSource?.['gv_*']?.macroF1?.toFixed(3) ?? '-'}, test accuracy ${test.accuracy.toFixed(3)}, gv_polyp accuracy ${test.perSource?.gv_polyp?.accuracy.toFixed(3) ?? '-'}`;
@@ -58,14 +65,22 @@ console.log(row(true));
 const check = meta.familiarity;
 const threshold = meta.lowConfidenceThreshold ?? 0;
 const review = (split: SplitData) => {
-  const p = predictSplit(model, split, { inputSize: meta.input.size, batchSize: 32, range: meta.input.range, ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}) });
+  const p = predictSplit(model, split, {
+    inputSize: meta.input.size,
+    batchSize: 32,
+    range: meta.input.range,
+    ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}),
+  });
   const k = p.numClasses;
   let low = 0;
   let odd = 0;
   let either = 0;
   for (let i = 0; i < split.count; i++) {
     const isLow = Math.max(...p.probs.subarray(i * k, (i + 1) * k)) < threshold;
-    const isOdd = !!check && !!p.features && scoreFamiliarity(p.features.subarray(i * (p.featureDim ?? 0), (i + 1) * (p.featureDim ?? 0)), check).unfamiliar;
+    const isOdd =
+      !!check &&
+      !!p.features &&
+      scoreFamiliarity(p.features.subarray(i * (p.featureDim ?? 0), (i + 1) * (p.featureDim ?? 0)), check).unfamiliar;
     low += +isLow;
     odd += +isOdd;
     either += +(isLow || isOdd);
@@ -73,7 +88,9 @@ const review = (split: SplitData) => {
   const pct = (n: number) => `${((100 * n) / split.count).toFixed(1)} %`;
   return `low confidence ${pct(low)}, unfamiliar ${pct(odd)}, either (set apart for review) ${pct(either)} of ${split.count}`;
 };
-console.log(`low-confidence threshold ${threshold}; unfamiliar-frame check ${check ? `${check.layer}${check.pooling ? ` ${check.pooling}` : ''} at ${check.threshold}` : 'none'}`);
+console.log(
+  `low-confidence threshold ${threshold}; unfamiliar-frame check ${check ? `${check.layer}${check.pooling ? ` ${check.pooling}` : ''} at ${check.threshold}` : 'none'}`,
+);
 console.log(`val: ${review(data.val)}`);
 console.log(`test: ${review(data.test)}`);
 // The check's cost per frame: the model alone vs the model with the check's feature output (same
@@ -97,6 +114,9 @@ if (check) {
   }
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
   frame.dispose();
-  console.log(`batch 1, wasm in Node: model ${median(plain).toFixed(1)} ms, with the check's features ${median(withCheck).toFixed(1)} ms per frame (median of 25)`);
+  console.log(
+    `batch 1, wasm in Node: model ${median(plain).toFixed(1)} ms, with the check's features ${median(withCheck).toFixed(1)} ms per frame (median of 25)`,
+  );
 }
-for (const dir of args.ood ?? []) console.log(`${basename(dir)}: ${review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);
+for (const dir of args.ood ?? [])
+  console.log(`${basename(dir)}: ${review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);

@@ -16,7 +16,16 @@ export type CliCommand =
   | { kind: 'train'; options: TrainOptions }
   | { kind: 'resume'; runDir: string; overrides: Partial<TrainOptions> }
   /** Fit the unfamiliar-frame check for an already exported model (src/core/familiarity.ts). */
-  | { kind: 'familiarity'; modelDir: string; data: string; extraTrain: string[]; reportUnfamiliar: string[]; backend: TrainOptions['backend']; batchSize: number; concurrency?: number };
+  | {
+      kind: 'familiarity';
+      modelDir: string;
+      data: string;
+      extraTrain: string[];
+      reportUnfamiliar: string[];
+      backend: TrainOptions['backend'];
+      batchSize: number;
+      concurrency?: number;
+    };
 
 function intArg(flag: string, min: number) {
   return (value: string): number => {
@@ -61,18 +70,38 @@ function program(): Command {
   return new Command('train')
     .description('Fine-tune the EndoLens classifier (warm-up, then fine-tune) and optionally export it for the app.')
     .option('--data <path>', 'dataset: folder with train/ val/ test/ class folders, or the dataset zip(s)')
-    .option('--extra-train <dir>', "folder of class folders (the dataset's class names) added to the train split only; repeatable", (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--extra-train <dir>',
+      "folder of class folders (the dataset's class names) added to the train split only; repeatable",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .addOption(new Option('--backbone <name>', 'backbone').choices(BACKBONES).default(d.backbone))
     .option('--weights <source>', 'imagenet | none | path (.h5 or tfjs model) | URL', d.weights)
-    .option('--alpha <n>', 'MobileNetV2 width (default: from the weights, else 1.0)', floatArg('--alpha', (n) => n > 0, 'a positive number'))
+    .option(
+      '--alpha <n>',
+      'MobileNetV2 width (default: from the weights, else 1.0)',
+      floatArg('--alpha', (n) => n > 0, 'a positive number'),
+    )
     .option('--export <dir>', 'write model.json, weight shards and metadata.json here (e.g. public/model)')
     .addOption(new Option('--quantize <dtype>', 'quantize exported weights').choices(QUANTIZATIONS))
-    .option('--report-unfamiliar <dir>', 'folder of frames of a finding the model never learned: the export records the share its unfamiliar-frame check flags (never trained on); repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--compare-with <dir>', 'an exported model this export replaces: evaluated on the same frames and recorded in metadata.json (may be the --export folder itself)')
+    .option(
+      '--report-unfamiliar <dir>',
+      'folder of frames of a finding the model never learned: the export records the share its unfamiliar-frame check flags (never trained on); repeatable',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--compare-with <dir>',
+      'an exported model this export replaces: evaluated on the same frames and recorded in metadata.json (may be the --export folder itself)',
+    )
     .option('--no-calibrate', 'do not fit and bake a temperature into the export')
     .option('--no-augment', 'train without augmentation (the original augments)')
     .option('--color-augment', 'also jitter white balance, contrast, saturation and brightness of training images (not in the original)')
-    .option('--label-smoothing <e>', 'label smoothing of the training loss, e.g. 0.1 (default 0: the original)', floatArg('--label-smoothing', (n) => n >= 0 && n < 0.5, 'a number in [0, 0.5)'), d.labelSmoothing)
+    .option(
+      '--label-smoothing <e>',
+      'label smoothing of the training loss, e.g. 0.1 (default 0: the original)',
+      floatArg('--label-smoothing', (n) => n >= 0 && n < 0.5, 'a number in [0, 0.5)'),
+      d.labelSmoothing,
+    )
     .option('--warmup-epochs <n>', 'warm-up epochs, backbone frozen', intArg('--warmup-epochs', 0), d.warmupEpochs)
     .option('--epochs <n>', 'fine-tune epochs', intArg('--epochs', 0), d.epochs)
     .option('--lr <rate>', 'fine-tune learning rate (Adam)', lr('--lr'), d.lr)
@@ -84,7 +113,10 @@ function program(): Command {
     .option('--runs-dir <dir>', 'where runs/<id>/ folders go', d.runsDir)
     .option('--run-id <id>', 'name of the run folder (default: date-time-random)')
     .option('--resume <runDir>', 'continue an interrupted run from its last finished epoch')
-    .option('--refit-familiarity <modelDir>', "only fit the unfamiliar-frame check of an exported model on --data (the data it was trained on) and update its metadata.json")
+    .option(
+      '--refit-familiarity <modelDir>',
+      'only fit the unfamiliar-frame check of an exported model on --data (the data it was trained on) and update its metadata.json',
+    )
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_PREFERENCES).default(d.backend))
     .option('--name <name>', 'model name in metadata.json')
     .option('--dataset-name <name>', "dataset name on the model card (default: the data folder's name)")
@@ -126,9 +158,22 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (raw.refitFamiliarity !== undefined) {
     const allowed = ['refitFamiliarity', 'data', 'extraTrain', 'reportUnfamiliar', 'backend', 'batch', 'concurrency'];
     const rejected = Object.keys(raw).filter((k) => given(k) && !allowed.includes(k));
-    if (rejected.length) throw new InvalidArgumentError(`--refit-familiarity takes only --data, --extra-train, --report-unfamiliar, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`);
-    if (options.data === undefined) throw new InvalidArgumentError('--refit-familiarity needs --data: the dataset the model was trained on.');
-    return { kind: 'familiarity', modelDir: abs(raw.refitFamiliarity) as string, data: options.data, extraTrain: options.extraTrain ?? [], reportUnfamiliar: options.reportUnfamiliar ?? [], backend: options.backend as TrainOptions['backend'], batchSize: options.batchSize as number, ...(options.concurrency ? { concurrency: options.concurrency } : {}) };
+    if (rejected.length)
+      throw new InvalidArgumentError(
+        `--refit-familiarity takes only --data, --extra-train, --report-unfamiliar, --backend, --batch and --concurrency; not ${rejected.map(flagName).join(', ')}.`,
+      );
+    if (options.data === undefined)
+      throw new InvalidArgumentError('--refit-familiarity needs --data: the dataset the model was trained on.');
+    return {
+      kind: 'familiarity',
+      modelDir: abs(raw.refitFamiliarity) as string,
+      data: options.data,
+      extraTrain: options.extraTrain ?? [],
+      reportUnfamiliar: options.reportUnfamiliar ?? [],
+      backend: options.backend as TrainOptions['backend'],
+      batchSize: options.batchSize as number,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    };
   }
   if (raw.resume !== undefined) {
     const overrides: Partial<TrainOptions> = {};
@@ -148,7 +193,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     overrides.command = options.command;
     return { kind: 'resume', runDir: abs(raw.resume) as string, overrides };
   }
-  if (options.data === undefined) throw new InvalidArgumentError('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');
+  if (options.data === undefined)
+    throw new InvalidArgumentError('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');
   const full = { ...DEFAULT_OPTIONS, ...options } as TrainOptions;
   validateOptions(full);
   return { kind: 'train', options: full };
@@ -165,10 +211,19 @@ async function refitCommand(c: Extract<CliCommand, { kind: 'familiarity' }>): Pr
     const { input } = validateMetadata(JSON.parse(await readFile(resolve(c.modelDir, 'metadata.json'), 'utf8')));
     console.log(`backend: ${backend.name}; loading ${c.data} at ${input.size} px`);
     const concurrency = c.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
-    const data = await addExtraTrain(await loadDataset(c.data, { inputSize: input.size, concurrency }), c.data, c.extraTrain, { inputSize: input.size, concurrency });
-    const neverLearned = Object.fromEntries(await Promise.all(c.reportUnfamiliar.map(async (d) => [basename(d), await loadImageFolder(d, { inputSize: input.size, concurrency })] as const)));
+    const data = await addExtraTrain(await loadDataset(c.data, { inputSize: input.size, concurrency }), c.data, c.extraTrain, {
+      inputSize: input.size,
+      concurrency,
+    });
+    const neverLearned = Object.fromEntries(
+      await Promise.all(
+        c.reportUnfamiliar.map(async (d) => [basename(d), await loadImageFolder(d, { inputSize: input.size, concurrency })] as const),
+      ),
+    );
     const check = await refitFamiliarity(c.modelDir, data, { batchSize: c.batchSize }, neverLearned);
-    console.log(`unfamiliar-frame check written to ${resolve(c.modelDir, 'metadata.json')}: threshold ${check.threshold.toFixed(4)}, flags ${sharesText(check.flaggedShare)}`);
+    console.log(
+      `unfamiliar-frame check written to ${resolve(c.modelDir, 'metadata.json')}: threshold ${check.threshold.toFixed(4)}, flags ${sharesText(check.flaggedShare)}`,
+    );
     return 0;
   } catch (err) {
     console.error(`train: ${(err as Error).message}`);
@@ -206,10 +261,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const cwd = userCwd(env);
   try {
     const result =
-      command.kind === 'train'
-        ? await runTraining(command.options, hooks)
-        : await resumeTraining(command.runDir, command.overrides, hooks);
-    console.log(`run: ${relative(cwd, result.runDir) || '.'} (best epoch ${result.best.epoch}, test accuracy ${result.evaluation.test.accuracy.toFixed(4)})`);
+      command.kind === 'train' ? await runTraining(command.options, hooks) : await resumeTraining(command.runDir, command.overrides, hooks);
+    console.log(
+      `run: ${relative(cwd, result.runDir) || '.'} (best epoch ${result.best.epoch}, test accuracy ${result.evaluation.test.accuracy.toFixed(4)})`,
+    );
     if (result.export) console.log(`export: ${relative(cwd, result.export.dir)}`);
     result.dispose();
     return 0;

@@ -72,12 +72,29 @@ export const DEFAULT_OPTIONS = Object.freeze({
 });
 
 /** Options that may be given again with --resume: they do not change what is trained. */
-export const RESUMABLE_OVERRIDES = ['export', 'reportUnfamiliar', 'compareWith', 'quantize', 'calibrate', 'backend', 'name', 'version', 'datasetName', 'datasetDescription', 'cacheDir', 'concurrency', 'command'] as const;
+export const RESUMABLE_OVERRIDES = [
+  'export',
+  'reportUnfamiliar',
+  'compareWith',
+  'quantize',
+  'calibrate',
+  'backend',
+  'name',
+  'version',
+  'datasetName',
+  'datasetDescription',
+  'cacheDir',
+  'concurrency',
+  'command',
+] as const;
 
 export function validateOptions(o: TrainOptions): void {
-  if (typeof o.data !== 'string' || o.data === '') throw new Error('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');
-  if (!BACKBONES.includes(o.backbone)) throw new Error(`Unknown backbone "${String(o.backbone)}". Valid backbones are: ${BACKBONES.join(', ')}.`);
-  if (!BACKEND_PREFERENCES.includes(o.backend)) throw new Error(`Unknown backend "${String(o.backend)}". Valid backends are: ${BACKEND_PREFERENCES.join(', ')}.`);
+  if (typeof o.data !== 'string' || o.data === '')
+    throw new Error('--data is required: a folder with train/ val/ test/ class folders, or the dataset zip(s).');
+  if (!BACKBONES.includes(o.backbone))
+    throw new Error(`Unknown backbone "${String(o.backbone)}". Valid backbones are: ${BACKBONES.join(', ')}.`);
+  if (!BACKEND_PREFERENCES.includes(o.backend))
+    throw new Error(`Unknown backend "${String(o.backend)}". Valid backends are: ${BACKEND_PREFERENCES.join(', ')}.`);
   if (o.quantize !== undefined && !QUANTIZATIONS.includes(o.quantize)) {
     throw new Error(`Unknown quantization "${String(o.quantize)}". Valid: ${QUANTIZATIONS.join(', ')}.`);
   }
@@ -85,14 +102,18 @@ export function validateOptions(o: TrainOptions): void {
   if (!Number.isInteger(o.inputSize) || o.inputSize < 32 || o.inputSize > 1024) {
     throw new RangeError(`inputSize must be an integer in 32..1024. Received: inputSize=${String(o.inputSize)}`);
   }
-  if (o.alpha !== undefined && (!Number.isFinite(o.alpha) || o.alpha <= 0)) throw new RangeError(`alpha must be a positive number. Received: alpha=${String(o.alpha)}`);
-  if (o.alpha !== undefined && o.backbone !== 'mobilenetv2') throw new Error(`--alpha applies to mobilenetv2 only. Received: alpha=${o.alpha} with backbone ${o.backbone}`);
-  if (o.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.runId)) throw new Error(`run id may hold letters, digits, '.', '_' and '-' only. Received: "${o.runId}"`);
+  if (o.alpha !== undefined && (!Number.isFinite(o.alpha) || o.alpha <= 0))
+    throw new RangeError(`alpha must be a positive number. Received: alpha=${String(o.alpha)}`);
+  if (o.alpha !== undefined && o.backbone !== 'mobilenetv2')
+    throw new Error(`--alpha applies to mobilenetv2 only. Received: alpha=${o.alpha} with backbone ${o.backbone}`);
+  if (o.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.runId))
+    throw new Error(`run id may hold letters, digits, '.', '_' and '-' only. Received: "${o.runId}"`);
   if (typeof o.weights !== 'string' || o.weights === '') throw new Error('--weights must be imagenet, none, a path or a URL.');
   if (typeof o.labelSmoothing !== 'number' || !(o.labelSmoothing >= 0 && o.labelSmoothing < 0.5)) {
     throw new RangeError(`labelSmoothing must be in [0, 0.5). Received: labelSmoothing=${String(o.labelSmoothing)}`);
   }
-  if (o.reportUnfamiliar !== undefined && (!o.export || !Array.isArray(o.reportUnfamiliar))) throw new Error('--report-unfamiliar applies to an export: give --export DIR too.');
+  if (o.reportUnfamiliar !== undefined && (!o.export || !Array.isArray(o.reportUnfamiliar)))
+    throw new Error('--report-unfamiliar applies to an export: give --export DIR too.');
   if (o.compareWith !== undefined && !o.export) throw new Error('--compare-with applies to an export: give --export DIR too.');
   if (o.extraTrain !== undefined && (!Array.isArray(o.extraTrain) || o.extraTrain.some((d) => typeof d !== 'string' || d === ''))) {
     throw new Error(`--extra-train takes a folder path each time. Received: ${JSON.stringify(o.extraTrain)}`);

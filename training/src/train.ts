@@ -104,7 +104,9 @@ export async function resumeTraining(runDir: string, overrides: Partial<TrainOpt
   const { snapshot, config } = await readCheckpoint(runCheckpointFolder(dir), RunConfigSchema);
   const bad = Object.keys(overrides).filter((k) => !(RESUMABLE_OVERRIDES as readonly string[]).includes(k));
   if (bad.length) {
-    throw new Error(`--resume continues the run as it was configured; ${bad.map((k) => `--${k}`).join(', ')} cannot change (allowed: ${RESUMABLE_OVERRIDES.join(', ')}).`);
+    throw new Error(
+      `--resume continues the run as it was configured; ${bad.map((k) => `--${k}`).join(', ')} cannot change (allowed: ${RESUMABLE_OVERRIDES.join(', ')}).`,
+    );
   }
   // The command that defined the run stays its command; each resume's command line is added to the list.
   const { command: resumeCommand, ...rest } = overrides;
@@ -162,7 +164,11 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
       trainCount: data.train.count,
       signal: hooks.signal,
       afterEpoch: hooks.afterEpoch,
-      checkpointConfig: (): RunConfig => ({ options: resolved, elapsedSeconds: elapsedSeconds(), data: { classNames, counts: data.report.counts } }),
+      checkpointConfig: (): RunConfig => ({
+        options: resolved,
+        elapsedSeconds: elapsedSeconds(),
+        data: { classNames, counts: data.report.counts },
+      }),
     });
 
     const best = trainer.useBestWeights();
@@ -171,11 +177,22 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
     const val = evaluateSplit(classifier, data.val, classNames, predictOpts);
     const test = evaluateSplit(classifier, data.test, classNames, predictOpts);
     await writeRunReports(tracker, best, { val: val.metrics, test: test.metrics }, [...trainer.history]);
-    progress.log(`test accuracy ${test.metrics.accuracy.toFixed(4)}, macro F1 ${test.metrics.macro.f1.toFixed(4)} (val accuracy ${val.metrics.accuracy.toFixed(4)})`);
+    progress.log(
+      `test accuracy ${test.metrics.accuracy.toFixed(4)}, macro F1 ${test.metrics.macro.f1.toFixed(4)} (val accuracy ${val.metrics.accuracy.toFixed(4)})`,
+    );
 
     let exported: TrainResult['export'];
     if (opts.export) {
-      exported = await exportRun({ opts: resolved, classifier, data, valProbs: val.probs, history: [...trainer.history], backend, elapsedSeconds, progress });
+      exported = await exportRun({
+        opts: resolved,
+        classifier,
+        data,
+        valProbs: val.probs,
+        history: [...trainer.history],
+        backend,
+        elapsedSeconds,
+        progress,
+      });
       await tracker.writeJson('export-metadata.json', exported.metadata);
       progress.log(`exported to ${exported.dir}`);
     }
@@ -206,20 +223,35 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
 }
 
 /** The dataset plus any extra training folders; a resumed run refuses data that changed. */
-async function loadData(opts: TrainOptions, resume: ResumeState | null, signal: AbortSignal | undefined, progress: ProgressSink): Promise<RunData> {
+async function loadData(
+  opts: TrainOptions,
+  resume: ResumeState | null,
+  signal: AbortSignal | undefined,
+  progress: ProgressSink,
+): Promise<RunData> {
   const load = { inputSize: opts.inputSize, concurrency: opts.concurrency ?? DEFAULT_DECODE_CONCURRENCY };
   const data = await addExtraTrain(await loadDataset(opts.data, load), opts.data, opts.extraTrain ?? [], load);
-  for (const f of data.extraTrain) progress.log(`extra training folder ${f.path}: ${Object.entries(f.counts).map(([c, n]) => `${c} ${n}`).join(', ')}` + (f.skipped.length ? `; ${f.skipped.length} file(s) skipped (see data-report.json)` : ''));
+  for (const f of data.extraTrain)
+    progress.log(
+      `extra training folder ${f.path}: ${Object.entries(f.counts)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}` + (f.skipped.length ? `; ${f.skipped.length} file(s) skipped (see data-report.json)` : ''),
+    );
   if (signal?.aborted) throw new RunInterrupted('', 0);
   if (resume?.data) checkSameData(resume.data, data);
-  progress.log(`data: ${data.classNames.length} classes; train ${data.train.count}, val ${data.val.count}, test ${data.test.count}` + (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped (see data-report.json)` : ''));
+  progress.log(
+    `data: ${data.classNames.length} classes; train ${data.train.count}, val ${data.val.count}, test ${data.test.count}` +
+      (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped (see data-report.json)` : ''),
+  );
   return data;
 }
 
 /** Creates the run folder (or reopens it to resume) and records the data report and the resolved options. */
 async function openRunFolder(resolved: TrainOptions, data: RunData, resuming: boolean): Promise<RunTracker> {
   const runId = resolved.runId as string;
-  const tracker = resuming ? await RunTracker.open(resolve(resolved.runsDir, runId)) : await RunTracker.create(resolved.runsDir, paramsOf(resolved), { id: runId });
+  const tracker = resuming
+    ? await RunTracker.open(resolve(resolved.runsDir, runId))
+    : await RunTracker.create(resolved.runsDir, paramsOf(resolved), { id: runId });
   await tracker.writeJson('data-report.json', { ...data.report, extraTrain: data.extraTrain });
   await tracker.writeJson('train-config.json', { ...resolved, bestWeights: BEST_WEIGHTS_POLICY, loss: LOSS_NAME });
   return tracker;
@@ -242,8 +274,18 @@ function trainerOptions(opts: TrainOptions, model: RunModel, data: RunData): Tra
 }
 
 /** evaluation.json (the best weights on val and test) and the loss/accuracy curves, as JSON and SVG. */
-async function writeRunReports(tracker: RunTracker, best: TrainResult['best'], evaluation: TrainResult['evaluation'], history: TrainResult['history']): Promise<void> {
-  await tracker.writeJson('evaluation.json', { bestEpoch: best, bestWeights: BEST_WEIGHTS_POLICY, val: evaluation.val, test: evaluation.test });
+async function writeRunReports(
+  tracker: RunTracker,
+  best: TrainResult['best'],
+  evaluation: TrainResult['evaluation'],
+  history: TrainResult['history'],
+): Promise<void> {
+  await tracker.writeJson('evaluation.json', {
+    bestEpoch: best,
+    bestWeights: BEST_WEIGHTS_POLICY,
+    val: evaluation.val,
+    test: evaluation.test,
+  });
   await tracker.writeJson('curves.json', history);
   await tracker.writeText('curves-loss.svg', renderCurvesSvg([...history], 'loss'));
   await tracker.writeText('curves-accuracy.svg', renderCurvesSvg([...history], 'accuracy'));

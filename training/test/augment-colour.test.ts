@@ -19,7 +19,12 @@ function reference(img: number[][], p: number[]): number[][] {
 }
 
 describe('colour augmentation', () => {
-  const img = [[-1, -1, -1], [0.8, -0.2, -0.5], [0.1, 0.4, 0.9], [1, 1, 1]];
+  const img = [
+    [-1, -1, -1],
+    [0.8, -0.2, -0.5],
+    [0.1, 0.4, 0.9],
+    [1, 1, 1],
+  ];
   const batch = () => tf.tensor4d(img.flat(), [1, 2, 2, 3]);
 
   it('leaves an image unchanged with neutral parameters', () => {

@@ -36,32 +36,35 @@ beforeAll(async () => {
 });
 
 describe('augmentation matches Keras + scipy', () => {
-  it.each(fixture.cases.map((c, i) => [i, `${c.h}x${c.w} ${JSON.stringify(c.params)}`, c] as const))('case %i: %s', async (_i, _name, c) => {
-    const { flip, ...rest } = c.params;
-    const p: TransformParams = { ...IDENTITY_PARAMS, ...rest, flipHorizontal: flip ?? false };
-    const m = transformMatrix(p, c.h, c.w);
-    const input = tf.tensor4d(image(c.h, c.w), [1, c.h, c.w, 2]);
-    const out = applyTransforms(input, [m]);
-    const got = await out.data();
-    tf.dispose([input, out]);
+  it.each(fixture.cases.map((c, i) => [i, `${c.h}x${c.w} ${JSON.stringify(c.params)}`, c] as const))(
+    'case %i: %s',
+    async (_i, _name, c) => {
+      const { flip, ...rest } = c.params;
+      const p: TransformParams = { ...IDENTITY_PARAMS, ...rest, flipHorizontal: flip ?? false };
+      const m = transformMatrix(p, c.h, c.w);
+      const input = tf.tensor4d(image(c.h, c.w), [1, c.h, c.w, 2]);
+      const out = applyTransforms(input, [m]);
+      const got = await out.data();
+      tf.dispose([input, out]);
 
-    let compared = 0;
-    let worst = 0;
-    for (let y = 0; y < c.h; y++) {
-      for (let x = 0; x < c.w; x++) {
-        const sx = m[0] * x + m[1] * y + m[2];
-        const sy = m[3] * x + m[4] * y + m[5];
-        const inside = sx >= 0 && sx <= c.w - 1 && sy >= 0 && sy <= c.h - 1;
-        const outside = sx < -1 || sx > c.w || sy < -1 || sy > c.h;
-        if (!inside && !outside) continue;
-        for (let ch = 0; ch < 2; ch++) {
-          const i = (y * c.w + x) * 2 + ch;
-          worst = Math.max(worst, Math.abs(got[i] - c.expected[i]));
+      let compared = 0;
+      let worst = 0;
+      for (let y = 0; y < c.h; y++) {
+        for (let x = 0; x < c.w; x++) {
+          const sx = m[0] * x + m[1] * y + m[2];
+          const sy = m[3] * x + m[4] * y + m[5];
+          const inside = sx >= 0 && sx <= c.w - 1 && sy >= 0 && sy <= c.h - 1;
+          const outside = sx < -1 || sx > c.w || sy < -1 || sy > c.h;
+          if (!inside && !outside) continue;
+          for (let ch = 0; ch < 2; ch++) {
+            const i = (y * c.w + x) * 2 + ch;
+            worst = Math.max(worst, Math.abs(got[i] - c.expected[i]));
+          }
+          compared++;
         }
-        compared++;
       }
-    }
-    expect(compared).toBeGreaterThan(0.6 * c.h * c.w);
-    expect(worst).toBeLessThan(1e-4);
-  });
+      expect(compared).toBeGreaterThan(0.6 * c.h * c.w);
+      expect(worst).toBeLessThan(1e-4);
+    },
+  );
 });

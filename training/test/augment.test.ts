@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { augmentBatch, applyTransforms } from '../src/augment/augment.ts';
-import { IDENTITY_PARAMS, KERAS_AUGMENT_DEFAULTS, randomTransformParams, transformMatrix, type TransformParams } from '../src/augment/keras-affine.ts';
+import {
+  IDENTITY_PARAMS,
+  KERAS_AUGMENT_DEFAULTS,
+  randomTransformParams,
+  transformMatrix,
+  type TransformParams,
+} from '../src/augment/keras-affine.ts';
 import { epochRng, mulberry32 } from '../src/util/rng.ts';
 
 const S = 64;
@@ -22,7 +28,9 @@ function spot(x: number, y: number): tf.Tensor4D {
 /** Intensity centroid (x, y) of image i of a batch. */
 async function centroid(t: tf.Tensor4D, i = 0): Promise<[number, number]> {
   const v = (await t.slice([i, 0, 0, 0], [1, -1, -1, 1]).data()) as Float32Array;
-  let sx = 0, sy = 0, s = 0;
+  let sx = 0,
+    sy = 0,
+    s = 0;
   for (let r = 0; r < S; r++) {
     for (let c = 0; c < S; c++) {
       const w = v[r * S + c];
@@ -105,7 +113,11 @@ describe('Keras affine geometry on tf.image.transform (wasm)', () => {
 
   it('composes rotation, shift, shear, zoom and flip as Keras does', async () => {
     const p: TransformParams = { theta: 8, tx: -4.5, ty: 3.2, shear: 11, zx: 1.15, zy: 0.85, flipHorizontal: true };
-    for (const from of [[24, 30], [38, 25], [31, 40]] as [number, number][]) {
+    for (const from of [
+      [24, 30],
+      [38, 25],
+      [31, 40],
+    ] as [number, number][]) {
       await expectLanding(p, from, kerasForward(p, from[0], from[1]), 0.3);
     }
     const q: TransformParams = { ...p, flipHorizontal: false, theta: -9 };

@@ -41,6 +41,8 @@ describe('initBackend', () => {
   });
 
   it('rejects an unknown preference, listing the valid ones', async () => {
-    await expect(initBackend('webgl' as BackendPreference)).rejects.toThrow(/Unknown backend "webgl". Valid backends are: auto, tensorflow, wasm, cpu/);
+    await expect(initBackend('webgl' as BackendPreference)).rejects.toThrow(
+      /Unknown backend "webgl". Valid backends are: auto, tensorflow, wasm, cpu/,
+    );
   });
 });

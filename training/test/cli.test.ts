@@ -27,7 +27,10 @@ describe('train CLI', () => {
   });
 
   it('resolves relative paths against the folder npm was run from (INIT_CWD), not training/', () => {
-    const c = parseCli(['--data', '../shared/data/gi-proxy', '--export', 'public/model', '--weights', 'w/model.json', '--runs-dir', 'runs'], env);
+    const c = parseCli(
+      ['--data', '../shared/data/gi-proxy', '--export', 'public/model', '--weights', 'w/model.json', '--runs-dir', 'runs'],
+      env,
+    );
     if (c.kind !== 'train') throw new Error('expected a training run');
     expect(c.options.data).toBe(resolve('/home/user/shared/data/gi-proxy'));
     expect(c.options.export).toBe('/home/user/project/public/model');
@@ -38,10 +41,48 @@ describe('train CLI', () => {
   });
 
   it('parses every number flag and records the command line', () => {
-    const argv = ['--data', 'd', '--warmup-epochs', '1', '--epochs', '3', '--lr', '2e-4', '--warmup-lr', '0.01', '--unfreeze', '0', '--batch', '8', '--seed', '7', '--input-size', '64', '--quantize', 'float16', '--export', 'out', '--no-calibrate', '--name', 'My model'];
+    const argv = [
+      '--data',
+      'd',
+      '--warmup-epochs',
+      '1',
+      '--epochs',
+      '3',
+      '--lr',
+      '2e-4',
+      '--warmup-lr',
+      '0.01',
+      '--unfreeze',
+      '0',
+      '--batch',
+      '8',
+      '--seed',
+      '7',
+      '--input-size',
+      '64',
+      '--quantize',
+      'float16',
+      '--export',
+      'out',
+      '--no-calibrate',
+      '--name',
+      'My model',
+    ];
     const c = parseCli(argv, env);
     if (c.kind !== 'train') throw new Error('expected a training run');
-    expect(c.options).toMatchObject({ warmupEpochs: 1, epochs: 3, lr: 2e-4, warmupLr: 0.01, unfreeze: 0, batchSize: 8, seed: 7, inputSize: 64, quantize: 'float16', calibrate: false, name: 'My model' });
+    expect(c.options).toMatchObject({
+      warmupEpochs: 1,
+      epochs: 3,
+      lr: 2e-4,
+      warmupLr: 0.01,
+      unfreeze: 0,
+      batchSize: 8,
+      seed: 7,
+      inputSize: 64,
+      quantize: 'float16',
+      calibrate: false,
+      name: 'My model',
+    });
     expect(c.options.command).toBe(`npm run train -- ${argv.slice(0, -1).join(' ')} 'My model'`);
     expect(commandLine(['--data', 'x'], {})).toMatch(/^node .*cli\.ts --data x$/);
   });
@@ -66,7 +107,11 @@ describe('train CLI', () => {
 
   it('--resume takes the run folder and only options that do not change the training', () => {
     const c = parseCli(['--resume', 'runs/abc', '--export', 'public/model', '--backend', 'wasm'], env);
-    expect(c).toMatchObject({ kind: 'resume', runDir: '/home/user/project/runs/abc', overrides: { export: '/home/user/project/public/model', backend: 'wasm' } });
+    expect(c).toMatchObject({
+      kind: 'resume',
+      runDir: '/home/user/project/runs/abc',
+      overrides: { export: '/home/user/project/public/model', backend: 'wasm' },
+    });
     expect(() => parseCli(['--resume', 'runs/abc', '--lr', '1e-3', '--batch', '4'], env)).toThrow(/--lr, --batch cannot be given with it/);
     // The model card's dataset text may be corrected when re-exporting a finished run.
     const d = parseCli(['--resume', 'runs/abc', '--dataset-name', 'gi-proxy', '--dataset-description', 'Real frames.'], env);
@@ -75,8 +120,18 @@ describe('train CLI', () => {
 
   it('--refit-familiarity takes an exported model, --data and only the options that read it', () => {
     const c = parseCli(['--refit-familiarity', 'public/model', '--data', 'data/gi', '--backend', 'wasm', '--batch', '16'], env);
-    expect(c).toEqual({ kind: 'familiarity', modelDir: '/home/user/project/public/model', data: '/home/user/project/data/gi', extraTrain: [], reportUnfamiliar: [], backend: 'wasm', batchSize: 16 });
+    expect(c).toEqual({
+      kind: 'familiarity',
+      modelDir: '/home/user/project/public/model',
+      data: '/home/user/project/data/gi',
+      extraTrain: [],
+      reportUnfamiliar: [],
+      backend: 'wasm',
+      batchSize: 16,
+    });
     expect(() => parseCli(['--refit-familiarity', 'public/model'], env)).toThrow(/needs --data/);
-    expect(() => parseCli(['--refit-familiarity', 'm', '--data', 'd', '--epochs', '3', '--export', 'x'], env)).toThrow(/not --epochs, --export\./);
+    expect(() => parseCli(['--refit-familiarity', 'm', '--data', 'd', '--epochs', '3', '--export', 'x'], env)).toThrow(
+      /not --epochs, --export\./,
+    );
   });
 });

@@ -41,12 +41,19 @@ async function samples(): Promise<Record<string, Buffer>> {
     'jpeg with a Display P3 ICC profile': await rgb().jpeg({ quality: 90 }).withIccProfile('p3').toBuffer(),
     'jpeg grayscale': await rgb().grayscale().jpeg({ quality: 90 }).toBuffer(),
     png: await rgb().png().toBuffer(),
-    'png with alpha': await sharp(photo(97, 61, 4), { raw: { width: 97, height: 61, channels: 4 } }).png().toBuffer(),
+    'png with alpha': await sharp(photo(97, 61, 4), { raw: { width: 97, height: 61, channels: 4 } })
+      .png()
+      .toBuffer(),
     'webp lossless': await rgb().webp({ lossless: true }).toBuffer(),
     'bmp 24-bit (our own decoder)': bmp24(97, 61, photo(97, 61)),
     'bmp 32-bit with alpha (our own decoder)': bmp32Alpha(97, 61, photo(97, 61, 4)),
-    'bmp 4-bit palette (our own decoder)': bmpPalette(97, 61, 4, Uint8Array.from(photo(97, 61).subarray(0, 97 * 61), (v) => v % 16),
-      Array.from({ length: 16 }, (_, i) => [i * 16, 255 - i * 10, (i * 77) % 256] as [number, number, number])),
+    'bmp 4-bit palette (our own decoder)': bmpPalette(
+      97,
+      61,
+      4,
+      Uint8Array.from(photo(97, 61).subarray(0, 97 * 61), (v) => v % 16),
+      Array.from({ length: 16 }, (_, i) => [i * 16, 255 - i * 10, (i * 77) % 256] as [number, number, number]),
+    ),
   };
 }
 
@@ -57,7 +64,14 @@ beforeAll(async () => {
   if (!haveChromium) return;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage();
 });
@@ -81,7 +95,7 @@ async function browserDecode(bytes: Buffer): Promise<PixelImage> {
   return { data: Uint8Array.from(r.data), width: r.w, height: r.h, channels: 4 };
 }
 
-describe.skipIf(!haveChromium)('sharp decode equals the app\'s Chromium decode', () => {
+describe.skipIf(!haveChromium)("sharp decode equals the app's Chromium decode", () => {
   it('gives the same model input (resizeToRgb) for each kind of file', async () => {
     const report: string[] = [];
     for (const [name, bytes] of Object.entries(await samples())) {
@@ -101,7 +115,7 @@ describe.skipIf(!haveChromium)('sharp decode equals the app\'s Chromium decode',
 });
 
 if (!haveChromium) {
-  describe('sharp decode vs the app\'s Chromium decode', () => {
+  describe("sharp decode vs the app's Chromium decode", () => {
     it(`is skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`, () => {
       console.warn(`skipping browser parity: ${CHROMIUM} not found`);
     });

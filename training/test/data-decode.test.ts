@@ -11,7 +11,10 @@ describe('decodeImage', () => {
     // Left half red, right half blue; orientation 6 = rotate 90 degrees clockwise for display.
     const px = new Uint8Array(4 * 2 * 3);
     for (let y = 0; y < 2; y++) for (let x = 0; x < 4; x++) px.set(x < 2 ? [255, 0, 0] : [0, 0, 255], (y * 4 + x) * 3);
-    const jpg = await sharp(px, { raw: { width: 4, height: 2, channels: 3 } }).png().withMetadata({ orientation: 6 }).toBuffer();
+    const jpg = await sharp(px, { raw: { width: 4, height: 2, channels: 3 } })
+      .png()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const img = await decodeImage(jpg);
     expect([img.width, img.height, img.channels]).toEqual([2, 4, 3]);
     // After a clockwise turn, the left (red) half is on top.
@@ -22,7 +25,9 @@ describe('decodeImage', () => {
   });
 
   it('converts grayscale to 3-channel RGB with equal channels', async () => {
-    const gray = await sharp(Buffer.from([0, 80, 160, 240]), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    const gray = await sharp(Buffer.from([0, 80, 160, 240]), { raw: { width: 2, height: 2, channels: 1 } })
+      .png()
+      .toBuffer();
     const img = await decodeImage(gray);
     expect(img.channels).toBe(3);
     expect(Array.from(img.data)).toEqual([0, 0, 0, 80, 80, 80, 160, 160, 160, 240, 240, 240]);
@@ -30,7 +35,9 @@ describe('decodeImage', () => {
 
   it('keeps alpha as a 4th channel, which resizeToRgb composites onto black', async () => {
     const rgba = Buffer.from([255, 255, 255, 255, 255, 255, 255, 0]);
-    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer();
     const img = await decodeImage(png);
     expect(img.channels).toBe(4);
     expect(Array.from(img.data)).toEqual([255, 255, 255, 255, 255, 255, 255, 0]);
@@ -38,12 +45,18 @@ describe('decodeImage', () => {
   });
 
   it('converts CMYK JPEG and 16-bit PNG to 8-bit sRGB', async () => {
-    const cmyk = await sharp({ create: { width: 3, height: 3, channels: 3, background: '#ff0000' } }).toColourspace('cmyk').jpeg().toBuffer();
+    const cmyk = await sharp({ create: { width: 3, height: 3, channels: 3, background: '#ff0000' } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
     const a = await decodeImage(cmyk);
     expect(a.channels).toBe(3);
     expect(a.data[0]).toBeGreaterThan(180);
     expect(a.data[1]).toBeLessThan(60);
-    const p16 = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#808080' } }).toColourspace('rgb16').png().toBuffer();
+    const p16 = await sharp({ create: { width: 3, height: 2, channels: 3, background: '#808080' } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     const b = await decodeImage(p16);
     expect(b.data.length).toBe(3 * 2 * 3);
     expect(b.data[0]).toBe(128);
@@ -61,7 +74,12 @@ describe('decodeImage', () => {
   });
 
   it('decodes 1-, 4- and 8-bit palette BMP', async () => {
-    const palette: [number, number, number][] = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [10, 20, 30]];
+    const palette: [number, number, number][] = [
+      [0, 0, 0],
+      [255, 0, 0],
+      [0, 255, 0],
+      [10, 20, 30],
+    ];
     const idx = Uint8Array.from([0, 1, 2, 3, 3, 2, 1, 0, 1, 1, 2, 2, 0, 3, 0, 3, 2, 1, 0, 3, 1]); // 7 x 3
     for (const bpp of [4, 8] as const) {
       const img = await decodeImage(bmpPalette(7, 3, bpp, idx, palette));
@@ -69,14 +87,21 @@ describe('decodeImage', () => {
       expect(Array.from(img.data)).toEqual(Array.from(idx).flatMap((i) => palette[i]));
     }
     const bits = Uint8Array.from([0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 1]); // 12 x 1
-    const mono = await decodeImage(bmpPalette(12, 1, 1, bits, [[0, 0, 0], [255, 255, 255]]));
+    const mono = await decodeImage(
+      bmpPalette(12, 1, 1, bits, [
+        [0, 0, 0],
+        [255, 255, 255],
+      ]),
+    );
     expect(Array.from(mono.data).filter((_, i) => i % 3 === 0)).toEqual(Array.from(bits).map((b) => b * 255));
   });
 
   it('rejects empty, corrupt and truncated input with a reason', async () => {
     await expect(decodeImage(Buffer.alloc(0))).rejects.toThrow(/empty file/);
     await expect(decodeImage(Buffer.from('this is not an image'))).rejects.toBeInstanceOf(DecodeError);
-    const jpg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const jpg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
     await expect(decodeImage(jpg.subarray(0, jpg.length / 2))).rejects.toBeInstanceOf(DecodeError);
     const bmp = bmp24(4, 4, new Uint8Array(48));
     await expect(decodeImage(bmp.subarray(0, 60))).rejects.toThrow(/BMP: truncated/);

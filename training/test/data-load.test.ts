@@ -28,7 +28,9 @@ async function makeFiles(): Promise<Map<string, Buffer>> {
   files.set('train/0_normal/notes.txt', Buffer.from('a note someone left'));
   files.set('train/2_polyps/x_bitmap.bmp', bmp24(4, 4, new Uint8Array(48).fill(90)));
   files.set('train/2_polyps/.DS_Store', Buffer.from('mac clutter'));
-  const gray = await sharp(Buffer.alloc(25, 77), { raw: { width: 5, height: 5, channels: 1 } }).png().toBuffer();
+  const gray = await sharp(Buffer.alloc(25, 77), { raw: { width: 5, height: 5, channels: 1 } })
+    .png()
+    .toBuffer();
   files.set('val/0_normal/sub/gray.png', gray);
   return files;
 }
@@ -75,7 +77,13 @@ describe('loadDataset from class folders', () => {
     expect(train.count).toBe(5);
     expect(train.images.length).toBe(5 * SIZE * SIZE * 3);
     expect(Array.from(train.labels)).toEqual([0, 0, 1, 1, 1]);
-    expect(train.files).toEqual(['0_normal/gv_normal_a1.png', '0_normal/kvasirseg_b2.jpg', '2_polyps/gv_polyps_a1.png', '2_polyps/kvasirseg_b2.jpg', '2_polyps/x_bitmap.bmp']);
+    expect(train.files).toEqual([
+      '0_normal/gv_normal_a1.png',
+      '0_normal/kvasirseg_b2.jpg',
+      '2_polyps/gv_polyps_a1.png',
+      '2_polyps/kvasirseg_b2.jpg',
+      '2_polyps/x_bitmap.bmp',
+    ]);
     expect(fromFolders.val.files).toContain('0_normal/sub/gray.png');
   });
 
@@ -92,7 +100,11 @@ describe('loadDataset from class folders', () => {
 
   it('skips corrupt, empty and non-image files and lists each with a reason', () => {
     const skipped = fromFolders.report.skipped;
-    expect(skipped.map((s) => `${s.split}/${s.file}`).sort()).toEqual(['train/0_normal/corrupt.jpg', 'train/0_normal/empty.png', 'train/0_normal/notes.txt']);
+    expect(skipped.map((s) => `${s.split}/${s.file}`).sort()).toEqual([
+      'train/0_normal/corrupt.jpg',
+      'train/0_normal/empty.png',
+      'train/0_normal/notes.txt',
+    ]);
     expect(skipped.find((s) => s.file.endsWith('empty.png'))?.reason).toMatch(/empty file/);
     expect(skipped.find((s) => s.file.endsWith('notes.txt'))?.reason).toMatch(/not an image/);
     expect(fromFolders.report.decodeSeconds).toBeGreaterThan(0);
@@ -123,7 +135,11 @@ describe('loadDataset from zip archives', () => {
     await mkdir(dir);
     for (const split of ['train', 'val', 'test']) {
       // train.zip keeps its "train/" top folder, the others hold class folders directly.
-      const zip = zipOf(files, (p) => (p.startsWith(`${split}/`) ? (split === 'train' ? p : p.slice(split.length + 1)) : null), split === 'val' ? 0 : 6);
+      const zip = zipOf(
+        files,
+        (p) => (p.startsWith(`${split}/`) ? (split === 'train' ? p : p.slice(split.length + 1)) : null),
+        split === 'val' ? 0 : 6,
+      );
       await writeFile(join(dir, `${split}.zip`), zip);
     }
     sameAsFolders(await loadDataset(dir, { inputSize: SIZE }));
@@ -166,7 +182,11 @@ describe('loadDataset from zip archives', () => {
     const path = join(tmp, 'enc.zip');
     await writeFile(path, zip);
     const ds = await loadDataset(path, { inputSize: SIZE });
-    expect(ds.report.skipped.find((s) => s.split === 'test')).toEqual({ split: 'test', file: '2_polyps/kvasirseg_b2.jpg', reason: expect.stringMatching(/encrypted/) as unknown });
+    expect(ds.report.skipped.find((s) => s.split === 'test')).toEqual({
+      split: 'test',
+      file: '2_polyps/kvasirseg_b2.jpg',
+      reason: expect.stringMatching(/encrypted/) as unknown,
+    });
     expect(ds.report.counts.test['2_polyps']).toBe(1);
   });
 
@@ -191,7 +211,10 @@ describe('loadDataset layout errors', () => {
       for (const k of [...f.keys()]) if (k.startsWith('val/2_polyps/')) f.delete(k);
       f.set('test/3_esophagitis/e_1.png', f.get('test/0_normal/kvasirseg_b2.jpg') as Buffer);
     });
-    const err = await loadDataset(root, { inputSize: SIZE }).then(() => null, (e: Error) => e);
+    const err = await loadDataset(root, { inputSize: SIZE }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(String(err)).toMatch(/val lacks 2_polyps/);
     expect(String(err)).toMatch(/test has 3_esophagitis which train does not/);
   });
@@ -207,7 +230,9 @@ describe('loadDataset layout errors', () => {
       for (const k of [...f.keys()]) if (k.startsWith('test/2_polyps/')) f.delete(k);
       f.set('test/2_polyps/broken.jpg', Buffer.from('garbage'));
     });
-    await expect(loadDataset(root2, { inputSize: SIZE })).rejects.toThrow(/Split test has no readable images for class 2_polyps.*broken\.jpg/);
+    await expect(loadDataset(root2, { inputSize: SIZE })).rejects.toThrow(
+      /Split test has no readable images for class 2_polyps.*broken\.jpg/,
+    );
   });
 
   it('rejects a missing split and a missing path', async () => {
@@ -237,12 +262,15 @@ describe('sourceOf', () => {
   });
 
   const manifest = fileURLToPath(new URL('../../../shared/data/gi-proxy/manifest.json', import.meta.url));
-  it.skipIf(!existsSync(manifest))('maps each gi-proxy file name to a source consistent with its manifest (skipped if ../shared is absent)', async () => {
-    const { files: entries } = JSON.parse(await readFile(manifest, 'utf8')) as { files: { file: string; source: string }[] };
-    const pairs = new Set(entries.map((e) => `${e.source} -> ${sourceOf(e.file)}`));
-    // One file-name source per manifest source, and no two manifest sources merged.
-    expect(new Set([...pairs].map((p) => p.split(' -> ')[0])).size).toBe(pairs.size);
-    expect(new Set([...pairs].map((p) => p.split(' -> ')[1])).size).toBe(pairs.size);
-    expect([...pairs].map((p) => p.split(' -> ')[1]).sort()).toEqual(['gv_normal', 'gv_polyp', 'kvasirseg']);
-  });
+  it.skipIf(!existsSync(manifest))(
+    'maps each gi-proxy file name to a source consistent with its manifest (skipped if ../shared is absent)',
+    async () => {
+      const { files: entries } = JSON.parse(await readFile(manifest, 'utf8')) as { files: { file: string; source: string }[] };
+      const pairs = new Set(entries.map((e) => `${e.source} -> ${sourceOf(e.file)}`));
+      // One file-name source per manifest source, and no two manifest sources merged.
+      expect(new Set([...pairs].map((p) => p.split(' -> ')[0])).size).toBe(pairs.size);
+      expect(new Set([...pairs].map((p) => p.split(' -> ')[1])).size).toBe(pairs.size);
+      expect([...pairs].map((p) => p.split(' -> ')[1]).sort()).toEqual(['gv_normal', 'gv_polyp', 'kvasirseg']);
+    },
+  );
 });

@@ -21,7 +21,14 @@ async function makeDataset(dir: string): Promise<void> {
     for (const [c, name] of ['0_normal', '2_polyps'].entries()) {
       await mkdir(join(dir, split, name), { recursive: true });
       for (let i = 0; i < count; i++) {
-        await sharp({ create: { width: 40, height: 36, channels: 3, background: c ? { r: 200, g: 40 + i * 20, b: 60 } : { r: 40, g: 90, b: 200 - i * 20 } } })
+        await sharp({
+          create: {
+            width: 40,
+            height: 36,
+            channels: 3,
+            background: c ? { r: 200, g: 40 + i * 20, b: 60 } : { r: 40, g: 90, b: 200 - i * 20 },
+          },
+        })
           .png()
           .toFile(join(dir, split, name, `img_${i}.png`));
       }
@@ -64,8 +71,29 @@ describe('train CLI, end to end', () => {
   });
 
   it('Ctrl-C after an epoch prints how to resume; --resume finishes and exports', async () => {
-    const args = ['--data', 'data', '--backbone', 'mobilenetv2', '--alpha', '0.35', '--weights', 'none', '--input-size', '32',
-      '--warmup-epochs', '1', '--epochs', '1', '--batch', '2', '--backend', 'cpu', '--run-id', 'r1', '--no-augment'];
+    const args = [
+      '--data',
+      'data',
+      '--backbone',
+      'mobilenetv2',
+      '--alpha',
+      '0.35',
+      '--weights',
+      'none',
+      '--input-size',
+      '32',
+      '--warmup-epochs',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '2',
+      '--backend',
+      'cpu',
+      '--run-id',
+      'r1',
+      '--no-augment',
+    ];
     let sent = false;
     const first = await cli(args, (line, kill) => {
       if (!sent && line.startsWith('epoch 1/2')) {

@@ -42,19 +42,23 @@ async function drawImage(path: string, cls: number, n: number): Promise<void> {
       }
     }
   }
-  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 /** A grey checkerboard: like nothing in any class (for --report-unfamiliar). */
 async function drawUnknown(path: string, n: number): Promise<void> {
   const w = 40;
   const px = Buffer.alloc(w * w * 3);
-  for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) px.fill(((x >> 2) + (y >> 2) + n) % 2 ? 235 : 15, (y * w + x) * 3, (y * w + x) * 3 + 3);
-  await sharp(px, { raw: { width: w, height: w, channels: 3 } }).png().toFile(path);
+  for (let y = 0; y < w; y++)
+    for (let x = 0; x < w; x++) px.fill(((x >> 2) + (y >> 2) + n) % 2 ? 235 : 15, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  await sharp(px, { raw: { width: w, height: w, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 async function makeDataset(dir: string): Promise<void> {
-
   for (const [split, count] of Object.entries(PER_SPLIT)) {
     for (let c = 0; c < CLASSES.length; c++) {
       const folder = join(dir, split, CLASSES[c]);
@@ -93,7 +97,10 @@ function browserLikeHandler(dir: string): tf.io.IOHandler {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const name = new URL(url).pathname.split('/').pop() as string;
     const body = await readFile(join(dir, name));
-    return new Response(body, { status: 200, headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' },
+    });
   };
   return tf.io.http('http://app.invalid/model/model.json', { fetchFunc });
 }
@@ -146,8 +153,11 @@ describe('end to end: train, export, load as the app does', () => {
     expect((await readJson<RunMeta>(join(runDir, 'meta.json'))).status).toBe('FINISHED');
     expect((await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
     const artifacts = await readdir(join(runDir, 'artifacts'));
-    for (const f of ['evaluation.json', 'curves.json', 'curves-loss.svg', 'curves-accuracy.svg', 'data-report.json', 'checkpoint']) expect(artifacts).toContain(f);
-    const evaluation = await readJson<{ test: { count: number; perSource: Record<string, unknown> } }>(join(runDir, 'artifacts', 'evaluation.json'));
+    for (const f of ['evaluation.json', 'curves.json', 'curves-loss.svg', 'curves-accuracy.svg', 'data-report.json', 'checkpoint'])
+      expect(artifacts).toContain(f);
+    const evaluation = await readJson<{ test: { count: number; perSource: Record<string, unknown> } }>(
+      join(runDir, 'artifacts', 'evaluation.json'),
+    );
     expect(evaluation.test.count).toBe(PER_SPLIT.test * CLASSES.length);
     expect(Object.keys(evaluation.test.perSource).sort()).toEqual(['cama', 'camb']);
   });
@@ -161,7 +171,9 @@ describe('end to end: train, export, load as the app does', () => {
     expect(metadata.dataset.counts.test).toEqual({ '0_red': 2, '1_green': 2, '2_blue': 2 });
     // --extra-train: one more training image per class, recorded with its source; val and test untouched.
     expect(metadata.dataset.counts.train).toEqual({ '0_red': 5, '1_green': 5, '2_blue': 5 });
-    expect(metadata.dataset.extraTrain).toEqual([{ name: 'extra', counts: { '0_red': 1, '1_green': 1, '2_blue': 1 }, sources: { camc: 3 } }]);
+    expect(metadata.dataset.extraTrain).toEqual([
+      { name: 'extra', counts: { '0_red': 1, '1_green': 1, '2_blue': 1 }, sources: { camc: 3 } },
+    ]);
     expect(metadata.dataset.trainSources).toEqual({ cama: 6, camb: 6, camc: 3 });
     expect(metadata.dataset.description).toMatch(/train 15 \(3 of them from extra training folder\(s\) extra\)/);
     expect(metadata.intendedUse).toMatch(/^Research tool, not a medical device/);
@@ -211,7 +223,8 @@ describe('end to end: train, export, load as the app does', () => {
         return [...mean, ...sq.map(Math.sqrt)];
       });
     };
-    const flaggedShare = (features: number[][]) => features.filter((f) => isUnfamiliar(centroidDistance(f, check.centroids), check)).length / features.length;
+    const flaggedShare = (features: number[][]) =>
+      features.filter((f) => isUnfamiliar(centroidDistance(f, check.centroids), check)).length / features.length;
     expect(check.centroids[0]).toHaveLength(2 * (mapModel.outputs[0].shape[3] as number));
     expect(flaggedShare(await meanStd(x))).toBe(check.flaggedShare.test);
     const unknown = await loadImageFolder(join(root, 'unknown'), { inputSize: SIZE, concurrency: 2 });
@@ -233,7 +246,11 @@ describe('end to end: train, export, load as the app does', () => {
     const previous = await evaluatePrevious(dir, data, { unknown }, 4);
     expect(previous).toMatchObject({ name: 'EndoLens e2e', version: metadata.version });
     expect(previous.metrics.test?.confusion).toEqual(metadata.metrics?.test?.confusion);
-    expect(previous.familiarity?.flaggedShare).toEqual({ val: check.flaggedShare.val, test: check.flaggedShare.test, unknown: check.flaggedShare.unknown });
+    expect(previous.familiarity?.flaggedShare).toEqual({
+      val: check.flaggedShare.val,
+      test: check.flaggedShare.test,
+      unknown: check.flaggedShare.unknown,
+    });
     tf.dispose(x);
     loaded.dispose();
   });
@@ -241,7 +258,10 @@ describe('end to end: train, export, load as the app does', () => {
   it('an interrupted run resumes from its last finished epoch and ends where the uninterrupted run did', async () => {
     const controller = new AbortController();
     const options = { ...base(), export: join(root, 'export-b'), runId: 'b' };
-    const interrupted = runTraining(options, { signal: controller.signal, afterEpoch: (done) => (done === 1 ? controller.abort() : undefined) });
+    const interrupted = runTraining(options, {
+      signal: controller.signal,
+      afterEpoch: (done) => (done === 1 ? controller.abort() : undefined),
+    });
     await expect(interrupted).rejects.toBeInstanceOf(RunInterrupted);
     await expect(interrupted).rejects.toThrow(/Resume with: npm run train -- --resume .*runs\/b/);
     const runDir = join(root, 'runs', 'b');
@@ -268,7 +288,10 @@ describe('end to end: train, export, load as the app does', () => {
 
   it('refuses to resume on data that changed since the run started', async () => {
     const controller = new AbortController();
-    const run = runTraining({ ...base(), reportUnfamiliar: undefined, runId: 'c' }, { signal: controller.signal, afterEpoch: () => controller.abort() });
+    const run = runTraining(
+      { ...base(), reportUnfamiliar: undefined, runId: 'c' },
+      { signal: controller.signal, afterEpoch: () => controller.abort() },
+    );
     await expect(run).rejects.toBeInstanceOf(RunInterrupted);
     await drawImage(join(root, 'data', 'val', CLASSES[0], 'cama_extra.png'), 0, 99);
     try {

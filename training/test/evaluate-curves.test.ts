@@ -18,7 +18,10 @@ async function renders(svg: string): Promise<void> {
 
 function points(svg: string, cls: string): [number, number][] {
   const m = new RegExp(`class="${cls}"[^>]*points="([^"]*)"`).exec(svg);
-  return (m?.[1] ?? '').split(' ').filter(Boolean).map((p) => p.split(',').map(Number) as [number, number]);
+  return (m?.[1] ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((p) => p.split(',').map(Number) as [number, number]);
 }
 
 const texts = (svg: string): string => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' | ');
@@ -65,7 +68,13 @@ describe('renderCurvesSvg', () => {
     const empty = renderCurvesSvg([], 'loss');
     await renders(empty);
     expect(texts(empty)).toContain('No epochs');
-    const svg = renderCurvesSvg([{ ...records[0], phase: 'a<b & "c"' }, { ...records[1], valLoss: Number.NaN }], 'loss');
+    const svg = renderCurvesSvg(
+      [
+        { ...records[0], phase: 'a<b & "c"' },
+        { ...records[1], valLoss: Number.NaN },
+      ],
+      'loss',
+    );
     await renders(svg);
     expect(svg).toContain('a&lt;b &amp; &quot;c&quot;');
     expect(svg).not.toContain('NaN');

@@ -17,7 +17,11 @@ describe('computeMetrics (sklearn classification_report definitions)', () => {
   const m = computeMetrics(Y_TRUE, probsFor(Y_PRED, 3), NAMES);
 
   it('counts the confusion matrix as [true][pred] and the accuracy', () => {
-    expect(m.confusion).toEqual([[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    expect(m.confusion).toEqual([
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     expect(m.accuracy).toBeCloseTo(4 / 6, 12);
     expect(m.count).toBe(6);
   });
@@ -56,12 +60,15 @@ describe('computeMetrics (sklearn classification_report definitions)', () => {
     expect(z.perClass[2]).toEqual({ name: 'c', precision: 0, recall: 0, f1: 0, support: 0 });
     expect(z.perClass[0].precision).toBeCloseTo(0.5, 12);
     expect(z.macro.f1).toBeCloseTo((2 / 3 + 2 / 3 + 0) / 3, 12);
-    expect(z.weighted.f1).toBeCloseTo((1 * 2 / 3 + 2 * 2 / 3) / 3, 12);
+    expect(z.weighted.f1).toBeCloseTo(((1 * 2) / 3 + (2 * 2) / 3) / 3, 12);
   });
 
   it('breaks argmax ties towards the first class, as numpy does', () => {
     const t = computeMetrics([1], Float32Array.from([0.5, 0.5]), ['x', 'y']);
-    expect(t.confusion).toEqual([[0, 0], [1, 0]]);
+    expect(t.confusion).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
   });
 
   it('reports accuracy and count per source, and macro F1 only over the classes a source truly holds', () => {

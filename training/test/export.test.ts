@@ -24,7 +24,9 @@ afterAll(async () => {
 /** tfjs's own float16 decoder, as the browser uses it on load. */
 function decodeHalves(values: number[]): Float32Array {
   const halves = quantizeFloat16(new Float32Array(values));
-  const t = tf.io.decodeWeights(halves.buffer as ArrayBuffer, [{ name: 'w', shape: [values.length], dtype: 'float32', quantization: { dtype: 'float16' } }]);
+  const t = tf.io.decodeWeights(halves.buffer as ArrayBuffer, [
+    { name: 'w', shape: [values.length], dtype: 'float32', quantization: { dtype: 'float16' } },
+  ]);
   return t.w.dataSync() as Float32Array;
 }
 
@@ -66,9 +68,14 @@ describe('file IOHandler', () => {
     await mkdir(f16);
     await classifier.save(fileSaveHandler(f16, { quantize: 'float16' }));
     const manifest = await readJson<tf.io.ModelJSON>(join(f16, 'model.json'));
-    expect(manifest.weightsManifest[0].weights.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'float16')).toBe(true);
+    expect(
+      manifest.weightsManifest[0].weights.every((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'float16'),
+    ).toBe(true);
     const halfBytes = (await readFile(join(f16, manifest.weightsManifest[0].paths[0]))).byteLength;
-    const fullBytes = (await Promise.all(files.filter((f) => f.endsWith('.bin')).map((f) => readFile(join(f32, f))))).reduce((s, b) => s + b.byteLength, 0);
+    const fullBytes = (await Promise.all(files.filter((f) => f.endsWith('.bin')).map((f) => readFile(join(f32, f))))).reduce(
+      (s, b) => s + b.byteLength,
+      0,
+    );
     expect(halfBytes * 2).toBe(fullBytes);
     const loaded16 = await loadExportedModel(f16);
     const got = (loaded16.predict(x) as tf.Tensor).dataSync();

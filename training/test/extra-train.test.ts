@@ -59,7 +59,11 @@ describe('--extra-train', () => {
     expect(out.train.images.length).toBe(out.train.count * SIZE * SIZE * 3);
     expect(out.train.images.subarray(0, data.train.images.length)).toEqual(data.train.images);
     // Files sorted per class folder, after the dataset's own images; labels follow the dataset's class order.
-    expect(out.train.files.slice(data.train.count)).toEqual(['extra/0_normal/gv_normal_x3.png', 'extra/2_polyps/cvc_polyp_x2.png', 'extra/2_polyps/gv_polyp_x1.png']);
+    expect(out.train.files.slice(data.train.count)).toEqual([
+      'extra/0_normal/gv_normal_x3.png',
+      'extra/2_polyps/cvc_polyp_x2.png',
+      'extra/2_polyps/gv_polyp_x1.png',
+    ]);
     expect([...out.train.labels.slice(data.train.count)]).toEqual([0, 1, 1]);
     // The new pixels are the extra pictures (red channel 200), not zeros.
     expect(out.train.images[data.train.images.length]).toBeGreaterThan(190);
@@ -78,13 +82,19 @@ describe('--extra-train', () => {
     const out = await addExtraTrain(data, join(root, 'data'), [join(root, 'extra-dup')], OPTS);
     expect(out.train.count).toBe(data.train.count + 1);
     expect(out.extraTrain[0].skipped).toEqual([
-      { split: 'train', file: join(root, 'extra-dup', '0_normal', 'copy_of_train.png'), reason: 'same bytes as train/0_normal/gv_normal_train0.png (already in train)' },
+      {
+        split: 'train',
+        file: join(root, 'extra-dup', '0_normal', 'copy_of_train.png'),
+        reason: 'same bytes as train/0_normal/gv_normal_train0.png (already in train)',
+      },
     ]);
   });
 
   it('refuses a folder holding val or test images, naming each file and the image it copies', async () => {
     const data = await loadDataset(join(root, 'data'), OPTS);
-    const err = await addExtraTrain(data, join(root, 'data'), [join(root, 'extra'), join(root, 'extra-leak')], OPTS).catch((e: unknown) => e);
+    const err = await addExtraTrain(data, join(root, 'data'), [join(root, 'extra'), join(root, 'extra-leak')], OPTS).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(DatasetError);
     const msg = (err as Error).message;
     expect(msg).toContain('2 file(s)');

@@ -35,13 +35,43 @@ const rows = (list: number[][]) => ({ features: Float32Array.from(list.flat()), 
 
 describe('classCentroids', () => {
   it('is the normalised mean feature of each class', () => {
-    const c = classCentroids(rows([[2, 0], [4, 0], [0, 3], [0, 1]]), [0, 0, 1, 1], 2);
-    expect(c).toEqual([[1, 0], [0, 1]]);
+    const c = classCentroids(
+      rows([
+        [2, 0],
+        [4, 0],
+        [0, 3],
+        [0, 1],
+      ]),
+      [0, 0, 1, 1],
+      2,
+    );
+    expect(c).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it('refuses a class without images and features that are all zero', () => {
-    expect(() => classCentroids(rows([[1, 0], [2, 0]]), [0, 0], 2)).toThrow(/class 1 has no training images/);
-    expect(() => classCentroids(rows([[0, 0], [1, 0]]), [0, 1], 2)).toThrow(/class 0's training features are all zero/);
+    expect(() =>
+      classCentroids(
+        rows([
+          [1, 0],
+          [2, 0],
+        ]),
+        [0, 0],
+        2,
+      ),
+    ).toThrow(/class 1 has no training images/);
+    expect(() =>
+      classCentroids(
+        rows([
+          [0, 0],
+          [1, 0],
+        ]),
+        [0, 1],
+        2,
+      ),
+    ).toThrow(/class 0's training features are all zero/);
   });
 });
 
@@ -62,8 +92,18 @@ describe('fitFamiliarity', () => {
     const train = [...cluster(a, 50, 0.8, 1), ...cluster(b, 50, 0.8, 2)];
     const labels = [...new Array<number>(50).fill(0), ...new Array<number>(50).fill(1)];
     const val = [...cluster(a, 100, 0.8, 3), ...cluster(b, 100, 0.8, 4)];
-    const outliers = [[0, 0, 0, 5], [1, 1, 1, 1], [0, 0, 0, 0], [-5, 0, 0, 0]];
-    const check = fitFamiliarity({ train: { ...rows(train), labels }, threshold: rows(val), report: { odd: rows(outliers) }, numClasses: 2 });
+    const outliers = [
+      [0, 0, 0, 5],
+      [1, 1, 1, 1],
+      [0, 0, 0, 0],
+      [-5, 0, 0, 0],
+    ];
+    const check = fitFamiliarity({
+      train: { ...rows(train), labels },
+      threshold: rows(val),
+      report: { odd: rows(outliers) },
+      numClasses: 2,
+    });
     expect(check.layer).toBe(FEATURE_LAYER);
     expect(check.flaggedShare.val).toBeLessThanOrEqual(1 - FAMILIARITY_QUANTILE);
     expect(check.quantile).toBe(FAMILIARITY_QUANTILE);
@@ -84,27 +124,39 @@ describe('predictSplit with features', () => {
     const both = predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: FEATURE_LAYER });
     expect(Array.from(both.probs)).toEqual(Array.from(plain.probs));
     const pooled = tf.model({ inputs: classifier.inputs, outputs: classifier.getLayer(FEATURE_LAYER).output });
-    const x = tf.tensor4d(Float32Array.from(split.images, (v) => v / 127.5 - 1), [7, size, size, 3]);
+    const x = tf.tensor4d(
+      Float32Array.from(split.images, (v) => v / 127.5 - 1),
+      [7, size, size, 3],
+    );
     const expected = (pooled.predict(x) as tf.Tensor).dataSync();
     expect(both.featureDim).toBe(expected.length / 7);
     both.features?.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     expect(() => predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: 'predictions_missing' })).toThrow();
-    expect(() => predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: classifier.layers[1].name })).toThrow(/must have one rank-2 output/);
+    expect(() => predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: classifier.layers[1].name })).toThrow(
+      /must have one rank-2 output/,
+    );
     x.dispose();
     classifier.dispose();
   });
 });
 
 describe('refitFamiliarity', () => {
-  it('adds the check to an exported model\'s metadata.json and keeps everything else; refuses other classes', async () => {
+  it("adds the check to an exported model's metadata.json and keeps everything else; refuses other classes", async () => {
     const size = 16;
     const names = ['0_a', '1_b', '2_c'];
     const { classifier } = tinyClassifier(size, 3, 6);
     const folder = join(dir, 'model');
     await classifier.save(fileSaveHandler(folder));
     const metadata = buildMetadata({
-      name: 'tiny', version: '0.0.1', classNames: names, inputSize: size, backbone: { name: 'tiny', weights: 'none' },
-      dataset: { name: 'colours', description: 'drawn by the test', counts: {} }, metrics: {}, curves: [], training: { seed: 6 },
+      name: 'tiny',
+      version: '0.0.1',
+      classNames: names,
+      inputSize: size,
+      backbone: { name: 'tiny', weights: 'none' },
+      dataset: { name: 'colours', description: 'drawn by the test', counts: {} },
+      metrics: {},
+      curves: [],
+      training: { seed: 6 },
     });
     await writeFile(join(folder, 'metadata.json'), JSON.stringify(metadata));
     const split = (seed: number) => ({ ...colourSplit(12, size, 3, seed), files: [], size });
@@ -116,7 +168,9 @@ describe('refitFamiliarity', () => {
     expect(written.familiarity?.centroids).toHaveLength(3);
     expect({ ...written, familiarity: undefined }).toEqual({ ...validateMetadata(metadata), familiarity: undefined });
 
-    await expect(refitFamiliarity(folder, { ...data, classNames: ['0_a', '1_b', '9_z'] }, { batchSize: 4 })).rejects.toThrow(/differ from the data's/);
+    await expect(refitFamiliarity(folder, { ...data, classNames: ['0_a', '1_b', '9_z'] }, { batchSize: 4 })).rejects.toThrow(
+      /differ from the data's/,
+    );
     classifier.dispose();
   });
 });

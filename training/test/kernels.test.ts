@@ -19,7 +19,13 @@ function randomArray(size: number, seed: number): Float32Array {
 }
 
 function tensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /** Runs `fn` on a backend and returns the values of every tensor it produced. */
@@ -58,13 +64,19 @@ beforeAll(async () => {
 });
 
 const convCases: Array<{ k: number; s: number; pad: 'same' | 'valid'; h: number }> = [];
-for (const k of [1, 3]) for (const s of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const h of [8, 9]) convCases.push({ k, s, pad, h });
+for (const k of [1, 3])
+  for (const s of [1, 2]) for (const pad of ['same', 'valid'] as const) for (const h of [8, 9]) convCases.push({ k, s, pad, h });
 
 describe('wasm training kernels match the cpu backend', () => {
   it('registers the missing kernels on wasm, idempotently', () => {
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+    for (const name of [
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+    ]) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
   });
@@ -90,7 +102,12 @@ describe('wasm training kernels match the cpu backend', () => {
     });
   });
 
-  const depthwiseCases = convCases.filter((c) => c.k === 3).flatMap((c) => [{ ...c, m: 1 }, { ...c, m: 2 }]);
+  const depthwiseCases = convCases
+    .filter((c) => c.k === 3)
+    .flatMap((c) => [
+      { ...c, m: 1 },
+      { ...c, m: 2 },
+    ]);
   it.each(depthwiseCases)('Depthwise backprops, kernel $k stride $s $pad, input $h, multiplier $m', async ({ k, s, pad, h, m }) => {
     const xShape = [2, h, h, 5];
     const wShape = [k, k, 5, m];
@@ -99,11 +116,20 @@ describe('wasm training kernels match the cpu backend', () => {
     const attrs = { strides: [s, s], pad, dilations: [1, 1], dimRoundingMode: undefined };
     await expectSameOnWasmAndCpu(() => [
       runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tensor(xShape, 7), dy: tensor(dyShape, 8) }, { ...attrs, filterShape: wShape }),
-      runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tensor(dyShape, 8), filter: tensor(wShape, 9) }, { ...attrs, inputShape: xShape }),
+      runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy: tensor(dyShape, 8), filter: tensor(wShape, 9) },
+        { ...attrs, inputShape: xShape },
+      ),
     ]);
   });
 
-  it.each([[false, false], [true, false], [false, true], [true, true]])('BatchMatMul transposeA=%s transposeB=%s', async (ta, tb) => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('BatchMatMul transposeA=%s transposeB=%s', async (ta, tb) => {
     const a = ta ? [2, 7, 5] : [2, 5, 7];
     const b = tb ? [2, 3, 7] : [2, 7, 3];
     await expectSameOnWasmAndCpu(() => tf.matMul(tensor(a, 10), tensor(b, 11), ta, tb));
@@ -122,10 +148,26 @@ describe('wasm training kernels match the cpu backend', () => {
     const backend = tf.backend();
     const run = () =>
       tf.tidy(() => [
-        runKernel('Conv2DBackpropFilter', { x: tensor([2, 9, 9, 3], 1), dy: tensor([2, 5, 5, 4], 2) }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }),
-        runKernel('Conv2DBackpropInput', { dy: tensor([2, 5, 5, 4], 2), filter: tensor([3, 3, 3, 4], 3) }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] }),
-        runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tensor([2, 9, 9, 5], 7), dy: tensor([2, 5, 5, 10], 8) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 5, 2] }),
-        runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tensor([2, 5, 5, 10], 8), filter: tensor([3, 3, 5, 2], 9) }, { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 5] }),
+        runKernel(
+          'Conv2DBackpropFilter',
+          { x: tensor([2, 9, 9, 3], 1), dy: tensor([2, 5, 5, 4], 2) },
+          { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] },
+        ),
+        runKernel(
+          'Conv2DBackpropInput',
+          { dy: tensor([2, 5, 5, 4], 2), filter: tensor([3, 3, 3, 4], 3) },
+          { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] },
+        ),
+        runKernel(
+          'DepthwiseConv2dNativeBackpropFilter',
+          { x: tensor([2, 9, 9, 5], 7), dy: tensor([2, 5, 5, 10], 8) },
+          { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 5, 2] },
+        ),
+        runKernel(
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy: tensor([2, 5, 5, 10], 8), filter: tensor([3, 3, 5, 2], 9) },
+          { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 5] },
+        ),
         tf.matMul(tensor([3, 4], 1), tensor([5, 4], 2), false, true),
         tf.tile(tensor([1, 1, 4], 3), [2, 3, 1]),
       ]);
@@ -136,11 +178,15 @@ describe('wasm training kernels match the cpu backend', () => {
   });
 
   function classifierGradients(name: 'mobilenetv2' | 'resnet50v2'): tf.Tensor[] {
-    const model = buildClassifier(buildBackbone({ name, inputSize: 32, alpha: name === 'mobilenetv2' ? 0.35 : undefined, seed: 1 }), 3, { seed: 2 });
+    const model = buildClassifier(buildBackbone({ name, inputSize: 32, alpha: name === 'mobilenetv2' ? 0.35 : undefined, seed: 1 }), 3, {
+      seed: 2,
+    });
     const x = tensor([2, 32, 32, 3], 12);
     const y = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
     // Inference-mode forward keeps the run deterministic (no dropout); the backward pass uses the same kernels.
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, tf.log(model.apply(x, { training: false }) as tf.Tensor)));
+    const { grads } = tf.variableGrads(() =>
+      tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, tf.log(model.apply(x, { training: false }) as tf.Tensor)),
+    );
     const list = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
     model.dispose();
     return list;

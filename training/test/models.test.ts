@@ -30,8 +30,13 @@ describe('ResNet50V2 (Keras include_top=False)', () => {
     expect(countParams(model)).toBe(23_564_800);
     const names = model.layers.map((l) => l.name);
     expect(names.slice(1, 8)).toEqual([
-      'conv1_pad', 'conv1_conv', 'pool1_pad', 'pool1_pool',
-      'conv2_block1_preact_bn', 'conv2_block1_preact_relu', 'conv2_block1_1_conv',
+      'conv1_pad',
+      'conv1_conv',
+      'pool1_pad',
+      'pool1_pool',
+      'conv2_block1_preact_bn',
+      'conv2_block1_preact_relu',
+      'conv2_block1_1_conv',
     ]);
     expect(names).toContain('conv4_block6_out');
     expect(names.slice(-2)).toEqual(['post_bn', 'post_relu']);
@@ -89,7 +94,12 @@ describe('classifier and training split', () => {
       expect(classifier.layers[classifier.layers.length - 1].name).toBe('predictions');
       const x = tf.randomUniform([3, 32, 32, 3], -1, 1, 'float32', 3);
       const expected = classifier.predict(x) as tf.Tensor;
-      expect(tf.sum(expected, 1).dataSync().every((s) => Math.abs(s - 1) < 1e-5)).toBe(true);
+      expect(
+        tf
+          .sum(expected, 1)
+          .dataSync()
+          .every((s) => Math.abs(s - 1) < 1e-5),
+      ).toBe(true);
       for (const unfreeze of c.unfreezes) {
         const split = splitForTraining(classifier, backbone.layers.length, unfreeze);
         expect(split.trainableLayerNames).toHaveLength(unfreeze + 4);
@@ -133,10 +143,12 @@ describe('classifier and training split', () => {
     splitForTraining(classifier, backbone.layers.length, 0);
     splitForTraining(classifier, backbone.layers.length, 13);
     let saved: tf.io.ModelArtifacts | undefined;
-    await classifier.save(tf.io.withSaveHandler((artifacts) => {
-      saved = artifacts;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }));
+    await classifier.save(
+      tf.io.withSaveHandler((artifacts) => {
+        saved = artifacts;
+        return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+      }),
+    );
     const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
     expect(reloaded.layers.map((l) => l.name)).toEqual(classifier.layers.map((l) => l.name));
     const x = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 10);

@@ -112,12 +112,17 @@ describe('resume', () => {
     await writeCheckpoint(folder, empty, { epochs: 2 });
     const file = join(folder, 'checkpoint.json');
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    await writeFile(file, JSON.stringify({ ...json, completedEpochs: -1, state: { ...(json.state as object), file: '../../elsewhere.bin' } }));
+    await writeFile(
+      file,
+      JSON.stringify({ ...json, completedEpochs: -1, state: { ...(json.state as object), file: '../../elsewhere.bin' } }),
+    );
     await expect(readCheckpoint(folder, v.unknown())).rejects.toThrow(
       `${file}: completedEpochs must be a count (an integer >= 0), got -1; state.file must name a state-e<k>.bin or best-e<k>.bin file beside it, got "../../elsewhere.bin"`,
     );
     await writeFile(file, JSON.stringify(json));
-    await expect(readCheckpoint(folder, v.object({ epochs: v.string() }))).rejects.toThrow(`${file}: config.epochs must be a string, got 2`);
+    await expect(readCheckpoint(folder, v.object({ epochs: v.string() }))).rejects.toThrow(
+      `${file}: config.epochs must be a string, got 2`,
+    );
     // Nor is a bad one written: a NaN epoch number would be null in JSON.
     await expect(writeCheckpoint(folder, { ...empty, completedEpochs: Number.NaN }, {})).rejects.toThrow(/completedEpochs must be a count/);
   });

@@ -11,9 +11,13 @@ import { orderedWeights } from '../src/schedule/state.ts';
  */
 export function tinyBackbone(size: number, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [size, size, 3], name: 'input_1' });
-  let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, name: 'conv_a', kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, strides: 2, name: 'conv_a', kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+    .apply(input) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: 'relu_a' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ filters: 6, kernelSize: 3, name: 'conv_b', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .conv2d({ filters: 6, kernelSize: 3, name: 'conv_b', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) })
+    .apply(x) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ name: 'bn_b' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reLU({ name: 'out_relu' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x, name: 'tiny' });

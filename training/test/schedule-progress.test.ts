@@ -37,7 +37,13 @@ describe('progress', () => {
   });
 
   it('draws a bar with images/s, ETA, running loss and accuracy on a terminal', () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 200, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+    const stream = Object.assign(new PassThrough(), {
+      isTTY: true,
+      columns: 200,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    }) as unknown as NodeJS.WriteStream;
     let written = '';
     (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d.toString()));
     const p = consoleProgress({ stream, print: () => undefined, bar: true });

@@ -15,7 +15,12 @@ beforeAll(async () => {
 
 function options(overrides: Partial<TrainerOptions> & { warmup?: number; finetune?: number; unfreeze?: number } = {}): TrainerOptions {
   const { classifier, backboneLayerCount } = tinyClassifier(SIZE, CLASSES, 7);
-  const phases = phasesFor({ ...DEFAULT_SCHEDULE, warmupEpochs: overrides.warmup ?? 1, epochs: overrides.finetune ?? 3, unfreeze: overrides.unfreeze ?? 3 });
+  const phases = phasesFor({
+    ...DEFAULT_SCHEDULE,
+    warmupEpochs: overrides.warmup ?? 1,
+    epochs: overrides.finetune ?? 3,
+    unfreeze: overrides.unfreeze ?? 3,
+  });
   return {
     classifier,
     backboneLayerCount,
@@ -116,7 +121,9 @@ describe('Trainer', () => {
   it('stops between batches when aborted and refuses to continue', async () => {
     const trainer = new Trainer(options({ warmup: 1, finetune: 0 }));
     const ac = new AbortController();
-    await expect(trainer.runEpoch({ signal: ac.signal, onBatch: (p) => p.batch === 1 && ac.abort() })).rejects.toBeInstanceOf(TrainingInterrupted);
+    await expect(trainer.runEpoch({ signal: ac.signal, onBatch: (p) => p.batch === 1 && ac.abort() })).rejects.toBeInstanceOf(
+      TrainingInterrupted,
+    );
     expect(trainer.status).toBe('interrupted');
     await expect(trainer.runEpoch()).rejects.toThrow(/interrupted/);
     trainer.dispose();
@@ -158,7 +165,10 @@ describe('Trainer', () => {
 
     const order = shuffledIndices(opts.train.count, epochRng(opts.seed, 1, 0));
     const dropoutSeed = Math.floor(epochRng(opts.seed, 1, 2)() * 0x7fffffff);
-    for (const [model, smooth] of [[plain, e], [unsmoothed, 0]] as const) {
+    for (const [model, smooth] of [
+      [plain, e],
+      [unsmoothed, 0],
+    ] as const) {
       (model.getLayer('dropout') as unknown as { seed: number }).seed = dropoutSeed;
       model.getLayer('conv_a').trainable = false;
       model.compile({ optimizer: tf.train.adam(opts.phases[0].learningRate, 0.9, 0.999), loss: 'categoricalCrossentropy' });

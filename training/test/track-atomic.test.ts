@@ -39,7 +39,10 @@ describe('writeFileAtomic', () => {
     const script = `import { writeFileAtomic } from ${JSON.stringify(atomic)};
       const bufs = [Buffer.alloc(${size}, 66), Buffer.alloc(${size}, 67)];
       for (let i = 0; ; i++) { await writeFileAtomic(${JSON.stringify(path)}, bufs[i % 2]); if (i === 1) process.stdout.write('go'); }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
     await new Promise<void>((res) => child.stdout.once('data', () => res()));
     await new Promise((r) => setTimeout(r, 150));
     child.kill('SIGKILL');

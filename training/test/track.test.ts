@@ -40,7 +40,9 @@ class FakeMlflow {
     };
     if (url.pathname === '/api/2.0/mlflow/experiments/get-by-name') {
       const id = this.experiments.get(url.searchParams.get('experiment_name') ?? '');
-      return id ? send(200, { experiment: { experiment_id: id } }) : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such experiment' });
+      return id
+        ? send(200, { experiment: { experiment_id: id } })
+        : send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such experiment' });
     }
     if (url.pathname === '/api/2.0/mlflow/experiments/create') {
       const id = String(this.experiments.size + 7);
@@ -76,7 +78,14 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const epoch = (phase: string, n: number) => ({ phase, epoch: n, loss: 1 / n, accuracy: 0.5 + n / 100, valLoss: 1.2 / n, valAccuracy: 0.5 + n / 120 });
+const epoch = (phase: string, n: number) => ({
+  phase,
+  epoch: n,
+  loss: 1 / n,
+  accuracy: 0.5 + n / 100,
+  valLoss: 1.2 / n,
+  valAccuracy: 0.5 + n / 120,
+});
 
 describe('RunTracker, local run folder', () => {
   it('writes meta, params, metrics.jsonl and artifacts, and reads epochs back', async () => {
@@ -141,11 +150,15 @@ describe('RunTracker, local run folder', () => {
 describe('RunTracker with an MLflow server', () => {
   it('creates the experiment and run, logs params, per-epoch metrics, artifacts and the end', async () => {
     server.calls = [];
-    const t = await RunTracker.create(join(tmp, 'runs'), { lr: 0.001, model: { backbone: 'mobilenetv2', alpha: 0.35 } }, {
-      id: 'remote1',
-      trackingUri: server.url,
-      experimentName: 'endolens-test',
-    });
+    const t = await RunTracker.create(
+      join(tmp, 'runs'),
+      { lr: 0.001, model: { backbone: 'mobilenetv2', alpha: 0.35 } },
+      {
+        id: 'remote1',
+        trackingUri: server.url,
+        experimentName: 'endolens-test',
+      },
+    );
     await t.logEpoch(epoch('warm-up', 1));
     await t.logEpoch(epoch('fine-tune', 2));
     await t.writeJson('eval/test.json', { accuracy: 0.75 });
@@ -167,7 +180,11 @@ describe('RunTracker with an MLflow server', () => {
     expect(server.calls[0].path).toContain('experiment_name=endolens-test');
     const [create] = server.json('/api/2.0/mlflow/runs/create') as { experiment_id: string; run_name: string; start_time: number }[];
     expect(create).toMatchObject({ experiment_id: '7', run_name: 'remote1' });
-    const batches = server.json('/api/2.0/mlflow/runs/log-batch') as { run_id: string; params: { key: string; value: string }[]; metrics: { key: string; value: number; step: number }[] }[];
+    const batches = server.json('/api/2.0/mlflow/runs/log-batch') as {
+      run_id: string;
+      params: { key: string; value: string }[];
+      metrics: { key: string; value: number; step: number }[];
+    }[];
     expect(batches.every((b) => b.run_id === 'run3')).toBe(true);
     expect(batches[0].params).toEqual([
       { key: 'lr', value: '0.001' },
@@ -196,7 +213,11 @@ describe('RunTracker with an MLflow server', () => {
     server.calls = [];
     server.failArtifacts = true;
     const warnings: string[] = [];
-    const t = await RunTracker.create(join(tmp, 'runs'), {}, { id: 'remote2', trackingUri: server.url, experimentName: 'endolens-test', warn: (m) => warnings.push(m) });
+    const t = await RunTracker.create(
+      join(tmp, 'runs'),
+      {},
+      { id: 'remote2', trackingUri: server.url, experimentName: 'endolens-test', warn: (m) => warnings.push(m) },
+    );
     await t.writeText('notes.txt', 'hello');
     await t.logEpoch(epoch('warm-up', 1));
     server.failArtifacts = false;
@@ -212,12 +233,18 @@ describe('RunTracker with an MLflow server', () => {
     const port = (dead.address() as AddressInfo).port;
     await new Promise((r) => dead.close(r));
     const warnings: string[] = [];
-    const t = await RunTracker.create(join(tmp, 'runs'), { a: 1 }, { id: 'offline', trackingUri: `http://127.0.0.1:${port}`, warn: (m) => warnings.push(m), timeoutMs: 2000 });
+    const t = await RunTracker.create(
+      join(tmp, 'runs'),
+      { a: 1 },
+      { id: 'offline', trackingUri: `http://127.0.0.1:${port}`, warn: (m) => warnings.push(m), timeoutMs: 2000 },
+    );
     await t.logEpoch(epoch('warm-up', 1));
     await t.writeJson('x.json', { ok: true });
     await t.finish('FINISHED');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`could not start an MLflow run at http://127.0.0.1:${port} \\(cannot reach .*ECONNREFUSED.*kept locally`));
+    expect(warnings[0]).toMatch(
+      new RegExp(`could not start an MLflow run at http://127.0.0.1:${port} \\(cannot reach .*ECONNREFUSED.*kept locally`),
+    );
     expect((await t.readEpochs()).length).toBe(1);
     expect((await readJson<RunMeta>(join(t.dir, 'meta.json'))).status).toBe('FINISHED');
   });
@@ -232,7 +259,10 @@ describe('RunTracker with an MLflow server', () => {
 describe('flattenParams', () => {
   it('flattens nested objects and stringifies values, cutting very long ones', () => {
     const p = flattenParams({ a: { b: { c: 1 } }, list: [1, 2], s: 'x'.repeat(7000), skip: undefined, n: null });
-    expect(p.slice(0, 2)).toEqual([{ key: 'a.b.c', value: '1' }, { key: 'list', value: '[1,2]' }]);
+    expect(p.slice(0, 2)).toEqual([
+      { key: 'a.b.c', value: '1' },
+      { key: 'list', value: '[1,2]' },
+    ]);
     expect(p[2].value.length).toBe(6000);
     expect(p[3]).toEqual({ key: 'n', value: 'null' });
     expect(p).toHaveLength(4);

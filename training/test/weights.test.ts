@@ -31,7 +31,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function writeKerasH5(
   file: string,
   model: tf.LayersModel,
-  opts: { edit?: (layer: string, weights: Array<{ name: string; shape: number[]; values: Float32Array }>) => typeof weights; prefix?: string } = {},
+  opts: {
+    edit?: (layer: string, weights: Array<{ name: string; shape: number[]; values: Float32Array }>) => typeof weights;
+    prefix?: string;
+  } = {},
 ): void {
   const f = new h5.File(file, 'w');
   const root = opts.prefix ? f.create_group(opts.prefix) : f;
@@ -51,7 +54,12 @@ function writeKerasH5(
     if (weightNames.length > 0) {
       group.create_group(layer.name);
       for (const w of weights) {
-        (group.get(layer.name) as InstanceType<H5['Group']>).create_dataset({ name: `${w.name}:0`, data: w.values, shape: w.shape, dtype: '<f' });
+        (group.get(layer.name) as InstanceType<H5['Group']>).create_dataset({
+          name: `${w.name}:0`,
+          data: w.values,
+          shape: w.shape,
+          dtype: '<f',
+        });
       }
     }
     group.create_attribute('weight_names', weightNames, [weightNames.length], `S${Math.max(1, ...weightNames.map((n) => n.length))}`);
@@ -113,8 +121,13 @@ describe('loading Keras .h5 weights by layer name', () => {
     });
     const target = buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35, seed: 13 });
     const before = weightValues(target);
-    const error = await loadBackboneWeights(target, broken, { cacheDir: work }).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/layer "block_3_project" weight "kernel": the weights have shape \[1, 1, 48, 24\], the model expects \[1, 1, 48, 16\]/);
+    const error = await loadBackboneWeights(target, broken, { cacheDir: work }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(
+      /layer "block_3_project" weight "kernel": the weights have shape \[1, 1, 48, 24\], the model expects \[1, 1, 48, 16\]/,
+    );
     expect(error?.message).toMatch(/layer "Conv_1_bn": missing from the weights/);
     expect(error?.message).toContain(broken);
     expect(weightValues(target)).toEqual(before);
@@ -126,9 +139,9 @@ describe('loading Keras .h5 weights by layer name', () => {
     await expect(loadBackboneWeights(buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35 }), notH5)).rejects.toThrow(
       /notes\.h5 is neither an HDF5/,
     );
-    await expect(loadBackboneWeights(buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35 }), join(work, 'nope.h5'))).rejects.toThrow(
-      /nope\.h5": no such file or folder/,
-    );
+    await expect(
+      loadBackboneWeights(buildBackbone({ name: 'mobilenetv2', inputSize: 32, alpha: 0.35 }), join(work, 'nope.h5')),
+    ).rejects.toThrow(/nope\.h5": no such file or folder/);
   });
 });
 
@@ -146,7 +159,9 @@ describe('loading tfjs layers models', () => {
   });
 
   const withTeachable = existsSync(join(TEACHABLE, 'model.json')) ? it : it.skip;
-  const note = existsSync(join(TEACHABLE, 'model.json')) ? '' : ` (SKIPPED: ${TEACHABLE} is absent; it comes from ../shared beside the repo)`;
+  const note = existsSync(join(TEACHABLE, 'model.json'))
+    ? ''
+    : ` (SKIPPED: ${TEACHABLE} is absent; it comes from ../shared beside the repo)`;
   withTeachable(`loads the Teachable Machine MobileNetV2 0.35 base model${note}`, async () => {
     expect(await alphaFromWeights(TEACHABLE)).toBe(0.35);
     const backbone = buildBackbone({ name: 'mobilenetv2', inputSize: 224, alpha: 0.35 });
@@ -170,7 +185,9 @@ describe('ImageNet weights', () => {
     // Refused at once (port 9 is on fetch's blocked list; a closed port would be ECONNREFUSED), not timed out:
     // quick on any machine, without timing it here.
     expect(error?.message).toMatch(/\((bad port|ECONNREFUSED)\)/);
-    expect(error?.message).toContain(`Could not download the ImageNet weights for resnet50v2 from http://127.0.0.1:9/resnet/${RESNET50V2_NOTOP}`);
+    expect(error?.message).toContain(
+      `Could not download the ImageNet weights for resnet50v2 from http://127.0.0.1:9/resnet/${RESNET50V2_NOTOP}`,
+    );
     expect(error?.message).toContain('--weights <file.h5>');
     expect(error?.message).toContain(join(cacheDir, 'models', RESNET50V2_NOTOP));
     expect(existsSync(join(cacheDir, 'models', RESNET50V2_NOTOP))).toBe(false);

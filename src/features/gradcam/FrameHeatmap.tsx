@@ -69,7 +69,13 @@ export function FrameHeatmap({ frame, queue }: { frame: HeatmapFrame; queue: Hea
   }
   if (!url) return <p className="muted">{t('gradcam.computing')}</p>;
   return (
-    <div className="frame-detail__image" data-testid="gradcam" data-status={heat.status} data-layer={heat.map?.layerName} data-ms={heat.status === 'ready' && gradCamMs !== null ? Math.round(gradCamMs) : undefined}>
+    <div
+      className="frame-detail__image"
+      data-testid="gradcam"
+      data-status={heat.status}
+      data-layer={heat.map?.layerName}
+      data-ms={heat.status === 'ready' && gradCamMs !== null ? Math.round(gradCamMs) : undefined}
+    >
       <GradCamView
         imageUrl={url}
         fileName={frame.fileName}

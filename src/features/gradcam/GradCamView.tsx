@@ -143,7 +143,15 @@ export function GradCamView(props: GradCamViewProps) {
 
       <div className="gradcam__legend" aria-hidden="true">
         <span>{t('gradcam.legendLow')}</span>
-        <span style={{ display: 'inline-block', width: '8em', height: '0.8em', margin: '0 0.5em', background: `linear-gradient(to right, ${LEGEND_STOPS})` }} />
+        <span
+          style={{
+            display: 'inline-block',
+            width: '8em',
+            height: '0.8em',
+            margin: '0 0.5em',
+            background: `linear-gradient(to right, ${LEGEND_STOPS})`,
+          }}
+        />
         <span>{t('gradcam.legendHigh')}</span>
       </div>
       <p className="gradcam__caveat">{t('gradcam.caveat')}</p>

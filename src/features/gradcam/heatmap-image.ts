@@ -92,7 +92,12 @@ export function colorize(values: ArrayLike<number>, opts: ColorizeOptions = {}):
 }
 
 /** The map upsampled to outWidth x outHeight and coloured: ready for `new ImageData(...)`. */
-export function heatmapToRgba(map: Heatmap, outWidth: number, outHeight: number, opts: ColorizeOptions = {}): Uint8ClampedArray<ArrayBuffer> {
+export function heatmapToRgba(
+  map: Heatmap,
+  outWidth: number,
+  outHeight: number,
+  opts: ColorizeOptions = {},
+): Uint8ClampedArray<ArrayBuffer> {
   return colorize(upsampleBilinear(map, outWidth, outHeight), opts);
 }
 

@@ -37,7 +37,10 @@ describe('HeatmapQueue', () => {
     const { calls, compute } = controlled();
     const q = new HeatmapQueue(compute);
     q.pause();
-    q.prefetch([{ frameId: 'p1', classIndex: 0 }, { frameId: 'p2', classIndex: 0 }]);
+    q.prefetch([
+      { frameId: 'p1', classIndex: 0 },
+      { frameId: 'p2', classIndex: 0 },
+    ]);
     const seen = q.get('on-screen', 2);
     await tick();
     expect(calls).toHaveLength(0); // paused while the batch classifies

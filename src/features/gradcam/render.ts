@@ -13,7 +13,11 @@ function loadImage(url: string): Promise<HTMLImageElement> {
   });
 }
 
-export async function renderHeatmapDataUrl(imageUrl: string, map: Heatmap, opts: { opacity?: number; maxSide?: number } = {}): Promise<string> {
+export async function renderHeatmapDataUrl(
+  imageUrl: string,
+  map: Heatmap,
+  opts: { opacity?: number; maxSide?: number } = {},
+): Promise<string> {
   const img = await loadImage(imageUrl);
   const { width, height } = fitWithin(img.naturalWidth, img.naturalHeight, opts.maxSide ?? 256);
   const canvas = document.createElement('canvas');

@@ -16,7 +16,9 @@ export function FamiliarityFacts({ check }: { check: FamiliarityCheck | undefine
     return (
       <>
         <dt>{t('modelCard.familiarity')}</dt>
-        <dd data-testid="familiarity-check" data-familiarity="off">{t('modelCard.familiarityNone')}</dd>
+        <dd data-testid="familiarity-check" data-familiarity="off">
+          {t('modelCard.familiarityNone')}
+        </dd>
       </>
     );
   }
@@ -30,8 +32,14 @@ export function FamiliarityFacts({ check }: { check: FamiliarityCheck | undefine
       <dt>{t('modelCard.familiarity')}</dt>
       <dd data-testid="familiarity-check" data-familiarity="on" data-threshold={check.threshold}>
         {t('modelCard.familiarityWhat')}{' '}
-        {t('modelCard.familiarityThreshold', { threshold: new Intl.NumberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(check.threshold), quantile: formatPercent(check.quantile, lang, 0), split: splitName(check.thresholdSplit) })}
-        {shares.length > 0 && <> {t('modelCard.familiarityFlags', { shares: new Intl.ListFormat(lang, { type: 'conjunction' }).format(shares) })}</>}
+        {t('modelCard.familiarityThreshold', {
+          threshold: new Intl.NumberFormat(lang, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(check.threshold),
+          quantile: formatPercent(check.quantile, lang, 0),
+          split: splitName(check.thresholdSplit),
+        })}
+        {shares.length > 0 && (
+          <> {t('modelCard.familiarityFlags', { shares: new Intl.ListFormat(lang, { type: 'conjunction' }).format(shares) })}</>
+        )}
       </dd>
     </>
   );

@@ -24,7 +24,11 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
     setMessage(null);
     const ok = await onLoadFiles(files);
     const m = useAppStore.getState().model;
-    setMessage(ok ? { ok, text: t('loadModel.loaded', { name: m.metadata?.name }) } : { ok, text: t('loadModel.failed', { message: m.error?.message ?? '' }) });
+    setMessage(
+      ok
+        ? { ok, text: t('loadModel.loaded', { name: m.metadata?.name }) }
+        : { ok, text: t('loadModel.failed', { message: m.error?.message ?? '' }) },
+    );
   };
 
   return (
@@ -32,16 +36,55 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
       <h3 id="load-model-title">{t('loadModel.title')}</h3>
       <p>{t('loadModel.help')}</p>
       <div className="upload-buttons">
-        <button type="button" onClick={() => folderRef.current?.click()} disabled={status === 'loading'}>{t('loadModel.folder')}</button>
-        <button type="button" onClick={() => filesRef.current?.click()} disabled={status === 'loading'}>{t('loadModel.files')}</button>
-        {source === 'custom' && <button type="button" onClick={() => { setMessage(null); onUseEmbedded(); }}>{t('loadModel.back')}</button>}
+        <button type="button" onClick={() => folderRef.current?.click()} disabled={status === 'loading'}>
+          {t('loadModel.folder')}
+        </button>
+        <button type="button" onClick={() => filesRef.current?.click()} disabled={status === 'loading'}>
+          {t('loadModel.files')}
+        </button>
+        {source === 'custom' && (
+          <button
+            type="button"
+            onClick={() => {
+              setMessage(null);
+              onUseEmbedded();
+            }}
+          >
+            {t('loadModel.back')}
+          </button>
+        )}
       </div>
-      <input ref={folderRef} type="file" multiple hidden aria-label={t('loadModel.folder')} data-testid="model-folder-input"
+      <input
+        ref={folderRef}
+        type="file"
+        multiple
+        hidden
+        aria-label={t('loadModel.folder')}
+        data-testid="model-folder-input"
         {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
-        onChange={(e) => { void load(e.currentTarget.files); e.currentTarget.value = ''; }} />
-      <input ref={filesRef} type="file" multiple hidden accept=".json,.bin" aria-label={t('loadModel.files')} data-testid="model-files-input"
-        onChange={(e) => { void load(e.currentTarget.files); e.currentTarget.value = ''; }} />
-      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-text' : 'error-text'} data-testid="load-model-message">{message.text}</p>}
+        onChange={(e) => {
+          void load(e.currentTarget.files);
+          e.currentTarget.value = '';
+        }}
+      />
+      <input
+        ref={filesRef}
+        type="file"
+        multiple
+        hidden
+        accept=".json,.bin"
+        aria-label={t('loadModel.files')}
+        data-testid="model-files-input"
+        onChange={(e) => {
+          void load(e.currentTarget.files);
+          e.currentTarget.value = '';
+        }}
+      />
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-text' : 'error-text'} data-testid="load-model-message">
+          {message.text}
+        </p>
+      )}
     </section>
   );
 }

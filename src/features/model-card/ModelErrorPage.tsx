@@ -9,7 +9,9 @@ export function ModelErrorPage({ model, onRetry, ...loadActions }: { model: Mode
   return (
     <main className="model-error" data-testid="model-error" data-kind={kind}>
       <h1>{t('modelError.title')}</h1>
-      <p role="alert"><strong>{t(`modelError.${kind}`)}</strong></p>
+      <p role="alert">
+        <strong>{t(`modelError.${kind}`)}</strong>
+      </p>
       <details open>
         <summary>{t('modelError.details')}</summary>
         <pre className="details">{model.error?.message}</pre>
@@ -21,7 +23,11 @@ export function ModelErrorPage({ model, onRetry, ...loadActions }: { model: Mode
         <li>{t('modelError.doLoad')}</li>
       </ul>
       <LoadModelPanel {...loadActions} />
-      <p><button type="button" onClick={onRetry}>{t('modelError.retry')}</button></p>
+      <p>
+        <button type="button" onClick={onRetry}>
+          {t('modelError.retry')}
+        </button>
+      </p>
     </main>
   );
 }

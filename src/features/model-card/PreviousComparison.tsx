@@ -19,18 +19,44 @@ export function PreviousComparison({ metadata }: { metadata: ModelMetadata }) {
   const families = Object.keys(now?.perSource ?? {}).filter((s) => s.endsWith('_*') && now?.perSource?.[s].macroF1 !== undefined);
   const pct = (x: number | undefined) => (typeof x === 'number' ? formatPercent(x, lang) : '—');
   const splitName = (s: string) => (['train', 'val', 'test'].includes(s) ? t(`modelCard.splitNames.${s}`) : s);
-  const flagged = [...new Set([...Object.keys(metadata.familiarity?.flaggedShare ?? {}), ...Object.keys(previous.familiarity?.flaggedShare ?? {})])];
+  const flagged = [
+    ...new Set([...Object.keys(metadata.familiarity?.flaggedShare ?? {}), ...Object.keys(previous.familiarity?.flaggedShare ?? {})]),
+  ];
   const rows: [string, string, string][] = [
     [t('modelCard.previousAccuracy'), pct(now?.accuracy), pct(then?.accuracy)],
     [t('modelCard.previousMacroF1'), fmt(now?.macro.f1), fmt(then?.macro.f1)],
-    ...families.map((f): [string, string, string] => [t('modelCard.previousSourceF1', { source: f }), fmt(now?.perSource?.[f].macroF1), fmt(then?.perSource?.[f]?.macroF1)]),
-    ...flagged.map((s): [string, string, string] => [t('modelCard.previousFlagged', { split: splitName(s) }), pct(metadata.familiarity?.flaggedShare[s]), pct(previous.familiarity?.flaggedShare[s])]),
+    ...families.map((f): [string, string, string] => [
+      t('modelCard.previousSourceF1', { source: f }),
+      fmt(now?.perSource?.[f].macroF1),
+      fmt(then?.perSource?.[f]?.macroF1),
+    ]),
+    ...flagged.map((s): [string, string, string] => [
+      t('modelCard.previousFlagged', { split: splitName(s) }),
+      pct(metadata.familiarity?.flaggedShare[s]),
+      pct(previous.familiarity?.flaggedShare[s]),
+    ]),
   ];
   return (
     <table className="table" data-testid="previous-comparison">
-      <caption>{t('modelCard.previous')}: {t('modelCard.previousCaption', { name: previous.name, version: previous.version })}</caption>
-      <thead><tr><th scope="col">{t('modelCard.previousMetric')}</th><th scope="col">{t('modelCard.thisModel')}</th><th scope="col">{t('modelCard.previousModel')}</th></tr></thead>
-      <tbody>{rows.map(([label, a, b]) => <tr key={label}><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr>)}</tbody>
+      <caption>
+        {t('modelCard.previous')}: {t('modelCard.previousCaption', { name: previous.name, version: previous.version })}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('modelCard.previousMetric')}</th>
+          <th scope="col">{t('modelCard.thisModel')}</th>
+          <th scope="col">{t('modelCard.previousModel')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, a, b]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            <td>{a}</td>
+            <td>{b}</td>
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }

@@ -14,13 +14,29 @@ beforeAll(async () => {
 afterEach(cleanup);
 
 const base = {
-  format: 'endolens-model', formatVersion: 1, name: 'M', version: '1', createdAt: '2026-01-01', intendedUse: 'research',
-  classes: ['0_normal', '2_polyps'], input: { size: 8 }, backbone: { name: 'b', weights: 'w' },
+  format: 'endolens-model',
+  formatVersion: 1,
+  name: 'M',
+  version: '1',
+  createdAt: '2026-01-01',
+  intendedUse: 'research',
+  classes: ['0_normal', '2_polyps'],
+  input: { size: 8 },
+  backbone: { name: 'b', weights: 'w' },
   dataset: { name: 'd', description: 'd', counts: {} },
 };
 const familiarity = {
-  method: FAMILIARITY_METHOD, layer: 'global_average_pooling2d', centroids: [[1, 0], [0, 1]], threshold: 0.460292, quantile: 0.99,
-  centroidSplit: 'train', thresholdSplit: 'val', flaggedShare: { val: 0.011, test: 0.017 },
+  method: FAMILIARITY_METHOD,
+  layer: 'global_average_pooling2d',
+  centroids: [
+    [1, 0],
+    [0, 1],
+  ],
+  threshold: 0.460292,
+  quantile: 0.99,
+  centroidSplit: 'train',
+  thresholdSplit: 'val',
+  flaggedShare: { val: 0.011, test: 0.017 },
 };
 
 const facts = () => screen.getByTestId('familiarity-check');
@@ -56,7 +72,16 @@ describe('ModelCard: the familiarity check', () => {
 
 describe('ModelCard: the new model beside the one it replaced', () => {
   const metrics = (accuracy: number, f1: number, gv: number) => ({
-    accuracy, loss: 0.3, count: 10, perClass: [], macro: { precision: f1, recall: f1, f1 }, weighted: { precision: f1, recall: f1, f1 }, confusion: [[5, 0], [0, 5]],
+    accuracy,
+    loss: 0.3,
+    count: 10,
+    perClass: [],
+    macro: { precision: f1, recall: f1, f1 },
+    weighted: { precision: f1, recall: f1, f1 },
+    confusion: [
+      [5, 0],
+      [0, 5],
+    ],
     perSource: { gv_normal: { accuracy: 0.9, count: 5 }, 'gv_*': { accuracy: gv, count: 10, macroF1: gv } },
   });
 
@@ -65,13 +90,20 @@ describe('ModelCard: the new model beside the one it replaced', () => {
       ...base,
       metrics: { test: metrics(0.95, 0.94, 0.9) },
       familiarity: { ...familiarity, flaggedShare: { val: 0.049, test: 0.06, normal_esophagus: 0.93 }, neverLearned: ['normal_esophagus'] },
-      previous: { name: 'Old', version: '1.0.0', createdAt: '2026-11-01', metrics: { test: metrics(0.902, 0.9, 0.807) }, familiarity: { ...familiarity, flaggedShare: { val: 0.011, test: 0.017, normal_esophagus: 0.3 } } },
+      previous: {
+        name: 'Old',
+        version: '1.0.0',
+        createdAt: '2026-11-01',
+        metrics: { test: metrics(0.902, 0.9, 0.807) },
+        familiarity: { ...familiarity, flaggedShare: { val: 0.011, test: 0.017, normal_esophagus: 0.3 } },
+      },
     });
     render(<ModelCard metadata={metadata} />);
     expect(facts().textContent).toContain('93.0% of frames of “normal_esophagus”, a finding it never learned');
     const table = screen.getByTestId('previous-comparison');
     expect(table.querySelector('caption')?.textContent).toContain('“Old” 1.0.0');
-    const row = (label: string) => [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === label)?.textContent;
+    const row = (label: string) =>
+      [...table.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === label)?.textContent;
     expect(row('Test macro F1')).toBe('Test macro F10.9400.900');
     expect(row('Test macro F1, gv_* frames')).toBe('Test macro F1, gv_* frames0.9000.807');
     expect(row('Marked unlike training images: normal_esophagus')).toBe('Marked unlike training images: normal_esophagus93.0%30.0%');

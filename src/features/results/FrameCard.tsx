@@ -52,9 +52,13 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
   const thumb = useThumb(id, frame?.hasThumb ?? false);
   if (!frame) return null;
   const lang = i18n.language === 'es' ? 'es' : 'en';
-  const image = thumb
-    ? <img src={thumb} alt={t('frame.thumbnailAlt', { name: frame.fileName })} className="thumb" loading="lazy" />
-    : <div className="thumb placeholder" role="img" aria-label={t('frame.noThumbnail')}>🖼</div>;
+  const image = thumb ? (
+    <img src={thumb} alt={t('frame.thumbnailAlt', { name: frame.fileName })} className="thumb" loading="lazy" />
+  ) : (
+    <div className="thumb placeholder" role="img" aria-label={t('frame.noThumbnail')}>
+      🖼
+    </div>
+  );
 
   if (frame.status === 'error') {
     return (
@@ -62,7 +66,9 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
         {image}
         <div className="card-body">
           <h3 className="file-name">{frame.fileName}</h3>
-          <p role="alert" className="error-text">⚠ {t(`errors.${frame.error?.code ?? 'decode-failed'}`, { name: frame.fileName })}</p>
+          <p role="alert" className="error-text">
+            ⚠ {t(`errors.${frame.error?.code ?? 'decode-failed'}`, { name: frame.fileName })}
+          </p>
         </div>
       </article>
     );
@@ -88,7 +94,15 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
       }
     : {};
   return (
-    <article className={`card${low ? ' low' : ''}${unfamiliar ? ' unfamiliar' : ''}`} data-testid="frame-card" data-frame-id={id} data-file-name={frame.fileName} data-status={frame.status} data-low-confidence={low ? 'true' : 'false'} {...hooks}>
+    <article
+      className={`card${low ? ' low' : ''}${unfamiliar ? ' unfamiliar' : ''}`}
+      data-testid="frame-card"
+      data-frame-id={id}
+      data-file-name={frame.fileName}
+      data-status={frame.status}
+      data-low-confidence={low ? 'true' : 'false'}
+      {...hooks}
+    >
       {image}
       <div className="card-body">
         <h3 className="file-name">{frame.fileName}</h3>
@@ -107,15 +121,28 @@ export const FrameCard = memo(function FrameCard({ id, thresholds, activeModelKe
             </p>
             {unfamiliar && <UnfamiliarNote />}
             {frame.review?.reviewedClass && frame.review.reviewedClass !== className && (
-              <p className="small">{t('review.status.corrected', { model: info.classes[frame.predictedIndex!]?.display[lang] ?? className })} → <strong>{info.classes.find((c) => c.name === frame.review?.reviewedClass)?.display[lang] ?? frame.review.reviewedClass}</strong></p>
+              <p className="small">
+                {t('review.status.corrected', { model: info.classes[frame.predictedIndex!]?.display[lang] ?? className })} →{' '}
+                <strong>
+                  {info.classes.find((c) => c.name === frame.review?.reviewedClass)?.display[lang] ?? frame.review.reviewedClass}
+                </strong>
+              </p>
             )}
             {onOpen && (
-              <button type="button" className="open-review" data-testid="open-review" title={t('workflow.openHint', { name: frame.fileName })} onClick={() => onOpen(id)}>
+              <button
+                type="button"
+                className="open-review"
+                data-testid="open-review"
+                title={t('workflow.openHint', { name: frame.fileName })}
+                onClick={() => onOpen(id)}
+              >
                 {t('workflow.open')}
               </button>
             )}
             {frame.downscaled && <p className="muted small">{t('frame.downscaled')}</p>}
-            {frame.modelKey !== activeModelKey && <p className="muted small">{t('frame.otherModel', { name: info.name, version: info.version })}</p>}
+            {frame.modelKey !== activeModelKey && (
+              <p className="muted small">{t('frame.otherModel', { name: info.name, version: info.version })}</p>
+            )}
             {renderChart({
               labels: info.classes.map((c) => c.display[lang]),
               probabilities: frame.probabilities!,

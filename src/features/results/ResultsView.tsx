@@ -10,7 +10,11 @@ import { useThresholds } from '../../store/useThresholds.ts';
 
 const NO_CLASSES: never[] = [];
 const REVIEW_FILTERS: ReviewFilter[] = ['all', 'reviewed', 'unreviewed'];
-const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = { all: 'workflow.reviewAll', reviewed: 'workflow.reviewReviewed', unreviewed: 'workflow.reviewUnreviewed' };
+const REVIEW_FILTER_LABEL: Record<ReviewFilter, string> = {
+  all: 'workflow.reviewAll',
+  reviewed: 'workflow.reviewReviewed',
+  unreviewed: 'workflow.reviewUnreviewed',
+};
 
 const SORTS: SortKey[] = ['added', 'name', 'class', 'confidence-desc', 'confidence-asc'];
 
@@ -24,7 +28,13 @@ export interface DetailRequest {
 }
 
 /** Counts per class, sort and filter controls, and the frame cards; a card opens `renderDetail`. */
-export function ResultsView({ renderChart, renderDetail }: { renderChart: (req: ChartRequest) => ReactNode; renderDetail: (req: DetailRequest) => ReactNode }) {
+export function ResultsView({
+  renderChart,
+  renderDetail,
+}: {
+  renderChart: (req: ChartRequest) => ReactNode;
+  renderDetail: (req: DetailRequest) => ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const frames = useAppStore((s) => s.frames);
@@ -40,7 +50,16 @@ export function ResultsView({ renderChart, renderDetail }: { renderChart: (req: 
   const [detail, setDetail] = useState<{ id: string; ids: string[] } | null>(null);
   const classes = model.metadata?.classes ?? NO_CLASSES;
   const ids = useMemo(() => visibleFrameIds(order, frames, infos, view, threshold), [order, frames, infos, view, threshold]);
-  const counts = useMemo(() => countsPerClass(frames, infos, classes.map((c) => c.name), threshold), [frames, infos, classes, threshold]);
+  const counts = useMemo(
+    () =>
+      countsPerClass(
+        frames,
+        infos,
+        classes.map((c) => c.name),
+        threshold,
+      ),
+    [frames, infos, classes, threshold],
+  );
   const classified = order.filter((id) => frames[id]?.status === 'done').length;
   const failed = order.filter((id) => frames[id]?.status === 'error').length;
   const displayOf = (name: string) => classes.find((c) => c.name === name)?.display[lang] ?? name;
@@ -50,7 +69,10 @@ export function ResultsView({ renderChart, renderDetail }: { renderChart: (req: 
       const predictedClass = f && f.status === 'done' ? predictedClassName(f, infos) : undefined;
       return predictedClass ? [{ predictedClass, review: f.review }] : [];
     });
-    return computeAgreement(rows, classes.map((c) => c.name));
+    return computeAgreement(
+      rows,
+      classes.map((c) => c.name),
+    );
   }, [order, frames, infos, classes]);
   const onOpen = useCallback((id: string) => setDetail({ id, ids }), [ids]);
 
@@ -80,50 +102,114 @@ export function ResultsView({ renderChart, renderDetail }: { renderChart: (req: 
               {counts.map((c) => (
                 <li key={c.name} data-class={c.name} data-count={c.count}>
                   <strong>{displayOf(c.name)}</strong>: {t('results.countLine', { count: c.count })}
-                  {c.low > 0 && <> ({t('results.lowCountLine', { count: c.low })}{c.unfamiliar > 0 && <>, <span data-testid="unfamiliar-count" data-count={c.unfamiliar}>{t('results.unfamiliarCountLine', { count: c.unfamiliar })}</span></>})</>}
+                  {c.low > 0 && (
+                    <>
+                      {' '}
+                      ({t('results.lowCountLine', { count: c.low })}
+                      {c.unfamiliar > 0 && (
+                        <>
+                          ,{' '}
+                          <span data-testid="unfamiliar-count" data-count={c.unfamiliar}>
+                            {t('results.unfamiliarCountLine', { count: c.unfamiliar })}
+                          </span>
+                        </>
+                      )}
+                      )
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
-            <p className="muted">{t('results.classified', { count: classified })} · {t('results.failed', { count: failed })}</p>
+            <p className="muted">
+              {t('results.classified', { count: classified })} · {t('results.failed', { count: failed })}
+            </p>
           </div>
           <AgreementTable summary={agreement} labelOf={displayOf} />
           <div className="filters" role="group" aria-label={t('results.sortFilter')}>
             <div className="filter">
               <label htmlFor="sort">{t('results.sort')}</label>
               <select id="sort" value={view.sort} onChange={(e) => updateView({ sort: e.target.value as SortKey })}>
-                {SORTS.map((s) => <option key={s} value={s}>{t(`results.sort_${s}`)}</option>)}
+                {SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`results.sort_${s}`)}
+                  </option>
+                ))}
               </select>
             </div>
             <div className="filter">
               <label htmlFor="class-filter">{t('results.classFilter')}</label>
               <select id="class-filter" value={view.classFilter} onChange={(e) => updateView({ classFilter: e.target.value })}>
                 <option value="all">{t('results.allClasses')}</option>
-                {counts.map((c) => <option key={c.name} value={c.name}>{displayOf(c.name)}</option>)}
+                {counts.map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {displayOf(c.name)}
+                  </option>
+                ))}
               </select>
             </div>
             <div className="filter">
               <label htmlFor="min-confidence">{t('results.minConfidence')}</label>
-              <input id="min-confidence" type="number" min={0} max={100} step={1} value={Math.round(view.minConfidence * 100)} onChange={(e) => updateView({ minConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+              <input
+                id="min-confidence"
+                type="number"
+                min={0}
+                max={100}
+                step={1}
+                value={Math.round(view.minConfidence * 100)}
+                onChange={(e) => updateView({ minConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })}
+              />
             </div>
             <div className="filter">
               <label htmlFor="max-confidence">{t('results.maxConfidence')}</label>
-              <input id="max-confidence" type="number" min={0} max={100} step={1} value={Math.round(view.maxConfidence * 100)} onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })} />
+              <input
+                id="max-confidence"
+                type="number"
+                min={0}
+                max={100}
+                step={1}
+                value={Math.round(view.maxConfidence * 100)}
+                onChange={(e) => updateView({ maxConfidence: Math.min(1, Math.max(0, Number(e.target.value) / 100)) })}
+              />
             </div>
             <div className="filter">
               <label htmlFor="review-filter">{t('workflow.reviewFilter')}</label>
-              <select id="review-filter" value={view.reviewFilter ?? 'all'} onChange={(e) => updateView({ reviewFilter: e.target.value as ReviewFilter })}>
-                {REVIEW_FILTERS.map((f) => <option key={f} value={f}>{t(REVIEW_FILTER_LABEL[f])}</option>)}
+              <select
+                id="review-filter"
+                value={view.reviewFilter ?? 'all'}
+                onChange={(e) => updateView({ reviewFilter: e.target.value as ReviewFilter })}
+              >
+                {REVIEW_FILTERS.map((f) => (
+                  <option key={f} value={f}>
+                    {t(REVIEW_FILTER_LABEL[f])}
+                  </option>
+                ))}
               </select>
             </div>
             <div className="filter checkbox">
-              <input id="only-low" type="checkbox" checked={view.onlyLowConfidence} onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })} />
+              <input
+                id="only-low"
+                type="checkbox"
+                checked={view.onlyLowConfidence}
+                onChange={(e) => updateView({ onlyLowConfidence: e.target.checked })}
+              />
               <label htmlFor="only-low">{t('results.onlyLow')}</label>
             </div>
           </div>
-          <p className="muted" aria-live="polite">{t('results.showing', { shown: ids.length, total: order.length })}</p>
+          <p className="muted" aria-live="polite">
+            {t('results.showing', { shown: ids.length, total: order.length })}
+          </p>
           {ids.length === 0 && <p>{t('results.noMatch')}</p>}
           <div className="grid" data-testid="frame-grid">
-            {ids.map((id) => <FrameCard key={id} id={id} thresholds={thresholds} activeModelKey={model.modelKey} renderChart={renderChart} onOpen={onOpen} />)}
+            {ids.map((id) => (
+              <FrameCard
+                key={id}
+                id={id}
+                thresholds={thresholds}
+                activeModelKey={model.modelKey}
+                renderChart={renderChart}
+                onOpen={onOpen}
+              />
+            ))}
           </div>
         </>
       )}

@@ -14,11 +14,28 @@ beforeAll(async () => {
 });
 afterEach(cleanup);
 
-const info: ModelInfo = { modelKey: 'M@1', name: 'M', version: '1', classes: ['0_normal', '2_polyps'].map((name) => ({ name, display: displayNameFor(name) })) };
+const info: ModelInfo = {
+  modelKey: 'M@1',
+  name: 'M',
+  version: '1',
+  classes: ['0_normal', '2_polyps'].map((name) => ({ name, display: displayNameFor(name) })),
+};
 const thresholds = { confident: 0.8, low: 0.6 };
 
 function done(id: string, patch: Partial<FrameRecord>): FrameRecord {
-  return { id, fileName: `${id}.png`, size: 1, addedAt: 0, status: 'done', hasThumb: false, modelKey: info.modelKey, probabilities: [0.997, 0.003], predictedIndex: 0, confidence: 0.997, ...patch };
+  return {
+    id,
+    fileName: `${id}.png`,
+    size: 1,
+    addedAt: 0,
+    status: 'done',
+    hasThumb: false,
+    modelKey: info.modelKey,
+    probabilities: [0.997, 0.003],
+    predictedIndex: 0,
+    confidence: 0.997,
+    ...patch,
+  };
 }
 
 beforeEach(() => {
@@ -58,10 +75,20 @@ describe('FrameCard and the familiarity check', () => {
 
   it('shows a checked, familiar frame by its probability, and says when a frame was not checked', () => {
     const ok = card('ok');
-    expect([ok.getAttribute('data-unfamiliar'), ok.getAttribute('data-familiarity-checked'), ok.getAttribute('data-familiarity-distance'), ok.getAttribute('data-confidence-level')]).toEqual(['false', 'true', '0.05', 'confident']);
+    expect([
+      ok.getAttribute('data-unfamiliar'),
+      ok.getAttribute('data-familiarity-checked'),
+      ok.getAttribute('data-familiarity-distance'),
+      ok.getAttribute('data-confidence-level'),
+    ]).toEqual(['false', 'true', '0.05', 'confident']);
     expect(screen.queryByTestId('unfamiliar-note')).toBeNull();
     cleanup();
     const old = card('old');
-    expect([old.getAttribute('data-unfamiliar'), old.getAttribute('data-familiarity-checked'), old.hasAttribute('data-familiarity-distance'), old.getAttribute('data-confidence-level')]).toEqual(['false', 'false', false, 'confident']);
+    expect([
+      old.getAttribute('data-unfamiliar'),
+      old.getAttribute('data-familiarity-checked'),
+      old.hasAttribute('data-familiarity-distance'),
+      old.getAttribute('data-confidence-level'),
+    ]).toEqual(['false', 'false', false, 'confident']);
   });
 });

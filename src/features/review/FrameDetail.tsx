@@ -18,7 +18,13 @@ export interface FrameDetailProps {
   onClose: () => void;
 }
 
-export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: FrameDetailProps & { renderFrame: (frame: ReviewWorkspaceFrame) => ReactNode }) {
+export function FrameDetail({
+  ids,
+  frameId,
+  onSelect,
+  onClose,
+  renderFrame,
+}: FrameDetailProps & { renderFrame: (frame: ReviewWorkspaceFrame) => ReactNode }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const frames = useAppStore((s) => s.frames);
@@ -33,7 +39,14 @@ export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: Fr
       const f = frames[id];
       const name = f && predictedClassName(f, infos);
       if (!f || f.status !== 'done' || !name) continue;
-      out.push({ id, fileName: f.fileName, predictedClass: name, confidence: f.confidence ?? 0, unfamiliar: f.unfamiliar, review: f.review });
+      out.push({
+        id,
+        fileName: f.fileName,
+        predictedClass: name,
+        confidence: f.confidence ?? 0,
+        unfamiliar: f.unfamiliar,
+        review: f.review,
+      });
     }
     return out;
   }, [ids, frames, infos]);
@@ -45,8 +58,12 @@ export function FrameDetail({ ids, frameId, onSelect, onClose, renderFrame }: Fr
   return (
     <section className="frame-detail" aria-labelledby="frame-detail-title" data-testid="frame-detail" data-frame-id={frameId}>
       <div className="frame-detail__head">
-        <h2 id="frame-detail-title">{t('workflow.detailTitle')}: {frames[frameId]?.fileName}</h2>
-        <button type="button" onClick={onClose} data-testid="close-detail">{t('workflow.close')}</button>
+        <h2 id="frame-detail-title">
+          {t('workflow.detailTitle')}: {frames[frameId]?.fileName}
+        </h2>
+        <button type="button" onClick={onClose} data-testid="close-detail">
+          {t('workflow.close')}
+        </button>
       </div>
       <ReviewWorkspace
         frames={list}

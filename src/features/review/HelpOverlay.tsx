@@ -26,13 +26,25 @@ export function HelpOverlay({ open, onClose, classLabels = [] }: HelpOverlayProp
 
   if (!open) return null;
   return (
-    <div className="help-overlay__backdrop" style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.4)', display: 'grid', placeItems: 'center', zIndex: 1000 }} onClick={onClose}>
+    <div
+      className="help-overlay__backdrop"
+      style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.4)', display: 'grid', placeItems: 'center', zIndex: 1000 }}
+      onClick={onClose}
+    >
       <div
         role="dialog"
         aria-modal="true"
         aria-labelledby={`${id}-title`}
         className="help-overlay"
-        style={{ background: 'Canvas', color: 'CanvasText', padding: '1rem 1.5rem', borderRadius: 8, maxWidth: '36rem', maxHeight: '90vh', overflow: 'auto' }}
+        style={{
+          background: 'Canvas',
+          color: 'CanvasText',
+          padding: '1rem 1.5rem',
+          borderRadius: 8,
+          maxWidth: '36rem',
+          maxHeight: '90vh',
+          overflow: 'auto',
+        }}
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {

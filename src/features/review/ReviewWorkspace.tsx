@@ -104,9 +104,7 @@ export function ReviewWorkspace(props: ReviewWorkspaceProps) {
         <button type="button" aria-keyshortcuts="k" onClick={() => onAction({ type: 'previous' })} disabled={currentIndex <= 0}>
           {t('review.previous')}
         </button>
-        <span aria-live="polite">
-          {frames.length ? `${currentIndex + 1} / ${frames.length}` : '0 / 0'}
-        </span>
+        <span aria-live="polite">{frames.length ? `${currentIndex + 1} / ${frames.length}` : '0 / 0'}</span>
         <button type="button" aria-keyshortcuts="j" onClick={() => onAction({ type: 'next' })} disabled={currentIndex >= frames.length - 1}>
           {t('review.next')}
         </button>

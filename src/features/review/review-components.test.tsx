@@ -86,7 +86,9 @@ describe('ConfidenceMarker', () => {
     const marker = markers[3];
     expect(marker.getAttribute('data-level')).toBe('unfamiliar');
     expect(marker.textContent).toBe('Unlike training images'); // the question mark is drawn, not text
-    expect(marker.getAttribute('title')).toMatch(/far from every class the model was trained on .*not an endoscopy frame.*probabilities are not meaningful/);
+    expect(marker.getAttribute('title')).toMatch(
+      /far from every class the model was trained on .*not an endoscopy frame.*probabilities are not meaningful/,
+    );
     unmount();
     await i18next.changeLanguage('es');
     render(<ConfidenceMarker level="unfamiliar" compact />);
@@ -158,8 +160,16 @@ describe('ReviewWorkspace with a frame unlike the training images', () => {
     const [reviews, setReviews] = useState<ReviewMap>({});
     const [index, setIndex] = useState(0);
     return (
-      <ReviewWorkspace frames={withNoise} classes={classes} thresholds={{ confident: 0.8, low: 0.5 }} reviews={reviews} onReviewsChange={setReviews}
-        currentIndex={index} onCurrentIndexChange={setIndex} renderFrame={(f) => <p data-testid="current">{f.fileName}</p>} />
+      <ReviewWorkspace
+        frames={withNoise}
+        classes={classes}
+        thresholds={{ confident: 0.8, low: 0.5 }}
+        reviews={reviews}
+        onReviewsChange={setReviews}
+        currentIndex={index}
+        onCurrentIndexChange={setIndex}
+        renderFrame={(f) => <p data-testid="current">{f.fileName}</p>}
+      />
     );
   }
 
@@ -169,7 +179,9 @@ describe('ReviewWorkspace with a frame unlike the training images', () => {
     key('u');
     expect(screen.getByTestId('current').textContent).toBe('noise.png');
     expect(screen.getByTestId('confidence-marker').getAttribute('data-level')).toBe('unfamiliar');
-    expect(screen.getByTestId('unfamiliar-note').textContent).toMatch(/^Not a finding: this frame is unlike the images the model was trained on/);
+    expect(screen.getByTestId('unfamiliar-note').textContent).toMatch(
+      /^Not a finding: this frame is unlike the images the model was trained on/,
+    );
     key('u');
     expect(screen.getByTestId('current').textContent).toBe('noise.png'); // the only one: c is confident and familiar
   });

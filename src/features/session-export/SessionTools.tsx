@@ -8,7 +8,16 @@ import { useTranslation } from 'react-i18next';
 import { exportFileName, sessionToCsv } from './csv.ts';
 import { downloadText } from './download.ts';
 import { dataUrlToFile, readText, sha256Hex } from './encoding.ts';
-import { buildSessionFile, framesOf, parseSessionFile, planReattach, serializeSession, verifyEmbeddedImages, type ImageMode, type SessionFile } from './session-json.ts';
+import {
+  buildSessionFile,
+  framesOf,
+  parseSessionFile,
+  planReattach,
+  serializeSession,
+  verifyEmbeddedImages,
+  type ImageMode,
+  type SessionFile,
+} from './session-json.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';
 
 export interface ImportedSession {
@@ -64,7 +73,11 @@ export function SessionTools(props: SessionToolsProps) {
 
   const exportCsv = () => {
     try {
-      download(exportFileName('csv'), sessionToCsv(props.frames, { model: props.model, thresholds: props.thresholds }), 'text/csv;charset=utf-8');
+      download(
+        exportFileName('csv'),
+        sessionToCsv(props.frames, { model: props.model, thresholds: props.thresholds }),
+        'text/csv;charset=utf-8',
+      );
       setMessage(null);
     } catch (e) {
       setMessage({ kind: 'alert', text: t('export.exportFailed', { message: (e as Error).message }) });
@@ -74,7 +87,13 @@ export function SessionTools(props: SessionToolsProps) {
   const exportJson = () =>
     run(async () => {
       try {
-        const file = await buildSessionFile(props.frames, { model: props.model, thresholds: props.thresholds, imageMode, getOriginal: props.getOriginal, app: props.app });
+        const file = await buildSessionFile(props.frames, {
+          model: props.model,
+          thresholds: props.thresholds,
+          imageMode,
+          getOriginal: props.getOriginal,
+          app: props.app,
+        });
         download(exportFileName('json'), serializeSession(file), 'application/json');
         setMessage(null);
       } catch (e) {
@@ -105,9 +124,19 @@ export function SessionTools(props: SessionToolsProps) {
         const candidates = await Promise.all(files.map(async (f) => ({ name: f.name, sha256: await sha256Hex(f) })));
         const plan = planReattach(missing, candidates);
         await props.onReattach?.(plan.matches.map((m) => ({ frameId: m.frameId, file: files[m.candidate] })));
-        setMessage({ kind: 'status', text: t('export.reattachResult', { matched: plan.matches.length, missing: plan.missing.length, unmatched: plan.unmatched.length }) });
+        setMessage({
+          kind: 'status',
+          text: t('export.reattachResult', {
+            matched: plan.matches.length,
+            missing: plan.missing.length,
+            unmatched: plan.unmatched.length,
+          }),
+        });
       } catch (e) {
-        setMessage({ kind: 'alert', text: t('export.importFailed', { file: files.map((f) => f.name).join(', '), message: (e as Error).message }) });
+        setMessage({
+          kind: 'alert',
+          text: t('export.importFailed', { file: files.map((f) => f.name).join(', '), message: (e as Error).message }),
+        });
       }
     });
 
@@ -127,10 +156,18 @@ export function SessionTools(props: SessionToolsProps) {
       <fieldset>
         <legend>{t('export.imageMode')}</legend>
         <label>
-          <input type="radio" name={`${id}-mode`} value="hashes" checked={imageMode === 'hashes'} onChange={() => setImageMode('hashes')} /> {t('export.imageModeHashes')}
+          <input type="radio" name={`${id}-mode`} value="hashes" checked={imageMode === 'hashes'} onChange={() => setImageMode('hashes')} />{' '}
+          {t('export.imageModeHashes')}
         </label>
         <label>
-          <input type="radio" name={`${id}-mode`} value="embedded" checked={imageMode === 'embedded'} onChange={() => setImageMode('embedded')} /> {t('export.imageModeEmbedded')}
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="embedded"
+            checked={imageMode === 'embedded'}
+            onChange={() => setImageMode('embedded')}
+          />{' '}
+          {t('export.imageModeEmbedded')}
         </label>
         <button type="button" onClick={() => void exportJson()} disabled={busy || props.frames.length === 0}>
           {t('export.json')}

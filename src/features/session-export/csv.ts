@@ -38,7 +38,10 @@ const textCell = (v: string | undefined) => quoteCsvField(neutralizeFormula(v ??
 /** Probabilities with up to 6 decimals, never in exponent notation (1e-7 -> 0). */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return '';
-  const s = v.toFixed(6).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  const s = v
+    .toFixed(6)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
   return s === '-0' ? '0' : s;
 }
 
@@ -63,7 +66,9 @@ export function csvColumns(classes: readonly string[]): string[] {
 
 export function sessionToCsv(frames: readonly FrameResult[], opts: CsvOptions): string {
   const { classes } = opts.model;
-  const header = csvColumns(classes).map((c) => textCell(c)).join(',');
+  const header = csvColumns(classes)
+    .map((c) => textCell(c))
+    .join(',');
   const rows = frames.map((f) => {
     if (f.probabilities.length !== classes.length) {
       throw new CsvExportError(

@@ -20,7 +20,9 @@ export async function sha256Hex(data: Blob | ArrayBuffer | Uint8Array): Promise<
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
     // crypto.subtle exists only in secure contexts (https or localhost).
-    throw new Error('This page is not served over HTTPS (or localhost), so the browser offers no SHA-256; serve EndoLens over HTTPS to export or re-attach sessions by hash.');
+    throw new Error(
+      'This page is not served over HTTPS (or localhost), so the browser offers no SHA-256; serve EndoLens over HTTPS to export or re-attach sessions by hash.',
+    );
   }
   const buf = data instanceof Blob ? await readBytes(data) : data;
   // A view, not the bare buffer: some engines (jsdom) reject buffers made in another realm.

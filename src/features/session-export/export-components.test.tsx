@@ -32,7 +32,15 @@ describe('PrintableReport', () => {
   it('shows summary counts, agreement, the model card, the disclaimer and one row per frame', () => {
     const frames = makeFrames();
     frames[0].thumbnail = 'data:image/jpeg;base64,AAAA';
-    render(<PrintableReport frames={frames} model={MODEL} thresholds={thresholds} heatmaps={{ f1: 'data:image/png;base64,BBBB' }} generatedAt={new Date('2026-11-26T12:00:00Z')} />);
+    render(
+      <PrintableReport
+        frames={frames}
+        model={MODEL}
+        thresholds={thresholds}
+        heatmaps={{ f1: 'data:image/png;base64,BBBB' }}
+        generatedAt={new Date('2026-11-26T12:00:00Z')}
+      />,
+    );
     const report = screen.getByTestId('print-report');
     expect(report.textContent).toContain('Research tool, not a medical device');
     const counts = screen.getByTestId('report-counts');
@@ -41,7 +49,11 @@ describe('PrintableReport', () => {
     expect(screen.getByTestId('agreement-overall').textContent).toBe('50% (1/2)');
     const rows = screen.getAllByTestId('report-frame');
     expect(rows.map((r) => r.getAttribute('data-file-name'))).toEqual(frames.map((f) => f.fileName));
-    expect(within(rows[0]).getAllByRole('img').map((i) => i.getAttribute('src'))).toEqual(['data:image/jpeg;base64,AAAA', 'data:image/png;base64,BBBB']);
+    expect(
+      within(rows[0])
+        .getAllByRole('img')
+        .map((i) => i.getAttribute('src')),
+    ).toEqual(['data:image/jpeg;base64,AAAA', 'data:image/png;base64,BBBB']);
     expect(rows[2].textContent).toContain('not reviewed');
     expect(rows[1].textContent).toContain('ñandú');
   });
@@ -81,7 +93,16 @@ describe('SessionTools', () => {
 
   it('exports CSV with a row per frame', () => {
     const download = vi.fn();
-    render(<SessionTools frames={makeFrames()} model={MODEL} thresholds={thresholds} getOriginal={(f) => originals.get(f.id)} onImport={() => {}} download={download} />);
+    render(
+      <SessionTools
+        frames={makeFrames()}
+        model={MODEL}
+        thresholds={thresholds}
+        getOriginal={(f) => originals.get(f.id)}
+        onImport={() => {}}
+        download={download}
+      />,
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     const [name, text, mime] = download.mock.calls[0] as [string, string, string];
     expect(name).toMatch(/^endolens-session-.*\.csv$/);
@@ -92,7 +113,16 @@ describe('SessionTools', () => {
   it('exports a session with images and imports it back with nothing lost, then rejects a bad file', async () => {
     const download = vi.fn();
     const imported: ImportedSession[] = [];
-    render(<SessionTools frames={makeFrames()} model={MODEL} thresholds={thresholds} getOriginal={(f) => originals.get(f.id)} onImport={(s) => void imported.push(s)} download={download} />);
+    render(
+      <SessionTools
+        frames={makeFrames()}
+        model={MODEL}
+        thresholds={thresholds}
+        getOriginal={(f) => originals.get(f.id)}
+        onImport={(s) => void imported.push(s)}
+        download={download}
+      />,
+    );
     fireEvent.click(screen.getByRole('radio', { name: /Include the images/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Export session (JSON)' }));
     await waitFor(() => expect(download).toHaveBeenCalled());
@@ -112,20 +142,36 @@ describe('SessionTools', () => {
       fireEvent.change(input, { target: { files: [new File(['{"format":"other"}'], 'bad.json')] } });
       return Promise.resolve(); // an async act: the import's promises settle inside it
     });
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/Could not import bad.json: "bad.json" is not a valid EndoLens session: format must be/));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toMatch(
+        /Could not import bad.json: "bad.json" is not a valid EndoLens session: format must be/,
+      ),
+    );
     expect(imported).toHaveLength(1);
   });
 
   it('re-attaches original files by content after a hashes-only import', async () => {
     const frames = await Promise.all(makeFrames().map(async (f) => ({ ...f, sha256: await sha256Hex(originals.get(f.id) as File) })));
     const onReattach = vi.fn();
-    render(<SessionTools frames={frames} model={MODEL} thresholds={thresholds} getOriginal={() => undefined} onImport={() => {}} framesMissingImages={frames} onReattach={onReattach} />);
+    render(
+      <SessionTools
+        frames={frames}
+        model={MODEL}
+        thresholds={thresholds}
+        getOriginal={() => undefined}
+        onImport={() => {}}
+        framesMissingImages={frames}
+        onReattach={onReattach}
+      />,
+    );
     const renamed = new File(['bytes of f3'], 'IMG_0003.png');
     await act(() => {
       fireEvent.change(screen.getByLabelText('Choose the original files'), { target: { files: [renamed, new File(['x'], 'other.jpg')] } });
       return Promise.resolve(); // an async act: the import's promises settle inside it
     });
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('1 matched, 2 still missing, 1 chosen files matched no frame.'));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe('1 matched, 2 still missing, 1 chosen files matched no frame.'),
+    );
     expect(onReattach).toHaveBeenCalledWith([{ frameId: 'f3', file: renamed }]);
   });
 });

@@ -1,7 +1,11 @@
 /** Frames the export tests share (made here, no real patient data). */
 import type { FrameResult, SessionModelInfo } from './types.ts';
 
-export const MODEL: SessionModelInfo = { name: 'EndoLens MobileNetV2', version: '1.2.0', classes: ['0_normal', '2_polyps', '3_esophagitis'] };
+export const MODEL: SessionModelInfo = {
+  name: 'EndoLens MobileNetV2',
+  version: '1.2.0',
+  classes: ['0_normal', '2_polyps', '3_esophagitis'],
+};
 
 export function makeFrames(): FrameResult[] {
   return [
@@ -23,7 +27,11 @@ export function makeFrames(): FrameResult[] {
       confidence: 0.55,
       backend: 'webgl',
       classifiedAt: '2026-11-26T10:00:01.000Z',
-      review: { reviewedClass: '3_esophagitis', note: 'says "polyp",\nbut it is\r\ninflamed; ñandú', reviewedAt: '2026-11-26T10:06:00.000Z' },
+      review: {
+        reviewedClass: '3_esophagitis',
+        note: 'says "polyp",\nbut it is\r\ninflamed; ñandú',
+        reviewedAt: '2026-11-26T10:06:00.000Z',
+      },
     },
     {
       id: 'f3',

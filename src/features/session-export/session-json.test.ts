@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './encoding.ts';
 import { MODEL, makeFrames } from './fixtures.test-helpers.ts';
-import { buildSessionFile, framesOf, parseSessionFile, planReattach, serializeSession, SessionImportError, verifyEmbeddedImages } from './session-json.ts';
+import {
+  buildSessionFile,
+  framesOf,
+  parseSessionFile,
+  planReattach,
+  serializeSession,
+  SessionImportError,
+  verifyEmbeddedImages,
+} from './session-json.ts';
 
 const bytesOf = (id: string) => new TextEncoder().encode(`fake image bytes of ${id}`);
 const originals = new Map(makeFrames().map((f) => [f.id, new Blob([bytesOf(f.id)], { type: 'image/jpeg' })]));
@@ -13,7 +21,13 @@ describe('session JSON round trip', () => {
   it('hashes mode: results, reviews and notes come back exactly, with hashes and no pixels', async () => {
     const frames = makeFrames();
     frames[0].thumbnail = 'data:image/jpeg;base64,AAAA';
-    const file = await buildSessionFile(frames, { model: MODEL, thresholds, getOriginal, now, app: { name: 'EndoLens', version: '0.1.0' } });
+    const file = await buildSessionFile(frames, {
+      model: MODEL,
+      thresholds,
+      getOriginal,
+      now,
+      app: { name: 'EndoLens', version: '0.1.0' },
+    });
     const text = serializeSession(file);
     expect(text).not.toContain('base64');
     const back = parseSessionFile(text);
@@ -47,20 +61,31 @@ describe('session JSON round trip', () => {
     frames[1] = { ...frames[1], familiarityDistance: Number.NaN, unfamiliar: true };
     frames[2] = { ...frames[2], familiarityDistance: -1e-7, unfamiliar: false }; // rounding below 0 is still a distance
     const back = framesOf(parseSessionFile(serializeSession(await buildSessionFile(frames, { model: MODEL, getOriginal, now }))));
-    expect(back.map((f) => [f.familiarityDistance, f.unfamiliar])).toEqual([[0.61, true], [undefined, true], [-1e-7, false]]);
+    expect(back.map((f) => [f.familiarityDistance, f.unfamiliar])).toEqual([
+      [0.61, true],
+      [undefined, true],
+      [-1e-7, false],
+    ]);
     expect('familiarityDistance' in back[1]).toBe(false);
-    const unchecked = framesOf(parseSessionFile(serializeSession(await buildSessionFile(makeFrames(), { model: MODEL, getOriginal, now }))));
+    const unchecked = framesOf(
+      parseSessionFile(serializeSession(await buildSessionFile(makeFrames(), { model: MODEL, getOriginal, now }))),
+    );
     expect(unchecked.some((f) => 'unfamiliar' in f || 'familiarityDistance' in f)).toBe(false);
   });
 
   it('refuses to embed an image that is gone, rather than silently dropping it', async () => {
-    await expect(buildSessionFile(makeFrames(), { model: MODEL, imageMode: 'embedded', getOriginal: () => undefined })).rejects.toThrow(/"normal, frame 1.jpg" is no longer available/);
+    await expect(buildSessionFile(makeFrames(), { model: MODEL, imageMode: 'embedded', getOriginal: () => undefined })).rejects.toThrow(
+      /"normal, frame 1.jpg" is no longer available/,
+    );
   });
 });
 
 describe('parseSessionFile rejects bad input with every problem named', () => {
   async function validText(): Promise<Record<string, unknown>> {
-    return JSON.parse(serializeSession(await buildSessionFile(makeFrames(), { model: MODEL, getOriginal, now }))) as Record<string, unknown>;
+    return JSON.parse(serializeSession(await buildSessionFile(makeFrames(), { model: MODEL, getOriginal, now }))) as Record<
+      string,
+      unknown
+    >;
   }
 
   it('not JSON, not a session, from a newer app', () => {

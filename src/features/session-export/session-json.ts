@@ -15,7 +15,14 @@ import * as v from 'valibot';
 import { fieldStep, fieldsValid, jsonObject, nonEmptyString, parseAll, share, show } from '../../core/schema.ts';
 import { validateThresholds } from '../../domain/confidence.ts';
 import { blobToDataUrl, dataUrlToBytes, isBase64DataUrl, sha256Hex } from './encoding.ts';
-import { FrameResultSchema, isoDate, SessionModelInfoSchema, type ConfidenceThresholds, type FrameResult, type SessionModelInfo } from './types.ts';
+import {
+  FrameResultSchema,
+  isoDate,
+  SessionModelInfoSchema,
+  type ConfidenceThresholds,
+  type FrameResult,
+  type SessionModelInfo,
+} from './types.ts';
 
 export const SESSION_FORMAT = 'endolens-session';
 export const SESSION_FORMAT_VERSION = 1;
@@ -79,7 +86,10 @@ function sessionFileSchema(classes: readonly string[] | undefined, imageMode: Im
         }),
       ),
       probabilities: classes
-        ? v.pipe(v.array(share, `must hold ${classes.length} numbers (one per class)`), v.length(classes.length, `must hold ${classes.length} numbers (one per class)`))
+        ? v.pipe(
+            v.array(share, `must hold ${classes.length} numbers (one per class)`),
+            v.length(classes.length, `must hold ${classes.length} numbers (one per class)`),
+          )
         : v.array(share),
       predictedClass: classes ? v.picklist(classes, "must be one of the model's classes") : v.string(),
     }),
@@ -87,8 +97,10 @@ function sessionFileSchema(classes: readonly string[] | undefined, imageMode: Im
       if (!fieldsValid(dataset, 'sha256', 'image')) return;
       const f = dataset.value;
       if (imageMode === 'hashes' && f.sha256 === undefined) addIssue({ message: 'has no sha256, so its image could never be re-attached' });
-      if (imageMode === 'hashes' && f.image !== undefined) addIssue({ message: 'is present but imageMode is "hashes"', path: [fieldStep(f, 'image')] });
-      if (imageMode === 'embedded' && f.image === undefined) addIssue({ message: 'must be the original file as a base64 data URL (imageMode is "embedded")', path: [fieldStep(f, 'image')] });
+      if (imageMode === 'hashes' && f.image !== undefined)
+        addIssue({ message: 'is present but imageMode is "hashes"', path: [fieldStep(f, 'image')] });
+      if (imageMode === 'embedded' && f.image === undefined)
+        addIssue({ message: 'must be the original file as a base64 data URL (imageMode is "embedded")', path: [fieldStep(f, 'image')] });
     }),
   );
   return v.pipe(jsonObject, v.looseObject({ ...SessionFields.entries, frames: v.array(frame, 'must be a list') }));
@@ -118,7 +130,8 @@ export interface BuildSessionOptions {
 
 export async function buildSessionFile(frames: readonly FrameResult[], opts: BuildSessionOptions): Promise<SessionFile> {
   const imageMode = opts.imageMode ?? 'hashes';
-  if (!IMAGE_MODES.includes(imageMode)) throw new Error(`imageMode must be one of ${IMAGE_MODES.join(', ')}, got ${JSON.stringify(imageMode)}.`);
+  if (!IMAGE_MODES.includes(imageMode))
+    throw new Error(`imageMode must be one of ${IMAGE_MODES.join(', ')}, got ${JSON.stringify(imageMode)}.`);
   const out: SessionFileFrame[] = [];
   for (const f of frames) {
     const needOriginal = imageMode === 'embedded' || !f.sha256;
@@ -162,7 +175,13 @@ export function serializeSession(file: SessionFile): string {
 
 /** `frames[2] ("a.jpg")`: a frame's problems name its file too. */
 const frameLabel = (keys: readonly unknown[], value: unknown) =>
-  keys.length === 2 && keys[0] === 'frames' && typeof value === 'object' && value !== null && 'fileName' in value && typeof value.fileName === 'string' && value.fileName !== ''
+  keys.length === 2 &&
+  keys[0] === 'frames' &&
+  typeof value === 'object' &&
+  value !== null &&
+  'fileName' in value &&
+  typeof value.fileName === 'string' &&
+  value.fileName !== ''
     ? ` ("${value.fileName}")`
     : undefined;
 
@@ -184,11 +203,17 @@ export function parseSessionFile(text: string, source = 'The file'): SessionFile
     throw new SessionImportError(source, [`format must be "${SESSION_FORMAT}", got ${show(format)} (is this an EndoLens session export?)`]);
   }
   if (typeof formatVersion === 'number' && formatVersion > SESSION_FORMAT_VERSION) {
-    throw new SessionImportError(source, [`it was written by a newer EndoLens (session format ${formatVersion}; this app reads up to ${SESSION_FORMAT_VERSION}): update the app`]);
+    throw new SessionImportError(source, [
+      `it was written by a newer EndoLens (session format ${formatVersion}; this app reads up to ${SESSION_FORMAT_VERSION}): update the app`,
+    ]);
   }
   const classes = v.safeParse(SessionModelInfoSchema, model);
   const mode = v.safeParse(ImageModeSchema, imageMode);
-  const result = parseAll(sessionFileSchema(classes.success ? classes.output.classes : undefined, mode.success ? mode.output : undefined), json, { label: frameLabel });
+  const result = parseAll(
+    sessionFileSchema(classes.success ? classes.output.classes : undefined, mode.success ? mode.output : undefined),
+    json,
+    { label: frameLabel },
+  );
   if (!result.success) throw new SessionImportError(source, result.problems);
   return result.output;
 }
@@ -224,7 +249,10 @@ export interface ReattachPlan {
 }
 
 /** Matches chosen files to frames by content hash (names may differ); duplicates match every frame with that hash. */
-export function planReattach(frames: readonly Pick<FrameResult, 'id' | 'fileName' | 'sha256'>[], candidates: readonly ReattachCandidate[]): ReattachPlan {
+export function planReattach(
+  frames: readonly Pick<FrameResult, 'id' | 'fileName' | 'sha256'>[],
+  candidates: readonly ReattachCandidate[],
+): ReattachPlan {
   const byHash = new Map<string, number>();
   candidates.forEach((c, i) => {
     if (!byHash.has(c.sha256)) byHash.set(c.sha256, i);

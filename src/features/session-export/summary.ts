@@ -14,7 +14,11 @@ export interface SessionSummary {
   agreement: AgreementSummary;
 }
 
-export function summarizeSession(frames: readonly FrameResult[], classes: readonly string[], thresholds: ConfidenceThresholds): SessionSummary {
+export function summarizeSession(
+  frames: readonly FrameResult[],
+  classes: readonly string[],
+  thresholds: ConfidenceThresholds,
+): SessionSummary {
   const perLevel: Record<ConfidenceLevel, number> = { confident: 0, uncertain: 0, low: 0, unfamiliar: 0 };
   const byModel = new Map<string, number>();
   const byClinician = new Map<string, number>();
@@ -33,7 +37,11 @@ export function summarizeSession(frames: readonly FrameResult[], classes: readon
   return {
     total: frames.length,
     reviewed,
-    perClass: classes.map((className) => ({ className, byModel: byModel.get(className) ?? 0, byClinician: byClinician.get(className) ?? 0 })),
+    perClass: classes.map((className) => ({
+      className,
+      byModel: byModel.get(className) ?? 0,
+      byClinician: byClinician.get(className) ?? 0,
+    })),
     perLevel,
     backends: [...backends].sort(),
     agreement: computeAgreement(frames, classes),

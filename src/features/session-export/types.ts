@@ -11,7 +11,14 @@ import { isBase64DataUrl } from './encoding.ts';
 export type { ConfidenceThresholds, ReviewState };
 
 /** An ISO 8601 time (what Date.parse reads). */
-export const isoDate = v.message(v.pipe(v.string(), v.nonEmpty(), v.check((s) => !Number.isNaN(Date.parse(s)))), 'must be an ISO date');
+export const isoDate = v.message(
+  v.pipe(
+    v.string(),
+    v.nonEmpty(),
+    v.check((s) => !Number.isNaN(Date.parse(s))),
+  ),
+  'must be an ISO date',
+);
 
 export const ReviewStateSchema = v.object({
   reviewedClass: v.optional(v.string()),

@@ -8,10 +8,13 @@ export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
   const { t } = useTranslation();
   const modelReady = useAppStore((s) => s.model.status === 'ready');
   const folderRef = useRef<HTMLInputElement>(null);
-  const onDrop = useCallback((accepted: File[], rejected: { file: File }[]) => {
-    performance.mark('endolens:drop'); // lets tests and benchmarks time from the drop
-    onFiles([...accepted, ...rejected.map((r) => r.file)]);
-  }, [onFiles]);
+  const onDrop = useCallback(
+    (accepted: File[], rejected: { file: File }[]) => {
+      performance.mark('endolens:drop'); // lets tests and benchmarks time from the drop
+      onFiles([...accepted, ...rejected.map((r) => r.file)]);
+    },
+    [onFiles],
+  );
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({ onDrop, noClick: true, noKeyboard: true });
   return (
     <section className="upload" aria-label={t('upload.inputLabel')}>
@@ -19,8 +22,12 @@ export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
         <input {...getInputProps({ 'aria-label': t('upload.inputLabel'), 'data-testid': 'file-input' })} />
         <p className="drop-text">{isDragActive ? t('upload.dropActive') : t('upload.dropHere')}</p>
         <div className="upload-buttons">
-          <button type="button" onClick={open}>{t('upload.orChoose')}</button>
-          <button type="button" onClick={() => folderRef.current?.click()}>{t('upload.chooseFolder')}</button>
+          <button type="button" onClick={open}>
+            {t('upload.orChoose')}
+          </button>
+          <button type="button" onClick={() => folderRef.current?.click()}>
+            {t('upload.chooseFolder')}
+          </button>
         </div>
         {!modelReady && <p className="hint">{t('upload.waitingForModel')}</p>}
       </div>

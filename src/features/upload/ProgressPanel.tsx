@@ -30,14 +30,22 @@ export function ProgressPanel({ onCancel, onResume }: { onCancel: () => void; on
           <label htmlFor="progress-bar">{t('progress.label')}</label>
           <progress id="progress-bar" max={progress.total} value={progress.done} />
           <span role="status" aria-live="polite">
-            {progress.running ? t('progress.status', { done: progress.done, total: progress.total }) : t('progress.done', { total: progress.done })}
+            {progress.running
+              ? t('progress.status', { done: progress.done, total: progress.total })
+              : t('progress.done', { total: progress.done })}
             {progress.running && eta !== null ? ` · ${t('progress.eta', { seconds: eta })}` : ''}
           </span>
-          {progress.running && <button type="button" onClick={onCancel}>{t('progress.cancel')}</button>}
+          {progress.running && (
+            <button type="button" onClick={onCancel}>
+              {t('progress.cancel')}
+            </button>
+          )}
         </>
       )}
       {!progress.running && cancelled > 0 && (
-        <button type="button" onClick={onResume}>{t('progress.resume', { count: cancelled })}</button>
+        <button type="button" onClick={onResume}>
+          {t('progress.resume', { count: cancelled })}
+        </button>
       )}
     </section>
   );

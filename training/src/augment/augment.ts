@@ -3,7 +3,13 @@
  * the batch transformed by one `tf.image.transform` call (a transform row per image).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkAugmentOptions, KERAS_AUGMENT_DEFAULTS, randomTransformParams, transformMatrix, type AugmentOptions } from './keras-affine.ts';
+import {
+  checkAugmentOptions,
+  KERAS_AUGMENT_DEFAULTS,
+  randomTransformParams,
+  transformMatrix,
+  type AugmentOptions,
+} from './keras-affine.ts';
 
 /**
  * Transforms each image of an NHWC float batch with its own random parameters drawn from `rng`

@@ -20,12 +20,22 @@ export interface ColourJitter {
   brightness: number;
 }
 
-export const COLOUR_JITTER_DEFAULTS: Readonly<ColourJitter> = Object.freeze({ channelGain: 0.1, contrast: 0.2, saturation: 0.2, brightness: 0.1 });
+export const COLOUR_JITTER_DEFAULTS: Readonly<ColourJitter> = Object.freeze({
+  channelGain: 0.1,
+  contrast: 0.2,
+  saturation: 0.2,
+  brightness: 0.1,
+});
 
 /** Draws one image's parameters, in a fixed order: 3 gains, contrast, saturation, brightness. */
 export function drawColourParams(rng: () => number, j: ColourJitter = COLOUR_JITTER_DEFAULTS): number[] {
   const gains = [0, 1, 2].map(() => uniform(rng, 1 - j.channelGain, 1 + j.channelGain));
-  return [...gains, uniform(rng, 1 - j.contrast, 1 + j.contrast), uniform(rng, 1 - j.saturation, 1 + j.saturation), uniform(rng, -j.brightness, j.brightness)];
+  return [
+    ...gains,
+    uniform(rng, 1 - j.contrast, 1 + j.contrast),
+    uniform(rng, 1 - j.saturation, 1 + j.saturation),
+    uniform(rng, -j.brightness, j.brightness),
+  ];
 }
 
 /** Applies per-image [gainR, gainG, gainB, contrast, saturation, brightness] rows to an NHWC batch in `range`. */
@@ -48,7 +58,12 @@ export function applyColour(batch: tf.Tensor4D, params: number[][], range: reado
 }
 
 /** Jitters each image of `batch` with its own parameters from `rng` (batch order). */
-export function colourAugmentBatch(batch: tf.Tensor4D, rng: () => number, range: readonly [number, number], j: ColourJitter = COLOUR_JITTER_DEFAULTS): tf.Tensor4D {
+export function colourAugmentBatch(
+  batch: tf.Tensor4D,
+  rng: () => number,
+  range: readonly [number, number],
+  j: ColourJitter = COLOUR_JITTER_DEFAULTS,
+): tf.Tensor4D {
   const params = Array.from({ length: batch.shape[0] }, () => drawColourParams(rng, j));
   return applyColour(batch, params, range);
 }

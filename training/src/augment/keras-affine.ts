@@ -66,7 +66,15 @@ export interface TransformParams {
   flipHorizontal: boolean;
 }
 
-export const IDENTITY_PARAMS: Readonly<TransformParams> = Object.freeze({ theta: 0, tx: 0, ty: 0, shear: 0, zx: 1, zy: 1, flipHorizontal: false });
+export const IDENTITY_PARAMS: Readonly<TransformParams> = Object.freeze({
+  theta: 0,
+  tx: 0,
+  ty: 0,
+  shear: 0,
+  zx: 1,
+  zy: 1,
+  flipHorizontal: false,
+});
 
 export class AugmentError extends Error {
   override name = 'AugmentError';
@@ -75,9 +83,11 @@ export class AugmentError extends Error {
 export function checkAugmentOptions(opts: AugmentOptions): void {
   for (const key of ['rotation', 'widthShift', 'heightShift', 'shear', 'zoom'] as const) {
     const v = opts[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AugmentError(`augment option ${key} must be a number >= 0, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new AugmentError(`augment option ${key} must be a number >= 0, got ${String(v)}`);
   }
-  if (opts.zoom >= 1) throw new AugmentError(`augment option zoom must be < 1 (zoom factors are drawn from [1 - zoom, 1 + zoom]), got ${opts.zoom}`);
+  if (opts.zoom >= 1)
+    throw new AugmentError(`augment option zoom must be < 1 (zoom factors are drawn from [1 - zoom, 1 + zoom]), got ${opts.zoom}`);
   if (!Number.isFinite(opts.fillValue)) throw new AugmentError(`augment option fillValue must be finite, got ${opts.fillValue}`);
 }
 

@@ -89,7 +89,12 @@ export interface DecodedEntries {
 }
 
 /** Decodes and resizes (src/core resizeToRgb) every entry, `concurrency` at a time; failures are collected, never thrown. */
-export async function decodeEntries(entries: readonly FileEntry[], inputSize: number, concurrency: number, onDone?: () => void): Promise<DecodedEntries> {
+export async function decodeEntries(
+  entries: readonly FileEntry[],
+  inputSize: number,
+  concurrency: number,
+  onDone?: () => void,
+): Promise<DecodedEntries> {
   const stride = inputSize * inputSize * 3;
   const images = new Uint8Array(entries.length * stride);
   const ok = new Uint8Array(entries.length);
@@ -161,8 +166,15 @@ export async function loadDataset(dataPath: string, opts: LoadOptions): Promise<
     for (const i of kept) splitCounts[entries[i].className]++;
     const emptyClasses = classNames.filter((c) => splitCounts[c] === 0);
     if (emptyClasses.length) {
-      throw new DatasetError(`Split ${split} has no readable images for class ${emptyClasses.join(', ')} (${dataPath}); see the skipped files: ${
-        skipped.filter((s) => s.split === split).slice(0, 5).map((s) => `${s.file}: ${s.reason}`).join('; ') || 'none'}.`);
+      throw new DatasetError(
+        `Split ${split} has no readable images for class ${emptyClasses.join(', ')} (${dataPath}); see the skipped files: ${
+          skipped
+            .filter((s) => s.split === split)
+            .slice(0, 5)
+            .map((s) => `${s.file}: ${s.reason}`)
+            .join('; ') || 'none'
+        }.`,
+      );
     }
     // Compact only when something was skipped; otherwise hand over the buffer as is.
     let images = buffers[split];

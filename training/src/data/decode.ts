@@ -29,11 +29,12 @@ export function hasImageExtension(file: string): boolean {
  * Throws DecodeError with the reason for empty, corrupt or unsupported input.
  */
 export async function decodeImage(input: string | Buffer): Promise<PixelImage> {
-  const bytes = typeof input === 'string'
-    ? await readFile(input).catch((err: Error) => {
-        throw new DecodeError(`cannot read ${input}: ${err.message}`);
-      })
-    : input;
+  const bytes =
+    typeof input === 'string'
+      ? await readFile(input).catch((err: Error) => {
+          throw new DecodeError(`cannot read ${input}: ${err.message}`);
+        })
+      : input;
   if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
   if (isBmp(bytes)) {
     try {

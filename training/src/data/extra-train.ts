@@ -29,7 +29,10 @@ export interface ExtraTrainFolder {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function isDirectory(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** The folder's class folders and their image files (sorted), refusing class names the dataset lacks. */
@@ -42,10 +45,11 @@ export async function listExtraFolder(dir: string, classNames: readonly string[]
   if (unknown.length) {
     throw new DatasetError(
       `--extra-train ${dir}: class folder(s) ${unknown.join(', ')} are not classes of the dataset (${classNames.join(', ')}); ` +
-        'name each folder exactly like the dataset\'s class folder it adds to.',
+        "name each folder exactly like the dataset's class folder it adds to.",
     );
   }
-  if (classDirs.length === 0) throw new DatasetError(`--extra-train ${dir}: no class folders in it (expected some of: ${classNames.join(', ')}).`);
+  if (classDirs.length === 0)
+    throw new DatasetError(`--extra-train ${dir}: no class folders in it (expected some of: ${classNames.join(', ')}).`);
   const entries: FileEntry[] = [];
   for (const c of classDirs) {
     for (const f of (await readdir(join(dir, c))).filter((n) => !n.startsWith('.')).sort()) {
@@ -73,7 +77,13 @@ function concatSplit(a: SplitData, images: Uint8Array, labels: number[], files: 
   const merged = new Uint8Array(a.images.length + images.length);
   merged.set(a.images, 0);
   merged.set(images, a.images.length);
-  return { images: merged, labels: Int32Array.from([...a.labels, ...labels]), files: [...a.files, ...files], count: a.count + labels.length, size: a.size };
+  return {
+    images: merged,
+    labels: Int32Array.from([...a.labels, ...labels]),
+    files: [...a.files, ...files],
+    count: a.count + labels.length,
+    size: a.size,
+  };
 }
 
 export interface ExtraTrainOptions {
@@ -85,9 +95,16 @@ export interface ExtraTrainOptions {
  * Adds every `dirs` folder's images to `data.train` (after the dataset's own, folder by folder, files
  * sorted) and returns the new dataset with the report's train counts updated and `extraTrain` filled.
  */
-export async function addExtraTrain(data: Dataset, dataPath: string, dirs: readonly string[], opts: ExtraTrainOptions): Promise<Dataset & { extraTrain: ExtraTrainFolder[] }> {
+export async function addExtraTrain(
+  data: Dataset,
+  dataPath: string,
+  dirs: readonly string[],
+  opts: ExtraTrainOptions,
+): Promise<Dataset & { extraTrain: ExtraTrainFolder[] }> {
   if (dirs.length === 0) return { ...data, extraTrain: [] };
-  const listed = await Promise.all(dirs.map(async (d) => ({ path: resolve(d), entries: await listExtraFolder(resolve(d), data.classNames) })));
+  const listed = await Promise.all(
+    dirs.map(async (d) => ({ path: resolve(d), entries: await listExtraFolder(resolve(d), data.classNames) })),
+  );
   const prints = await fingerprints(dataPath);
   const held = new Map([...prints.val, ...prints.test]);
   const seen = prints.train;
@@ -124,7 +141,8 @@ export async function addExtraTrain(data: Dataset, dataPath: string, dirs: reado
       const h = hashes.get(`${path}\0${e.file}`) as string;
       const dup = seen.get(h);
       if (dup) skipped.push({ split: 'train', file: join(path, e.file), reason: `same bytes as ${dup} (already in train)` });
-      else if (!hasImageExtension(e.file)) skipped.push({ split: 'train', file: join(path, e.file), reason: 'not an image file (accepted: .jpg .jpeg .png .webp .bmp)' });
+      else if (!hasImageExtension(e.file))
+        skipped.push({ split: 'train', file: join(path, e.file), reason: 'not an image file (accepted: .jpg .jpeg .png .webp .bmp)' });
       else {
         const b = bytes.get(`${path}\0${e.file}`) as Buffer;
         kept.push({ ...e, read: () => Promise.resolve(b) });
@@ -138,7 +156,12 @@ export async function addExtraTrain(data: Dataset, dataPath: string, dirs: reado
     const images = new Uint8Array(ok.length * stride);
     ok.forEach((src, dst) => images.set(decoded.images.subarray(src * stride, (src + 1) * stride), dst * stride));
     const files = ok.map((i) => `${basename(path)}/${kept[i].file}`);
-    train = concatSplit(train, images, ok.map((i) => data.classNames.indexOf(kept[i].className)), files);
+    train = concatSplit(
+      train,
+      images,
+      ok.map((i) => data.classNames.indexOf(kept[i].className)),
+      files,
+    );
 
     const folderCounts = Object.fromEntries(data.classNames.map((c) => [c, 0]));
     const sources: Record<string, number> = {};

@@ -14,7 +14,11 @@ export async function loadImageFolder(dir: string, opts: { inputSize: number; co
   });
   const files = names.filter((n) => !n.startsWith('.') && hasImageExtension(n)).sort();
   if (files.length === 0) throw new DatasetError(`Image folder ${dir} holds no .jpg .jpeg .png .webp or .bmp files.`);
-  const decoded = await decodeEntries(files.map((f) => ({ file: f, className: '', read: () => readFile(join(dir, f)) })), opts.inputSize, opts.concurrency);
+  const decoded = await decodeEntries(
+    files.map((f) => ({ file: f, className: '', read: () => readFile(join(dir, f)) })),
+    opts.inputSize,
+    opts.concurrency,
+  );
   if (decoded.failed.size) {
     throw new DatasetError(`Image folder ${dir}: ${[...decoded.failed].map(([i, why]) => `${files[i]}: ${why}`).join('; ')}`);
   }

@@ -84,7 +84,13 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const d of await readdir(dir, { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${d.name}` : d.name;
-    const isDir = d.isDirectory() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((st) => st.isDirectory(), () => false)));
+    const isDir =
+      d.isDirectory() ||
+      (d.isSymbolicLink() &&
+        (await stat(join(dir, d.name)).then(
+          (st) => st.isDirectory(),
+          () => false,
+        )));
     if (isDir) out.push(...(await walk(join(dir, d.name), rel)));
     else if (d.isFile() || d.isSymbolicLink()) out.push(rel);
   }
@@ -93,7 +99,10 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
 
 /** An archive read whole into memory (compressed); each entry is inflated when it is read. */
 class ZipReader {
-  private constructor(private readonly index: ZipIndex, readonly path: string) {}
+  private constructor(
+    private readonly index: ZipIndex,
+    readonly path: string,
+  ) {}
 
   static async open(path: string): Promise<ZipReader> {
     const bytes = await readFile(path).catch((err: Error) => {
@@ -160,10 +169,13 @@ function placeSplitZip(layout: DatasetLayout, split: Split, zip: ZipReader): voi
     const first = paths[0]?.split(/[\\/]/);
     if (!first || first.length < strip + 3) break;
     const head = first[strip];
-    if (!paths.every((p) => {
-      const s = p.split(/[\\/]/);
-      return s.length >= strip + 3 && s[strip] === head;
-    })) break;
+    if (
+      !paths.every((p) => {
+        const s = p.split(/[\\/]/);
+        return s.length >= strip + 3 && s[strip] === head;
+      })
+    )
+      break;
     strip++;
   }
   for (const p of paths) {
@@ -193,7 +205,10 @@ export async function listDataset(dataPath: string): Promise<DatasetLayout> {
   const splitZips = new Map<Split, string>();
   for (const n of names) {
     const full = join(root, n);
-    const isDir = await stat(full).then((st) => st.isDirectory(), () => false); // a dangling link is no split
+    const isDir = await stat(full).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ); // a dangling link is no split
     const base = n.toLowerCase().replace(/\.zip$/, '');
     const split = splitOf(base);
     if (!split) continue;
@@ -203,13 +218,22 @@ export async function listDataset(dataPath: string): Promise<DatasetLayout> {
 
   if (splitDirs.size > 0) {
     const missing = SPLITS.filter((s) => !splitDirs.has(s));
-    if (missing.length) throw new DatasetError(`Dataset folder ${dataPath} has no ${missing.map((s) => `${s}/`).join(', ')} folder (needs train/, val/ and test/).`);
+    if (missing.length)
+      throw new DatasetError(
+        `Dataset folder ${dataPath} has no ${missing.map((s) => `${s}/`).join(', ')} folder (needs train/, val/ and test/).`,
+      );
     const layout = emptyLayout(root, 'folders');
     for (const split of SPLITS) {
       const dir = splitDirs.get(split) as string;
       // Register every class folder first, so an empty one is reported rather than unseen.
       for (const d of await readdir(dir, { withFileTypes: true })) {
-        const isDir = d.isDirectory() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).then((st) => st.isDirectory(), () => false)));
+        const isDir =
+          d.isDirectory() ||
+          (d.isSymbolicLink() &&
+            (await stat(join(dir, d.name)).then(
+              (st) => st.isDirectory(),
+              () => false,
+            )));
         if (isDir && !isClutter(d.name) && !layout.splits[split].has(d.name)) layout.splits[split].set(d.name, []);
       }
       for (const rel of await walk(dir)) {
@@ -231,7 +255,10 @@ export async function listDataset(dataPath: string): Promise<DatasetLayout> {
 
   if (splitZips.size > 0) {
     const missing = SPLITS.filter((s) => !splitZips.has(s));
-    if (missing.length) throw new DatasetError(`Dataset folder ${dataPath} has no ${missing.map((s) => `${s}.zip`).join(', ')} (needs train.zip, val.zip and test.zip).`);
+    if (missing.length)
+      throw new DatasetError(
+        `Dataset folder ${dataPath} has no ${missing.map((s) => `${s}.zip`).join(', ')} (needs train.zip, val.zip and test.zip).`,
+      );
     const layout = emptyLayout(root, 'zip');
     for (const split of SPLITS) placeSplitZip(layout, split, await ZipReader.open(splitZips.get(split) as string));
     return sortLayout(layout);
@@ -251,7 +278,9 @@ async function listSingleArchive(zipPath: string, root = zipPath): Promise<Datas
   placeBySplitFolder(layout, zip.names, (p) => () => zip.read(p));
   const empty = SPLITS.filter((s) => layout.splits[s].size === 0);
   if (empty.length) {
-    throw new DatasetError(`Archive ${zipPath} has no ${empty.map((s) => `${s}/`).join(', ')} folder with class folders inside (needs train/, val/ and test/).`);
+    throw new DatasetError(
+      `Archive ${zipPath} has no ${empty.map((s) => `${s}/`).join(', ')} folder with class folders inside (needs train/, val/ and test/).`,
+    );
   }
   return sortLayout(layout);
 }

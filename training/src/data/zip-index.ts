@@ -87,7 +87,8 @@ export class ZipIndex {
         }
         e += 4 + len;
       }
-      if (!name.endsWith('/')) this.entries.set(name, { name, method, compressedSize, size, localHeaderOffset, encrypted: (flags & 1) === 1 });
+      if (!name.endsWith('/'))
+        this.entries.set(name, { name, method, compressedSize, size, localHeaderOffset, encrypted: (flags & 1) === 1 });
       p = extraEnd + commentLen;
     }
   }

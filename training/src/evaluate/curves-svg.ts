@@ -96,7 +96,9 @@ export function renderCurvesSvg(records: EpochRecord[], metric: 'loss' | 'accura
   for (let i = 1; i < records.length; i++) {
     if (records[i].phase !== records[i - 1].phase) {
       const x = (px(xs[i - 1]) + px(xs[i])) / 2;
-      parts.push(`<line class="phase-boundary" x1="${n(x)}" x2="${n(x)}" y1="${M.top}" y2="${M.top + ph}" stroke="#777" stroke-dasharray="6 4"/>`);
+      parts.push(
+        `<line class="phase-boundary" x1="${n(x)}" x2="${n(x)}" y1="${M.top}" y2="${M.top + ph}" stroke="#777" stroke-dasharray="6 4"/>`,
+      );
       phaseLabel(phaseStart, i - 1);
       phaseStart = i;
     }
@@ -111,7 +113,9 @@ export function renderCurvesSvg(records: EpochRecord[], metric: 'loss' | 'accura
       if (p) segments[segments.length - 1].push(p);
       else if (segments[segments.length - 1].length) segments.push([]);
     }
-    for (const seg of segments) if (seg.length > 1) parts.push(`<polyline class="series-${name}" fill="none" stroke="${colour}" stroke-width="2" points="${seg.join(' ')}"/>`);
+    for (const seg of segments)
+      if (seg.length > 1)
+        parts.push(`<polyline class="series-${name}" fill="none" stroke="${colour}" stroke-width="2" points="${seg.join(' ')}"/>`);
     for (const p of pts) if (p) parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${colour}"/>`);
   };
   series(train, TRAIN_COLOUR, 'train');
@@ -126,15 +130,21 @@ export function renderCurvesSvg(records: EpochRecord[], metric: 'loss' | 'accura
       const bx = px(xs[best]);
       const by = py(val[best]);
       parts.push(`<circle class="best" cx="${n(bx)}" cy="${n(by)}" r="7" fill="none" stroke="${VAL_COLOUR}" stroke-width="2"/>`);
-      parts.push(`<text x="${n(bx)}" y="${n(by + 22)}" text-anchor="middle" fill="${VAL_COLOUR}" font-size="12">best ${fmt(val[best])}</text>`);
+      parts.push(
+        `<text x="${n(bx)}" y="${n(by + 22)}" text-anchor="middle" fill="${VAL_COLOUR}" font-size="12">best ${fmt(val[best])}</text>`,
+      );
     }
   }
 
   // Legend in its own row under the title, so it never hides a curve.
   const lx = W / 2 - 100;
   const ly = 46;
-  parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${TRAIN_COLOUR}" stroke-width="2"/><text x="${lx + 30}" y="${ly}">training</text>`);
-  parts.push(`<line x1="${lx + 110}" x2="${lx + 134}" y1="${ly - 4}" y2="${ly - 4}" stroke="${VAL_COLOUR}" stroke-width="2"/><text x="${lx + 140}" y="${ly}">validation</text>`);
+  parts.push(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${TRAIN_COLOUR}" stroke-width="2"/><text x="${lx + 30}" y="${ly}">training</text>`,
+  );
+  parts.push(
+    `<line x1="${lx + 110}" x2="${lx + 134}" y1="${ly - 4}" y2="${ly - 4}" stroke="${VAL_COLOUR}" stroke-width="2"/><text x="${lx + 140}" y="${ly}">validation</text>`,
+  );
   parts.push('</svg>\n');
   return parts.join('\n');
 }

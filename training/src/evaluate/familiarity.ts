@@ -3,7 +3,14 @@
  * class from the training split's pooled features, and a distance threshold from the validation
  * split, so that FAMILIARITY_QUANTILE of ordinary validation frames pass.
  */
-import { centroidDistance, isUnfamiliar, FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiarity.ts';
+import {
+  centroidDistance,
+  isUnfamiliar,
+  FAMILIARITY_METHOD,
+  FAMILIARITY_QUANTILE,
+  FEATURE_LAYER,
+  type FamiliarityCheck,
+} from '../../../src/core/familiarity.ts';
 import type { FeaturePooling } from '../../../src/core/feature-output.ts';
 import { MetricsError } from './metrics.ts';
 
@@ -19,7 +26,8 @@ const CENTROID_DIGITS = 6;
 /** Unit-length mean feature of each class (rounded as they will be stored). */
 export function classCentroids(rows: FeatureRows, labels: ArrayLike<number>, numClasses: number): number[][] {
   const { features, dim } = rows;
-  if (!(dim > 0) || features.length !== labels.length * dim) throw new MetricsError(`${features.length} feature values for ${labels.length} images of ${dim} features`);
+  if (!(dim > 0) || features.length !== labels.length * dim)
+    throw new MetricsError(`${features.length} feature values for ${labels.length} images of ${dim} features`);
   const sums = Array.from({ length: numClasses }, () => new Float64Array(dim));
   const counts = new Int32Array(numClasses);
   for (let i = 0; i < labels.length; i++) {
@@ -80,5 +88,15 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   const share = (d: Float64Array) => flaggedShareOf(d, threshold);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
-  return { method: FAMILIARITY_METHOD, layer: x.layer ?? FEATURE_LAYER, ...(x.pooling ? { pooling: x.pooling } : {}), centroids, threshold, quantile, centroidSplit: 'train', thresholdSplit: 'val', flaggedShare };
+  return {
+    method: FAMILIARITY_METHOD,
+    layer: x.layer ?? FEATURE_LAYER,
+    ...(x.pooling ? { pooling: x.pooling } : {}),
+    centroids,
+    threshold,
+    quantile,
+    centroidSplit: 'train',
+    thresholdSplit: 'val',
+    flaggedShare,
+  };
 }

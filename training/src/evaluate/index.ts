@@ -1,4 +1,12 @@
-export { computeMetrics, categoricalCrossEntropy, confusionMatrix, perClassFromConfusion, argmaxRows, KERAS_EPSILON, MetricsError } from './metrics.ts';
+export {
+  computeMetrics,
+  categoricalCrossEntropy,
+  confusionMatrix,
+  perClassFromConfusion,
+  argmaxRows,
+  KERAS_EPSILON,
+  MetricsError,
+} from './metrics.ts';
 export type { MetricsOptions } from './metrics.ts';
 export { expectedCalibrationError, fitTemperature, applyTemperature, temperedNll, TEMPERATURE_RANGE } from './calibration.ts';
 export { renderCurvesSvg, niceTicks } from './curves-svg.ts';

@@ -22,7 +22,9 @@ export interface MetricsOptions {
 function checkShapes(yTrue: ArrayLike<number>, probs: Float32Array, numClasses: number): void {
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new MetricsError(`need at least one class, got ${numClasses}`);
   if (probs.length !== yTrue.length * numClasses) {
-    throw new MetricsError(`probs holds ${probs.length} values, expected ${yTrue.length} samples x ${numClasses} classes = ${yTrue.length * numClasses}`);
+    throw new MetricsError(
+      `probs holds ${probs.length} values, expected ${yTrue.length} samples x ${numClasses} classes = ${yTrue.length * numClasses}`,
+    );
   }
   for (let i = 0; i < yTrue.length; i++) {
     const y = yTrue[i];
@@ -81,7 +83,11 @@ export function perClassFromConfusion(confusion: number[][], classNames: string[
 function average(rows: PerClassMetrics[], weighted: boolean): AveragedMetrics {
   const weights = rows.map((r) => (weighted ? r.support : 1));
   const total = weights.reduce((a, b) => a + b, 0);
-  const avg = (k: 'precision' | 'recall' | 'f1') => safeDiv(rows.reduce((a, r, i) => a + r[k] * weights[i], 0), total);
+  const avg = (k: 'precision' | 'recall' | 'f1') =>
+    safeDiv(
+      rows.reduce((a, r, i) => a + r[k] * weights[i], 0),
+      total,
+    );
   return { precision: avg('precision'), recall: avg('recall'), f1: avg('f1') };
 }
 
@@ -92,7 +98,12 @@ function average(rows: PerClassMetrics[], weighted: boolean): AveragedMetrics {
  * source truly holds, where it holds more than one. Sources sharing a prefix (gv_normal, gv_polyp)
  * are also pooled as a family (`gv_*`).
  */
-export function computeMetrics(yTrue: Int32Array | number[], probs: Float32Array, classNames: string[], opts: MetricsOptions = {}): EvalMetrics {
+export function computeMetrics(
+  yTrue: Int32Array | number[],
+  probs: Float32Array,
+  classNames: string[],
+  opts: MetricsOptions = {},
+): EvalMetrics {
   const k = classNames.length;
   checkShapes(yTrue, probs, k);
   const n = yTrue.length;

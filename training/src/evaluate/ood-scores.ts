@@ -128,6 +128,7 @@ export function energyScores(logits: FeatureRows): Float64Array {
 /** Area under the ROC curve for telling `outliers` (positives) from `inliers` by score (ties count half). */
 export function auroc(inliers: ArrayLike<number>, outliers: ArrayLike<number>): number {
   let wins = 0;
-  for (let i = 0; i < outliers.length; i++) for (let j = 0; j < inliers.length; j++) wins += outliers[i] > inliers[j] ? 1 : outliers[i] === inliers[j] ? 0.5 : 0;
+  for (let i = 0; i < outliers.length; i++)
+    for (let j = 0; j < inliers.length; j++) wins += outliers[i] > inliers[j] ? 1 : outliers[i] === inliers[j] ? 0.5 : 0;
   return wins / (outliers.length * inliers.length);
 }

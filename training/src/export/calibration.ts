@@ -12,7 +12,8 @@ export const PREDICTIONS_LAYER = 'predictions';
 
 /** Divides the `predictions` layer's kernel and bias by T, in place. */
 export function bakeTemperature(model: tf.LayersModel, temperature: number): void {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be a positive number. Received: ${temperature}`);
+  if (!(temperature > 0) || !Number.isFinite(temperature))
+    throw new RangeError(`temperature must be a positive number. Received: ${temperature}`);
   const layer = model.getLayer(PREDICTIONS_LAYER);
   const weights = layer.getWeights(); // the variables' own tensors: not ours to dispose
   if (weights.length !== 2) throw new Error(`Layer "${PREDICTIONS_LAYER}" has ${weights.length} weights; expected kernel and bias.`);
@@ -30,7 +31,12 @@ export const LOW_CONFIDENCE_TARGET_ACCURACY = 0.95;
  * LOW_CONFIDENCE_TARGET_ACCURACY of the time (the largest confident set meeting the target).
  * Clamped to [1/numClasses, 0.99]; if no such set exists, 0.99 (flag nearly everything).
  */
-export function lowConfidenceThreshold(probs: Float32Array, labels: ArrayLike<number>, numClasses: number, target = LOW_CONFIDENCE_TARGET_ACCURACY): number {
+export function lowConfidenceThreshold(
+  probs: Float32Array,
+  labels: ArrayLike<number>,
+  numClasses: number,
+  target = LOW_CONFIDENCE_TARGET_ACCURACY,
+): number {
   const n = labels.length;
   const top = new Float64Array(n);
   const right = new Uint8Array(n);

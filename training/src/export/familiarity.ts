@@ -37,7 +37,8 @@ export function familiarityFeatures(model: tf.LayersModel): FeatureSpec {
   const pool = model.layers.find((l) => l.name === FEATURE_LAYER);
   const inbound = pool && firstInboundLayer(pool);
   const shape = inbound?.outputShape;
-  if (inbound && Array.isArray(shape) && shape.length === 4 && typeof shape[3] === 'number') return { layer: inbound.name, pooling: 'mean-std' };
+  if (inbound && Array.isArray(shape) && shape.length === 4 && typeof shape[3] === 'number')
+    return { layer: inbound.name, pooling: 'mean-std' };
   return { layer: FEATURE_LAYER };
 }
 
@@ -58,7 +59,10 @@ export function fitFamiliarityOn(
   const check = fitFamiliarity({
     train: { ...rows(train), labels: data.train.labels },
     threshold: rows(val),
-    report: { test: rows(test), ...Object.fromEntries(Object.entries(neverLearned).map(([name, split]) => [name, rows(predictSplit(model, split, withFeatures))])) },
+    report: {
+      test: rows(test),
+      ...Object.fromEntries(Object.entries(neverLearned).map(([name, split]) => [name, rows(predictSplit(model, split, withFeatures))])),
+    },
     numClasses: data.classNames.length,
     ...spec,
   });
@@ -68,7 +72,9 @@ export function fitFamiliarityOn(
 
 /** "1.1 % of val, 1.7 % of test" */
 export function sharesText(shares: Record<string, number>): string {
-  return Object.entries(shares).map(([split, s]) => `${(s * 100).toFixed(1)} % of ${split}`).join(', ');
+  return Object.entries(shares)
+    .map(([split, s]) => `${(s * 100).toFixed(1)} % of ${split}`)
+    .join(', ');
 }
 
 /**
@@ -86,11 +92,18 @@ export async function refitFamiliarity(
   const metadata = validateMetadata(raw);
   const names = metadata.classes.map((c) => c.name);
   if (names.join('\n') !== data.classNames.join('\n')) {
-    throw new Error(`The model's classes (${names.join(', ')}) differ from the data's (${data.classNames.join(', ')}): fit the check on the data the model was trained on.`);
+    throw new Error(
+      `The model's classes (${names.join(', ')}) differ from the data's (${data.classNames.join(', ')}): fit the check on the data the model was trained on.`,
+    );
   }
   const model = await loadExportedModel(modelDir);
   try {
-    const { check } = fitFamiliarityOn(model, data, { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range }, neverLearned);
+    const { check } = fitFamiliarityOn(
+      model,
+      data,
+      { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range },
+      neverLearned,
+    );
     // Only this block changes; the rest of the file is kept as written (validated again before writing).
     const updated = { ...(raw as Record<string, unknown>), familiarity: check };
     validateMetadata(updated);

@@ -23,12 +23,12 @@ export function float32ToFloat16Bits(value: number): number {
     const half = 1 << (shift - 1);
     const rest = mant & ((1 << shift) - 1);
     let h = mant >>> shift;
-    if (rest > half || (rest === half && (h & 1))) h += 1;
+    if (rest > half || (rest === half && h & 1)) h += 1;
     return sign | h;
   }
   const rest = mant & 0x1fff;
   let h = (e << 10) | (mant >>> 13);
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h += 1; // may carry into the exponent: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h += 1; // may carry into the exponent: still correct
   return sign | h;
 }
 

@@ -25,7 +25,10 @@ function toArrayBuffer(data: tf.io.WeightData): ArrayBuffer {
   return new tf.io.CompositeArrayBuffer(data).slice();
 }
 
-function quantizeWeights(specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
+function quantizeWeights(
+  specs: tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+): { specs: tf.io.WeightsManifestEntry[]; data: Uint8Array } {
   const parts: Uint8Array[] = [];
   const out: tf.io.WeightsManifestEntry[] = [];
   let offset = 0;
@@ -63,7 +66,8 @@ export function fileSaveHandler(dir: string, opts: SaveOptions = {}): tf.io.IOHa
       let specs = artifacts.weightSpecs ?? [];
       let data: Uint8Array = new Uint8Array(artifacts.weightData ? toArrayBuffer(artifacts.weightData) : new ArrayBuffer(0));
       if (opts.quantize === 'float16') ({ specs, data } = quantizeWeights(specs, data.buffer as ArrayBuffer));
-      else if (opts.quantize !== undefined) throw new Error(`Unknown quantization "${String(opts.quantize)}". Valid: ${QUANTIZATIONS.join(', ')}.`);
+      else if (opts.quantize !== undefined)
+        throw new Error(`Unknown quantization "${String(opts.quantize)}". Valid: ${QUANTIZATIONS.join(', ')}.`);
 
       const shardBytes = opts.shardBytes ?? SHARD_BYTES;
       const count = Math.max(1, Math.ceil(data.byteLength / shardBytes));

@@ -12,16 +12,28 @@ import { distancesTo, flaggedShareOf } from '../evaluate/familiarity.ts';
 import { predictSplit } from '../schedule/predict.ts';
 import { loadExportedModel } from './io.ts';
 
-export async function evaluatePrevious(dir: string, data: Pick<Dataset, 'val' | 'test' | 'classNames'>, report: Record<string, SplitData>, batchSize: number): Promise<PreviousModel> {
+export async function evaluatePrevious(
+  dir: string,
+  data: Pick<Dataset, 'val' | 'test' | 'classNames'>,
+  report: Record<string, SplitData>,
+  batchSize: number,
+): Promise<PreviousModel> {
   const meta = validateMetadata(JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8')));
   const names = meta.classes.map((c) => c.name);
   if (names.join('\n') !== data.classNames.join('\n')) {
-    throw new Error(`--compare-with ${dir}: its classes (${names.join(', ')}) differ from the data's (${data.classNames.join(', ')}); compare models of the same classes.`);
+    throw new Error(
+      `--compare-with ${dir}: its classes (${names.join(', ')}) differ from the data's (${data.classNames.join(', ')}); compare models of the same classes.`,
+    );
   }
   const model = await loadExportedModel(dir);
   try {
     const check = meta.familiarity;
-    const opts = { inputSize: meta.input.size, batchSize, range: meta.input.range, ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}) };
+    const opts = {
+      inputSize: meta.input.size,
+      batchSize,
+      range: meta.input.range,
+      ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}),
+    };
     const flaggedShare: Record<string, number> = {};
     const run = (name: string, split: SplitData) => {
       const p = predictSplit(model, split, opts);
@@ -38,7 +50,17 @@ export async function evaluatePrevious(dir: string, data: Pick<Dataset, 'val' | 
       version: meta.version,
       createdAt: meta.createdAt,
       metrics: { val, test },
-      ...(check ? { familiarity: { method: check.method, layer: check.layer, ...(check.pooling ? { pooling: check.pooling } : {}), threshold: check.threshold, flaggedShare } } : {}),
+      ...(check
+        ? {
+            familiarity: {
+              method: check.method,
+              layer: check.layer,
+              ...(check.pooling ? { pooling: check.pooling } : {}),
+              threshold: check.threshold,
+              flaggedShare,
+            },
+          }
+        : {}),
     };
   } finally {
     model.dispose();

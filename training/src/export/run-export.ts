@@ -8,7 +8,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EpochRecord, ModelMetadata } from '../../../src/core/metadata.ts';
 import type { BackendChoice } from '../backend.ts';
-import { DEFAULT_DECODE_CONCURRENCY, loadImageFolder, sourceOf, type Dataset, type ExtraTrainFolder, type SplitData } from '../data/index.ts';
+import {
+  DEFAULT_DECODE_CONCURRENCY,
+  loadImageFolder,
+  sourceOf,
+  type Dataset,
+  type ExtraTrainFolder,
+  type SplitData,
+} from '../data/index.ts';
 import { expectedCalibrationError, fitTemperature } from '../evaluate/index.ts';
 import { splitMetrics } from '../evaluate/split-metrics.ts';
 import type { ProgressSink } from '../progress/epoch-progress.ts';
@@ -45,17 +52,27 @@ export async function exportRun(x: ExportInput): Promise<{ dir: string; metadata
   if (opts.calibrate) {
     const temperature = fitTemperature(x.valProbs, data.val.labels, k);
     bakeTemperature(classifier, temperature);
-    calibration = { method: 'temperature', temperature, eceBefore: expectedCalibrationError(x.valProbs, data.val.labels, k), eceAfter: Number.NaN, split: 'val' };
+    calibration = {
+      method: 'temperature',
+      temperature,
+      eceBefore: expectedCalibrationError(x.valProbs, data.val.labels, k),
+      eceAfter: Number.NaN,
+      split: 'val',
+    };
     progress.log(`calibration: temperature ${temperature.toFixed(3)} fitted on val`);
   }
   const dir = opts.export as string;
   const predictOpts = { inputSize: opts.inputSize, batchSize: opts.batchSize };
   const concurrency = opts.concurrency ?? DEFAULT_DECODE_CONCURRENCY;
   const neverLearned: Record<string, SplitData> = {};
-  for (const d of opts.reportUnfamiliar ?? []) neverLearned[basename(d)] = await loadImageFolder(d, { inputSize: opts.inputSize, concurrency });
+  for (const d of opts.reportUnfamiliar ?? [])
+    neverLearned[basename(d)] = await loadImageFolder(d, { inputSize: opts.inputSize, concurrency });
   // Read before publishing: --compare-with may name the very folder this export replaces.
   const previous = opts.compareWith ? await evaluatePrevious(opts.compareWith, data, neverLearned, opts.batchSize) : undefined;
-  if (previous) progress.log(`previous model ${previous.name} ${previous.version}: test macro F1 ${previous.metrics.test?.macro.f1.toFixed(4)} on the same frames`);
+  if (previous)
+    progress.log(
+      `previous model ${previous.name} ${previous.version}: test macro F1 ${previous.metrics.test?.macro.f1.toFixed(4)} on the same frames`,
+    );
   let metadata: ModelMetadata | undefined;
   await publishExport(dir, async (folder) => {
     await classifier.save(fileSaveHandler(folder, { quantize: opts.quantize }));
@@ -63,7 +80,9 @@ export async function exportRun(x: ExportInput): Promise<{ dir: string; metadata
     try {
       const familiarity = fitFamiliarityOn(loaded, data, predictOpts, neverLearned);
       const { val, test } = familiarity.probs;
-      progress.log(`unfamiliar-frame check: threshold ${familiarity.check.threshold.toFixed(4)} flags ${sharesText(familiarity.check.flaggedShare)}`);
+      progress.log(
+        `unfamiliar-frame check: threshold ${familiarity.check.threshold.toFixed(4)} flags ${sharesText(familiarity.check.flaggedShare)}`,
+      );
       if (calibration) calibration.eceAfter = expectedCalibrationError(val, data.val.labels, k);
       metadata = buildMetadata({
         name: opts.name ?? `EndoLens ${opts.backbone}`,
@@ -96,14 +115,18 @@ function datasetCard(opts: TrainOptions, data: RunData): ModelMetadata['dataset'
     description:
       (opts.datasetDescription ? `${opts.datasetDescription.trim()} ` : '') +
       `${data.classNames.length} classes (${data.classNames.join(', ')}); train ${data.train.count}` +
-      (data.extraTrain.length ? ` (${data.extraTrain.reduce((n, f) => n + Object.values(f.counts).reduce((a, b) => a + b, 0), 0)} of them from extra training folder(s) ${data.extraTrain.map((f) => basename(f.path)).join(', ')})` : '') +
+      (data.extraTrain.length
+        ? ` (${data.extraTrain.reduce((n, f) => n + Object.values(f.counts).reduce((a, b) => a + b, 0), 0)} of them from extra training folder(s) ${data.extraTrain.map((f) => basename(f.path)).join(', ')})`
+        : '') +
       `, val ${data.val.count}, test ${data.test.count} images ` +
       `loaded from ${data.report.format === 'zip' ? 'zip archive(s)' : 'class folders'}` +
       (data.report.skipped.length ? `; ${data.report.skipped.length} unreadable file(s) skipped` : ''),
     sources,
     counts: data.report.counts,
     trainSources: countBy(data.train.files.map(sourceOf)),
-    ...(data.extraTrain.length ? { extraTrain: data.extraTrain.map((f) => ({ name: basename(f.path), counts: f.counts, sources: f.sources })) } : {}),
+    ...(data.extraTrain.length
+      ? { extraTrain: data.extraTrain.map((f) => ({ name: basename(f.path), counts: f.counts, sources: f.sources })) }
+      : {}),
   };
 }
 
@@ -112,7 +135,12 @@ function trainingRecord(opts: TrainOptions, x: Pick<ExportInput, 'backend' | 'el
   return {
     command: opts.command,
     seed: opts.seed,
-    config: { ...opts, bestWeights: BEST_WEIGHTS_POLICY, loss: LOSS_NAME, optimizer: 'adam (beta1 0.9, beta2 0.999, epsilon 1e-7), fresh per phase' },
+    config: {
+      ...opts,
+      bestWeights: BEST_WEIGHTS_POLICY,
+      loss: LOSS_NAME,
+      optimizer: 'adam (beta1 0.9, beta2 0.999, epsilon 1e-7), fresh per phase',
+    },
     gitCommit: gitCommit(REPO_ROOT),
     wallTimeSeconds: Math.round(x.elapsedSeconds()),
     backend: `${x.backend.name} (${x.backend.note})`,

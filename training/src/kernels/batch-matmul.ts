@@ -20,7 +20,11 @@ export function transposeFreeBatchMatMul(original: tf.KernelConfig): tf.KernelCo
     return KernelScope.use(params.backend, (s) => {
       const a2 = transposeA ? s.transpose(a, swapLastTwo(a.shape.length)) : a;
       const b2 = transposeB ? s.transpose(b, swapLastTwo(b.shape.length)) : b;
-      const out = original.kernelFunc({ ...params, inputs: { a: a2, b: b2 }, attrs: { ...params.attrs, transposeA: false, transposeB: false } });
+      const out = original.kernelFunc({
+        ...params,
+        inputs: { a: a2, b: b2 },
+        attrs: { ...params.attrs, transposeA: false, transposeB: false },
+      });
       return Array.isArray(out) ? out[0] : out;
     });
   };

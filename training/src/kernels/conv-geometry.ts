@@ -66,7 +66,14 @@ export function dilateAndPadForBackpropInput(s: KernelScope, dy: tf.TensorInfo, 
   let y = dy;
   if (g.sh > 1 || g.sw > 1) {
     y = s.reshape(y, [n, oh, 1, ow, 1, c]);
-    y = s.pad(y, [[0, 0], [0, 0], [0, g.sh - 1], [0, 0], [0, g.sw - 1], [0, 0]]);
+    y = s.pad(y, [
+      [0, 0],
+      [0, 0],
+      [0, g.sh - 1],
+      [0, 0],
+      [0, g.sw - 1],
+      [0, 0],
+    ]);
     y = s.reshape(y, [n, oh * g.sh, ow * g.sw, c]);
   }
   // Rows of y now: (oh-1)*sh+1 meaningful + (sh-1) trailing zeros. Wanted before/after paddings:
@@ -82,7 +89,12 @@ export function dilateAndPadForBackpropInput(s: KernelScope, dy: tf.TensorInfo, 
     const keep = [y.shape[1] + Math.min(0, extra[0]), y.shape[2] + Math.min(0, extra[1])];
     y = s.slice(y, [0, 0, 0, 0], [n, keep[0], keep[1], c]);
   }
-  return s.pad(y, [[0, 0], [before[0], Math.max(0, extra[0])], [before[1], Math.max(0, extra[1])], [0, 0]]);
+  return s.pad(y, [
+    [0, 0],
+    [before[0], Math.max(0, extra[0])],
+    [before[1], Math.max(0, extra[1])],
+    [0, 0],
+  ]);
 }
 
 /** Every (a, b) filter tap, with the strided window of the padded input it multiplies. */

@@ -32,11 +32,17 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const positions = g.batch * g.outH * g.outW;
   return KernelScope.use(backend, (s) => {
     const dyT = s.reshape(s.transpose(s.reshape(dy, [positions, co]), [1, 0]), [1, co, positions]);
-    const xp = s.pad(x, [[0, 0], [g.top, g.bottom], [g.left, g.right], [0, 0]]);
+    const xp = s.pad(x, [
+      [0, 0],
+      [g.top, g.bottom],
+      [g.left, g.right],
+      [0, 0],
+    ]);
     const perTap = tapWindows(g, ci).map(({ begin, end }) => {
-      const window = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && xp.shape[1] === g.outH && xp.shape[2] === g.outW
-        ? xp
-        : s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);
+      const window =
+        g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && xp.shape[1] === g.outH && xp.shape[2] === g.outW
+          ? xp
+          : s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);
       return s.run('BatchMatMul', { a: dyT, b: s.reshape(window, [1, positions, ci]) }, { transposeA: false, transposeB: false });
     });
     const stacked = perTap.length === 1 ? perTap[0] : s.run('Concat', perTap, { axis: 0 });

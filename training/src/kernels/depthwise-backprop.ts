@@ -14,10 +14,24 @@ const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const filterShape = a.filterShape;
-  const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, true, 'DepthwiseConv2dNativeBackpropFilter', a.dilations);
+  const g = convGeometry(
+    x.shape as Shape4,
+    filterShape,
+    a.strides,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+    'DepthwiseConv2dNativeBackpropFilter',
+    a.dilations,
+  );
   const [kh, kw, c, m] = filterShape;
   return KernelScope.use(backend, (s) => {
-    const xp = s.pad(x, [[0, 0], [g.top, g.bottom], [g.left, g.right], [0, 0]]);
+    const xp = s.pad(x, [
+      [0, 0],
+      [g.top, g.bottom],
+      [g.left, g.right],
+      [0, 0],
+    ]);
     const dyM = m === 1 ? dy : s.reshape(dy, [g.batch, g.outH, g.outW, c, m]);
     const perTap = tapWindows(g, c).map(({ begin, end }) => {
       let window = s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);
@@ -35,7 +49,16 @@ const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
   const inputShape = a.inputShape;
-  const g = convGeometry(inputShape, filter.shape as Shape4, a.strides, a.pad, a.dimRoundingMode, true, 'DepthwiseConv2dNativeBackpropInput', a.dilations);
+  const g = convGeometry(
+    inputShape,
+    filter.shape as Shape4,
+    a.strides,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+    'DepthwiseConv2dNativeBackpropInput',
+    a.dilations,
+  );
   const [kh, kw, c, m] = filter.shape as Shape4;
   return KernelScope.use(backend, (s) => {
     let flipped = flippedFilter(s, filter, false);

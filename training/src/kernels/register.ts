@@ -29,10 +29,15 @@ export function registerWasmTrainingKernels(): void {
     if (current === undefined || !registered.has(current.kernelFunc)) replace(config);
   }
   // Wrappers around wasm's own kernels: they keep the original for the cases they do not speed up.
-  for (const [name, wrap] of [['BatchMatMul', transposeFreeBatchMatMul], ['Tile', broadcastingTile]] as const) {
+  for (const [name, wrap] of [
+    ['BatchMatMul', transposeFreeBatchMatMul],
+    ['Tile', broadcastingTile],
+  ] as const) {
     const original = tf.getKernel(name, WASM);
     if (original === undefined) {
-      throw new Error(`The wasm ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm before registering EndoLens kernels.`);
+      throw new Error(
+        `The wasm ${name} kernel is not registered: import @tensorflow/tfjs-backend-wasm before registering EndoLens kernels.`,
+      );
     }
     if (!registered.has(original.kernelFunc)) replace(wrap(original));
   }

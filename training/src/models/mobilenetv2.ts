@@ -14,11 +14,21 @@ type Sym = tf.SymbolicTensor;
 /** [filters, stride, expansion] for block_id 0..16, as in Keras's MobileNetV2 body. */
 export const MOBILENETV2_BLOCKS: ReadonlyArray<readonly [number, number, number]> = [
   [16, 1, 1],
-  [24, 2, 6], [24, 1, 6],
-  [32, 2, 6], [32, 1, 6], [32, 1, 6],
-  [64, 2, 6], [64, 1, 6], [64, 1, 6], [64, 1, 6],
-  [96, 1, 6], [96, 1, 6], [96, 1, 6],
-  [160, 2, 6], [160, 1, 6], [160, 1, 6],
+  [24, 2, 6],
+  [24, 1, 6],
+  [32, 2, 6],
+  [32, 1, 6],
+  [32, 1, 6],
+  [64, 2, 6],
+  [64, 1, 6],
+  [64, 1, 6],
+  [64, 1, 6],
+  [96, 1, 6],
+  [96, 1, 6],
+  [96, 1, 6],
+  [160, 2, 6],
+  [160, 1, 6],
+  [160, 1, 6],
   [320, 1, 6],
 ];
 
@@ -37,7 +47,10 @@ function correctPad(x: Sym, kernel: number): [[number, number], [number, number]
   const [h, w] = [x.shape[1], x.shape[2]];
   const adjust = [h == null ? 1 : 1 - (h % 2), w == null ? 1 : 1 - (w % 2)];
   const c = Math.floor(kernel / 2);
-  return [[c - adjust[0], c], [c - adjust[1], c]];
+  return [
+    [c - adjust[0], c],
+    [c - adjust[1], c],
+  ];
 }
 
 function bn(name: string): tf.layers.Layer {
@@ -52,7 +65,15 @@ function pointwise(init: InitializerFactory, filters: number, name: string, padd
   return tf.layers.conv2d({ filters, kernelSize: 1, padding, useBias: false, kernelInitializer: init(), name });
 }
 
-function invertedResBlock(init: InitializerFactory, inputs: Sym, expansion: number, stride: number, alpha: number, filters: number, blockId: number): Sym {
+function invertedResBlock(
+  init: InitializerFactory,
+  inputs: Sym,
+  expansion: number,
+  stride: number,
+  alpha: number,
+  filters: number,
+  blockId: number,
+): Sym {
   const inChannels = inputs.shape[3] as number;
   const pointwiseFilters = makeDivisible(Math.trunc(filters * alpha), 8);
   let x = inputs;
@@ -95,7 +116,15 @@ export function buildMobileNetV2(opts: { inputSize: number; alpha?: number; seed
   const init = glorotSequence(opts.seed);
   const input = tf.input({ shape: [opts.inputSize, opts.inputSize, 3], name: 'input_1' });
   let x = tf.layers
-    .conv2d({ filters: makeDivisible(32 * alpha, 8), kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(), name: 'Conv1' })
+    .conv2d({
+      filters: makeDivisible(32 * alpha, 8),
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: init(),
+      name: 'Conv1',
+    })
     .apply(input) as Sym;
   x = bn('bn_Conv1').apply(x) as Sym;
   x = relu6('Conv1_relu').apply(x) as Sym;

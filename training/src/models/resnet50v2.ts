@@ -50,7 +50,15 @@ function residualBlockV2(ctx: BlockContext, x: Sym, filters: number, stride: num
   let y = conv(ctx, `${name}_1_conv`, filters, 1, 1, false).apply(preact) as Sym;
   y = bn(`${name}_1_bn`).apply(y) as Sym;
   y = tf.layers.activation({ activation: 'relu', name: `${name}_1_relu` }).apply(y) as Sym;
-  y = tf.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: `${name}_2_pad` }).apply(y) as Sym;
+  y = tf.layers
+    .zeroPadding2d({
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+      name: `${name}_2_pad`,
+    })
+    .apply(y) as Sym;
   y = conv(ctx, `${name}_2_conv`, filters, 3, stride, false).apply(y) as Sym;
   y = bn(`${name}_2_bn`).apply(y) as Sym;
   y = tf.layers.activation({ activation: 'relu', name: `${name}_2_relu` }).apply(y) as Sym;
@@ -72,9 +80,25 @@ export function buildResNet50V2(opts: { inputSize: number; seed?: number }): tf.
     nextPoolName: () => (pools++ === 0 ? 'max_pooling2d' : `max_pooling2d_${pools - 1}`),
   };
   const input = tf.input({ shape: [opts.inputSize, opts.inputSize, 3], name: 'input_1' });
-  let x = tf.layers.zeroPadding2d({ padding: [[3, 3], [3, 3]], name: 'conv1_pad' }).apply(input) as Sym;
+  let x = tf.layers
+    .zeroPadding2d({
+      padding: [
+        [3, 3],
+        [3, 3],
+      ],
+      name: 'conv1_pad',
+    })
+    .apply(input) as Sym;
   x = conv(ctx, 'conv1_conv', 64, 7, 2, true).apply(x) as Sym;
-  x = tf.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: 'pool1_pad' }).apply(x) as Sym;
+  x = tf.layers
+    .zeroPadding2d({
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+      name: 'pool1_pad',
+    })
+    .apply(x) as Sym;
   x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, name: 'pool1_pool' }).apply(x) as Sym;
   for (const [name, filters, blocks, stride1] of RESNET50V2_STAGES) {
     x = stackResidualBlocksV2(ctx, x, filters, blocks, stride1, name);

@@ -26,7 +26,9 @@ export async function buildRunModel(opts: ModelOptions, numClasses: number, load
   }
   if (opts.unfreeze > backbone.layers.length - 1) {
     backbone.dispose();
-    throw new RangeError(`--unfreeze ${opts.unfreeze} exceeds the ${backbone.layers.length - 1} layers of ${opts.backbone} after its input.`);
+    throw new RangeError(
+      `--unfreeze ${opts.unfreeze} exceeds the ${backbone.layers.length - 1} layers of ${opts.backbone} after its input.`,
+    );
   }
   const classifier = buildClassifier(backbone, numClasses, { seed: opts.seed });
   return { classifier, backboneLayerCount: backbone.layers.length, alpha };

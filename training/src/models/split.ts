@@ -38,7 +38,9 @@ function nodesInModel(model: tf.LayersModel): Map<tf.layers.Layer, GraphNode> {
 export function splitForTraining(classifier: tf.LayersModel, backboneLayerCount: number, unfreeze: number): TrainingSplit {
   const layers = classifier.layers;
   if (!Number.isInteger(backboneLayerCount) || backboneLayerCount < 2 || backboneLayerCount >= layers.length) {
-    throw new Error(`backboneLayerCount must be an integer in [2, ${layers.length - 1}] for "${classifier.name}". Received: ${backboneLayerCount}`);
+    throw new Error(
+      `backboneLayerCount must be an integer in [2, ${layers.length - 1}] for "${classifier.name}". Received: ${backboneLayerCount}`,
+    );
   }
   if (!Number.isInteger(unfreeze) || unfreeze < 0 || unfreeze > backboneLayerCount - 1) {
     throw new Error(

@@ -17,7 +17,9 @@ export interface ImageSplit {
 export function gatherImages(split: ImageSplit, indices: ArrayLike<number>, imageSize: number): Uint8Array {
   const per = imageSize * imageSize * 3;
   if (split.images.length !== split.count * per) {
-    throw new Error(`Split holds ${split.images.length} bytes for ${split.count} images of ${imageSize}x${imageSize}x3 (${split.count * per} expected).`);
+    throw new Error(
+      `Split holds ${split.images.length} bytes for ${split.count} images of ${imageSize}x${imageSize}x3 (${split.count * per} expected).`,
+    );
   }
   const out = new Uint8Array(indices.length * per);
   for (let j = 0; j < indices.length; j++) {
@@ -28,7 +30,12 @@ export function gatherImages(split: ImageSplit, indices: ArrayLike<number>, imag
 }
 
 /** A float32 NHWC batch in `range` for the images `indices`. */
-export function imageBatch(split: ImageSplit, indices: ArrayLike<number>, imageSize: number, range: readonly [number, number]): tf.Tensor4D {
+export function imageBatch(
+  split: ImageSplit,
+  indices: ArrayLike<number>,
+  imageSize: number,
+  range: readonly [number, number],
+): tf.Tensor4D {
   const pixels = gatherImages(split, indices, imageSize);
   return tf.tensor4d(scaleToRange(pixels, range), [indices.length, imageSize, imageSize, 3], 'float32');
 }
@@ -38,7 +45,8 @@ export function labelBatch(split: ImageSplit, indices: ArrayLike<number>, numCla
   const labels = new Int32Array(indices.length);
   for (let j = 0; j < indices.length; j++) {
     const l = split.labels[indices[j]];
-    if (!Number.isInteger(l) || l < 0 || l >= numClasses) throw new Error(`Label ${l} of image ${indices[j]} is outside 0..${numClasses - 1}.`);
+    if (!Number.isInteger(l) || l < 0 || l >= numClasses)
+      throw new Error(`Label ${l} of image ${indices[j]} is outside 0..${numClasses - 1}.`);
     labels[j] = l;
   }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D);

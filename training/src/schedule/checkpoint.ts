@@ -123,7 +123,8 @@ export async function writeCheckpoint<C>(dir: string, snap: TrainerSnapshot, con
   const keep = new Set([CHECKPOINT_JSON, stateFile, best?.file]);
   for (const f of await readdir(dir)) {
     // Also temp files a hard kill (second Ctrl-C) may have left mid-write.
-    if (!keep.has(f) && (/^(state|best)-e\d+\.bin$/.test(f) || /^\.(state|best)-e\d+\.bin\..*\.tmp$/.test(f))) await rm(join(dir, f), { force: true });
+    if (!keep.has(f) && (/^(state|best)-e\d+\.bin$/.test(f) || /^\.(state|best)-e\d+\.bin\..*\.tmp$/.test(f)))
+      await rm(join(dir, f), { force: true });
   }
   return dir;
 }
@@ -136,7 +137,10 @@ export function hasCheckpoint(dir: string): Promise<boolean> {
 }
 
 /** Reads the last committed checkpoint in `dir`, its `config` checked by `configSchema`; errors name the file and what is wrong. */
-export async function readCheckpoint<C extends v.GenericSchema>(dir: string, configSchema: C): Promise<{ snapshot: TrainerSnapshot; config: v.InferOutput<C>; savedAt: string }> {
+export async function readCheckpoint<C extends v.GenericSchema>(
+  dir: string,
+  configSchema: C,
+): Promise<{ snapshot: TrainerSnapshot; config: v.InferOutput<C>; savedAt: string }> {
   const jsonPath = join(dir, CHECKPOINT_JSON);
   let text: string;
   try {
@@ -152,7 +156,9 @@ export async function readCheckpoint<C extends v.GenericSchema>(dir: string, con
   }
   const head: Record<string, unknown> = v.is(jsonObject, raw) ? raw : {};
   if (head.format !== CHECKPOINT_FORMAT || head.version !== 1) {
-    throw new Error(`${jsonPath} is not an EndoLens checkpoint (format ${JSON.stringify(head.format)}, version ${JSON.stringify(head.version)}).`);
+    throw new Error(
+      `${jsonPath} is not an EndoLens checkpoint (format ${JSON.stringify(head.format)}, version ${JSON.stringify(head.version)}).`,
+    );
   }
   const json = checked(CheckpointSchema, raw, jsonPath);
   const config = checked(configSchema, json.config, jsonPath, 'config');

@@ -22,7 +22,11 @@ export interface ScheduleRun<Config> {
 }
 
 /** Puts a checkpoint back into a fresh trainer and brings the run's epoch log in line with it. */
-export async function restoreSchedule(trainer: Trainer, snapshot: TrainerSnapshot, run: Pick<ScheduleRun<unknown>, 'runDir' | 'tracker' | 'progress'>): Promise<void> {
+export async function restoreSchedule(
+  trainer: Trainer,
+  snapshot: TrainerSnapshot,
+  run: Pick<ScheduleRun<unknown>, 'runDir' | 'tracker' | 'progress'>,
+): Promise<void> {
   const { tracker } = run;
   trainer.restore(snapshot);
   // The log holds at most the checkpoint's epochs (it is appended after each checkpoint), but may
@@ -47,7 +51,12 @@ export async function runSchedule<Config>(trainer: Trainer, run: ScheduleRun<Con
     await writeCheckpoint(runCheckpointFolder(run.runDir), await trainer.snapshot(), config);
     await tracker.logEpoch({ ...record });
     const best = trainer.bestEpoch;
-    progress.endEpoch(record, trainer.totalEpochs, (performance.now() - t0) / 1000, best?.epoch === record.epoch ? '(best so far, checkpointed)' : '(checkpointed)');
+    progress.endEpoch(
+      record,
+      trainer.totalEpochs,
+      (performance.now() - t0) / 1000,
+      best?.epoch === record.epoch ? '(best so far, checkpointed)' : '(checkpointed)',
+    );
     await run.afterEpoch?.(trainer.completedEpochs);
   }
 }

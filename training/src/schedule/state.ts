@@ -33,7 +33,8 @@ export function orderedWeights(model: tf.LayersModel): LayerVar[] {
   const out: LayerVar[] = [];
   const walk = (layers: tf.layers.Layer[]) => {
     for (const l of layers) {
-      if (l instanceof tf.LayersModel) walk(l.layers); // a nested model: its layers, in its order
+      if (l instanceof tf.LayersModel)
+        walk(l.layers); // a nested model: its layers, in its order
       else out.push(...l.weights);
     }
   };
@@ -54,12 +55,16 @@ export function readVariables(vars: readonly { name: string; read(): tf.Tensor }
 export function checkFits(model: tf.LayersModel, arrays: readonly NamedArray[], what: string): void {
   const weights = orderedWeights(model);
   if (weights.length !== arrays.length) {
-    throw new Error(`${what} holds ${arrays.length} weights; model "${model.name}" has ${weights.length}. Was it made with another backbone or class count?`);
+    throw new Error(
+      `${what} holds ${arrays.length} weights; model "${model.name}" has ${weights.length}. Was it made with another backbone or class count?`,
+    );
   }
   weights.forEach((w, i) => {
     const a = arrays[i];
     if (a.shape.join('x') !== w.shape.join('x') || a.data.length !== w.shape.reduce<number>((p, d) => p * (d ?? 0), 1)) {
-      throw new Error(`${what}: weight ${i} ("${a.name}") has shape [${a.shape.join(',')}], the model's "${w.name}" has [${w.shape.join(',')}].`);
+      throw new Error(
+        `${what}: weight ${i} ("${a.name}") has shape [${a.shape.join(',')}], the model's "${w.name}" has [${w.shape.join(',')}].`,
+      );
     }
   });
 }
@@ -74,7 +79,8 @@ export function assignWeights(model: tf.LayersModel, arrays: readonly NamedArray
 /** Writes tensors (orderedWeights order) into `model`'s weights. */
 export function assignTensors(model: tf.LayersModel, tensors: readonly tf.Tensor[]): void {
   const weights = orderedWeights(model);
-  if (weights.length !== tensors.length) throw new Error(`Got ${tensors.length} tensors for the ${weights.length} weights of "${model.name}".`);
+  if (weights.length !== tensors.length)
+    throw new Error(`Got ${tensors.length} tensors for the ${weights.length} weights of "${model.name}".`);
   tf.tidy(() => tensors.forEach((t, i) => weights[i].write(t)));
 }
 
@@ -84,7 +90,11 @@ export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: numbe
   const iterations = (await iter.tensor.data())[0];
   iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
   const half = moments.length / 2;
-  const toArray = (m: { name: string; tensor: tf.Tensor }): NamedArray => ({ name: m.name, shape: m.tensor.shape.slice(), data: m.tensor.dataSync() as Float32Array });
+  const toArray = (m: { name: string; tensor: tf.Tensor }): NamedArray => ({
+    name: m.name,
+    shape: m.tensor.shape.slice(),
+    data: m.tensor.dataSync() as Float32Array,
+  });
   return {
     phaseIndex,
     iterations,
@@ -103,7 +113,9 @@ export async function restoreAdam(optimizer: tf.AdamOptimizer, state: AdamState,
   }
   vars.forEach((v, i) => {
     if (state.firstMoments[i].shape.join('x') !== v.shape.join('x')) {
-      throw new Error(`Optimizer moment ${i} ("${state.firstMoments[i].name}") has shape [${state.firstMoments[i].shape.join(',')}], variable "${v.name}" has [${v.shape.join(',')}].`);
+      throw new Error(
+        `Optimizer moment ${i} ("${state.firstMoments[i].name}") has shape [${state.firstMoments[i].shape.join(',')}], variable "${v.name}" has [${v.shape.join(',')}].`,
+      );
     }
   });
   const iter = tf.scalar(state.iterations, 'int32');

@@ -17,7 +17,17 @@ import { dropoutSeed, setDropoutSeed } from '../tfjs-internals.ts';
 import { epochRng, shuffledIndices } from '../util/rng.ts';
 import { batchRanges, identityOrder, imageBatch, labelBatch, type ImageSplit } from './batches.ts';
 import { positionAfter, totalEpochs, type EpochPosition, type Phase } from './phases.ts';
-import { assignTensors, assignWeights, captureAdam, checkFits, orderedWeights, readVariables, restoreAdam, type AdamState, type NamedArray } from './state.ts';
+import {
+  assignTensors,
+  assignWeights,
+  captureAdam,
+  checkFits,
+  orderedWeights,
+  readVariables,
+  restoreAdam,
+  type AdamState,
+  type NamedArray,
+} from './state.ts';
 
 export type AugmentFn = (batch: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
 
@@ -126,7 +136,8 @@ export class Trainer {
     if (train.count < 1) throw new Error('The training split is empty.');
     if (val.count < 1) throw new Error('The validation split is empty: the schedule keeps the epoch with the lowest validation loss.');
     const out = opts.classifier.outputs[0].shape;
-    if (out[out.length - 1] !== numClasses) throw new Error(`The classifier outputs ${out[out.length - 1]} classes, the data has ${numClasses}.`);
+    if (out[out.length - 1] !== numClasses)
+      throw new Error(`The classifier outputs ${out[out.length - 1]} classes, the data has ${numClasses}.`);
     this.range = opts.inputRange ?? DEFAULT_INPUT_RANGE;
     this.total = totalEpochs(phases);
   }
@@ -174,7 +185,11 @@ export class Trainer {
     assignWeights(this.opts.classifier, s.weights, 'The checkpoint');
     if (s.best) {
       checkFits(this.opts.classifier, s.best.weights, "The checkpoint's best weights");
-      this.best = { valLoss: s.best.valLoss, epoch: s.best.epoch, tensors: s.best.weights.map((a) => tf.tensor(a.data, a.shape, 'float32')) };
+      this.best = {
+        valLoss: s.best.valLoss,
+        epoch: s.best.epoch,
+        tensors: s.best.weights.map((a) => tf.tensor(a.data, a.shape, 'float32')),
+      };
     }
     this.records.push(...s.history);
     this.completed = s.completedEpochs;
@@ -313,7 +328,9 @@ export class Trainer {
     return this.lossAndAccuracy(this.opts.val, (idx) => {
       const from = idx[0];
       const to = from + idx.length;
-      const inputs = feats.data.map((d, k) => tf.tensor(d.subarray(from * sizes[k], to * sizes[k]), [idx.length, ...feats.shapes[k]], 'float32'));
+      const inputs = feats.data.map((d, k) =>
+        tf.tensor(d.subarray(from * sizes[k], to * sizes[k]), [idx.length, ...feats.shapes[k]], 'float32'),
+      );
       return rt.split.trainable.predict(inputs.length === 1 ? inputs[0] : inputs, { batchSize: idx.length }) as tf.Tensor;
     });
   }
@@ -322,7 +339,10 @@ export class Trainer {
   evaluate(split: ImageSplit): { loss: number; accuracy: number } {
     this.expect(['idle', 'running', 'finished'], 'evaluate');
     const { classifier, inputSize } = this.opts;
-    return this.lossAndAccuracy(split, (idx) => classifier.predict(imageBatch(split, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor);
+    return this.lossAndAccuracy(
+      split,
+      (idx) => classifier.predict(imageBatch(split, idx, inputSize, this.range), { batchSize: idx.length }) as tf.Tensor,
+    );
   }
 
   /**

@@ -8,7 +8,11 @@
 
 export class MlflowError extends Error {
   override name = 'MlflowError';
-  constructor(message: string, readonly status?: number, readonly errorCode?: string) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly errorCode?: string,
+  ) {
     super(message);
   }
 }
@@ -32,7 +36,11 @@ const MAX_PARAMS = 100;
 export const MAX_PARAM_VALUE = 6000;
 
 export class MlflowClient {
-  constructor(readonly baseUrl: string, private readonly timeoutMs = 10000, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 10000,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -51,7 +59,9 @@ export class MlflowClient {
     try {
       res = await fetch(url, {
         method,
-        headers: this.headers(raw ? { 'Content-Type': 'application/octet-stream' } : body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        headers: this.headers(
+          raw ? { 'Content-Type': 'application/octet-stream' } : body !== undefined ? { 'Content-Type': 'application/json' } : {},
+        ),
         body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -68,7 +78,11 @@ export class MlflowClient {
     }
     if (!res.ok) {
       const e = (json ?? {}) as { error_code?: string; message?: string };
-      throw new MlflowError(`${method} ${path} -> HTTP ${res.status}${e.message ? `: ${e.message}` : text ? `: ${text.slice(0, 200)}` : ''}`, res.status, e.error_code);
+      throw new MlflowError(
+        `${method} ${path} -> HTTP ${res.status}${e.message ? `: ${e.message}` : text ? `: ${text.slice(0, 200)}` : ''}`,
+        res.status,
+        e.error_code,
+      );
     }
     return json ?? {};
   }
@@ -103,20 +117,39 @@ export class MlflowClient {
   /** Sends metrics and params in as many requests as MLflow's per-request limits need. */
   async logBatch(runId: string, metrics: MlflowMetric[] = [], params: MlflowParam[] = []): Promise<void> {
     for (let i = 0; i < params.length; i += MAX_PARAMS) {
-      await this.request('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: runId, metrics: [], params: params.slice(i, i + MAX_PARAMS), tags: [] });
+      await this.request('POST', '/api/2.0/mlflow/runs/log-batch', {
+        run_id: runId,
+        metrics: [],
+        params: params.slice(i, i + MAX_PARAMS),
+        tags: [],
+      });
     }
     for (let i = 0; i < metrics.length; i += MAX_METRICS) {
-      await this.request('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: runId, metrics: metrics.slice(i, i + MAX_METRICS), params: [], tags: [] });
+      await this.request('POST', '/api/2.0/mlflow/runs/log-batch', {
+        run_id: runId,
+        metrics: metrics.slice(i, i + MAX_METRICS),
+        params: [],
+        tags: [],
+      });
     }
   }
 
   async updateRun(runId: string, status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED', endTime?: number): Promise<void> {
-    await this.request('POST', '/api/2.0/mlflow/runs/update', { run_id: runId, status, ...(endTime !== undefined ? { end_time: endTime } : {}) });
+    await this.request('POST', '/api/2.0/mlflow/runs/update', {
+      run_id: runId,
+      status,
+      ...(endTime !== undefined ? { end_time: endTime } : {}),
+    });
   }
 
   async uploadArtifact(experimentId: string, runId: string, path: string, data: Uint8Array): Promise<void> {
     const safe = path.split('/').map(encodeURIComponent).join('/');
-    await this.request('PUT', `/api/2.0/mlflow-artifacts/artifacts/${encodeURIComponent(experimentId)}/${encodeURIComponent(runId)}/artifacts/${safe}`, undefined, data);
+    await this.request(
+      'PUT',
+      `/api/2.0/mlflow-artifacts/artifacts/${encodeURIComponent(experimentId)}/${encodeURIComponent(runId)}/artifacts/${safe}`,
+      undefined,
+      data,
+    );
   }
 }
 

@@ -141,7 +141,12 @@ export class RunTracker {
     const meta = await read(META, RunMetaSchema);
     const params = await read(PARAMS, RunParamsSchema);
     await mkdir(join(dir, ARTIFACTS), { recursive: true });
-    const tracker = new RunTracker(dir, { ...meta, status: 'RUNNING', endTime: undefined, resumedAt: [...(meta.resumedAt ?? []), Date.now()] }, params, opts);
+    const tracker = new RunTracker(
+      dir,
+      { ...meta, status: 'RUNNING', endTime: undefined, resumedAt: [...(meta.resumedAt ?? []), Date.now()] },
+      params,
+      opts,
+    );
     await tracker.saveMeta();
     const epochs = await tracker.readEpochs();
     await tracker.repairMetrics(epochs);
@@ -219,7 +224,13 @@ export class RunTracker {
   async keepEpochs(count: number): Promise<void> {
     const epochs = await this.readEpochs();
     if (count >= epochs.length) return;
-    await writeFileAtomic(join(this.runDir, METRICS), epochs.slice(0, count).map((e) => `${JSON.stringify(e)}\n`).join(''));
+    await writeFileAtomic(
+      join(this.runDir, METRICS),
+      epochs
+        .slice(0, count)
+        .map((e) => `${JSON.stringify(e)}\n`)
+        .join(''),
+    );
   }
 
   /** Rewrites metrics.jsonl without a torn last line, so that new epochs append after valid JSON. */
@@ -245,7 +256,10 @@ export class RunTracker {
   async writeBytes(name: string, data: Uint8Array): Promise<void> {
     const path = this.artifactPath(name);
     await writeFileAtomic(path, data);
-    const rel = path.slice(join(this.runDir, ARTIFACTS).length + 1).split(sep).join('/');
+    const rel = path
+      .slice(join(this.runDir, ARTIFACTS).length + 1)
+      .split(sep)
+      .join('/');
     await this.remoteCall(`upload artifact ${rel}`, (r) => r.client.uploadArtifact(r.experimentId, r.runId, rel, data));
   }
 
@@ -269,7 +283,9 @@ export class RunTracker {
     const uri = this.trackingUri();
     if (!uri) return;
     if (!/^https?:\/\//i.test(uri)) {
-      this.warn(`MLFLOW_TRACKING_URI="${uri}" is not an http(s) URL; only the local run in ${this.runDir} is kept (file-store URIs are not supported).`);
+      this.warn(
+        `MLFLOW_TRACKING_URI="${uri}" is not an http(s) URL; only the local run in ${this.runDir} is kept (file-store URIs are not supported).`,
+      );
       return;
     }
     const client = new MlflowClient(uri, this.opts.timeoutMs);
@@ -307,7 +323,9 @@ export class RunTracker {
   private disableRemote(what: string, err: unknown): void {
     this.remote = null;
     this.remoteDisabled = true;
-    this.warn(`MLflow: could not ${what} at ${this.trackingUri()} (${(err as Error).message}). Continuing without MLflow; the run is kept locally in ${this.runDir}.`);
+    this.warn(
+      `MLflow: could not ${what} at ${this.trackingUri()} (${(err as Error).message}). Continuing without MLflow; the run is kept locally in ${this.runDir}.`,
+    );
   }
 
   /** Runs one remote step: an unreachable server turns remote tracking off; an HTTP error is reported and skipped. */
@@ -317,7 +335,8 @@ export class RunTracker {
     try {
       await fn(r);
     } catch (err) {
-      if (err instanceof MlflowError && err.status !== undefined) this.warn(`MLflow: could not ${what}: ${err.message}. The local run in ${basename(this.runDir)} has it.`);
+      if (err instanceof MlflowError && err.status !== undefined)
+        this.warn(`MLflow: could not ${what}: ${err.message}. The local run in ${basename(this.runDir)} has it.`);
       else this.disableRemote(what, err);
     }
   }

@@ -47,10 +47,15 @@ function alphaFromChannels(lastDim: (layer: string) => number | undefined): numb
   if (lastDim('Conv1') === undefined) return undefined;
   const expected = (alpha: number): Array<[string, number]> => [
     ['Conv1', makeDivisible(32 * alpha, 8)],
-    ...MOBILENETV2_BLOCKS.map(([filters], id): [string, number] => [id === 0 ? 'expanded_conv_project' : `block_${id}_project`, makeDivisible(Math.trunc(filters * alpha), 8)]),
+    ...MOBILENETV2_BLOCKS.map(([filters], id): [string, number] => [
+      id === 0 ? 'expanded_conv_project' : `block_${id}_project`,
+      makeDivisible(Math.trunc(filters * alpha), 8),
+    ]),
     ['Conv_1', alpha > 1 ? makeDivisible(1280 * alpha, 8) : 1280],
   ];
-  const fits = MOBILENETV2_ALPHAS.filter((alpha) => expected(alpha).every(([layer, channels]) => [undefined, channels].includes(lastDim(layer))));
+  const fits = MOBILENETV2_ALPHAS.filter((alpha) =>
+    expected(alpha).every(([layer, channels]) => [undefined, channels].includes(lastDim(layer))),
+  );
   if (fits.length === 0) {
     throw new WeightLoadError(
       `These MobileNetV2 weights match none of Keras's alphas (${MOBILENETV2_ALPHAS.join(', ')}): Conv1 has ${lastDim('Conv1')} output channels.`,
@@ -87,7 +92,9 @@ function planLayer(layer: tf.layers.Layer, saved: SavedWeight[] | undefined, pro
   }
   if (saved.length !== layer.weights.length) {
     const found = saved.map((s) => `${s.name} ${shapeText(s.shape)}`).join(', ');
-    problems.push(`layer "${layer.name}": the weights have ${saved.length} (${found}), the model expects ${layer.weights.length} (${expects})`);
+    problems.push(
+      `layer "${layer.name}": the weights have ${saved.length} (${found}), the model expects ${layer.weights.length} (${expects})`,
+    );
     return undefined;
   }
   const plan = layer.weights.map((w, i) => saved.find((s) => s.name === w.originalName.split('/').pop()) ?? saved[i]);
@@ -95,7 +102,9 @@ function planLayer(layer: tf.layers.Layer, saved: SavedWeight[] | undefined, pro
   layer.weights.forEach((w, i) => {
     const got = plan[i].shape;
     if (got.length !== w.shape.length || got.some((d, k) => d !== w.shape[k])) {
-      problems.push(`layer "${layer.name}" weight "${plan[i].name}": the weights have shape ${shapeText(got)}, the model expects ${shapeText(w.shape)}`);
+      problems.push(
+        `layer "${layer.name}" weight "${plan[i].name}": the weights have shape ${shapeText(got)}, the model expects ${shapeText(w.shape)}`,
+      );
       ok = false;
     }
   });

@@ -54,7 +54,9 @@ export async function openKerasH5(path: string, description = path): Promise<Wei
     const root = file.keys().includes('model_weights') ? (file.get('model_weights') as Group) : file;
     const layerNames = stringList(root.attrs['layer_names']?.value);
     if (layerNames.length === 0) {
-      throw new WeightLoadError(`${absolute} is not a Keras weights file: it has no "layer_names" attribute (Keras 2 .h5 layout expected).`);
+      throw new WeightLoadError(
+        `${absolute} is not a Keras weights file: it has no "layer_names" attribute (Keras 2 .h5 layout expected).`,
+      );
     }
     const layers = new Map<string, SavedWeight[]>();
     for (const layerName of layerNames) {

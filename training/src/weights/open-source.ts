@@ -40,7 +40,8 @@ async function openLocal(path: string, description: string): Promise<WeightSourc
     );
   }
   if (statSync(path).isDirectory() || path.endsWith('.json')) return openTfjsLayersModel(path, description);
-  if (!isHdf5(path)) throw new WeightLoadError(`Weights source "${description}": ${path} is neither an HDF5 (.h5) file nor a tfjs model.json.`);
+  if (!isHdf5(path))
+    throw new WeightLoadError(`Weights source "${description}": ${path} is neither an HDF5 (.h5) file nor a tfjs model.json.`);
   return openKerasH5(path, description);
 }
 
@@ -60,7 +61,8 @@ async function openUrl(url: string, cacheDir: string): Promise<string> {
 
 export async function openWeightSource(source: string, opts: OpenOptions): Promise<WeightSource> {
   if (source === 'imagenet') {
-    if (opts.backboneName === undefined) throw new WeightLoadError('--weights imagenet needs to know the backbone (resnet50v2 or mobilenetv2).');
+    if (opts.backboneName === undefined)
+      throw new WeightLoadError('--weights imagenet needs to know the backbone (resnet50v2 or mobilenetv2).');
     const spec = imagenetFile(opts.backboneName, { alpha: opts.alpha, inputSize: opts.inputSize, baseUrl: opts.imagenetBaseUrl });
     const file = await downloadToCache(spec.url, join(opts.cacheDir, 'models', spec.fileName), {
       md5: spec.md5,
