@@ -125,8 +125,6 @@ async function resumeQueued(): Promise<void> {
 let persistenceAsked: Promise<void> | undefined;
 
 export async function startApp(): Promise<void> {
-  // The worker's script (tfjs and its backends) loads while the saved session is read, not after.
-  getClient();
   // Asked once (not again on a retry), so the browser does not evict the session when the disk runs low; Settings shows the answer.
   persistenceAsked ??= requestPersistentStorage().then((answer) => store().setStoragePersistence(answer));
   await hydrate().catch((e: unknown) => console.error('Could not read the saved session', e));

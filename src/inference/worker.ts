@@ -102,9 +102,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   if (loaded) disposeInferenceModel(loaded.inference);
   loaded = undefined;
   try {
-    performance.mark('load-start');
     const bundle = await loadModelBundle(source);
-    performance.mark('bundle');
     const size = bundle.metadata.input.size;
     // Never a measurement first: WASM (or the forced / remembered backend) at once.
     let choice = startingBackend(request, bundle.modelKey);
@@ -120,7 +118,6 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
         throw new ModelLoadError('backend', e2 instanceof Error ? e2.message : String(e2));
       }
     }
-    performance.mark('backend');
     let model: tf.LayersModel;
     try {
       model = await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts));
@@ -144,7 +141,6 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       model.dispose();
       throw e;
     }
-    performance.mark('model-built');
     // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
     try {
       await runBatch(inference, [new Float32Array(size * size * 3)]);
@@ -152,7 +148,6 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
       throw e;
     }
-    performance.mark('warmed');
     loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts: bundle.artifacts };
     post({
       type: 'loaded',
