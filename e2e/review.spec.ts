@@ -200,7 +200,7 @@ test('a session exported with images, and with hashes only, imports into a fresh
   ] as const) {
     const context = await browser.newContext({ baseURL });
     const fresh = new EndoPage(await context.newPage());
-    await fresh.goto({ backend: 'wasm' }); // a fresh profile would measure every backend again; not what is tested here
+    await fresh.goto({ backend: 'wasm' }); // the backend is not what is tested here: pinned, as parity's reference is WASM
     await openSessionMenu(fresh.page);
     await fresh.page
       .getByLabel('Import a session (JSON)')
