@@ -120,3 +120,35 @@ test('made frames in every format: results, counts, sort and filter, tensors fre
   await endoPage.waitForModel();
   await expect(page.getByText(/no frames yet/i)).toBeVisible();
 });
+
+test('frames dropped while the model is still loading are all classified once it is ready, even when the browser cannot store them', async ({
+  endoPage,
+  page,
+  context,
+}) => {
+  // The browser refuses to keep the frames themselves (a full quota): the queue must not depend on reading them back.
+  await page.addInitScript(() => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (typeof key === 'string' && key.startsWith('file:')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    };
+  });
+  // Hold the model's weights until the frames are in, so the drop happens while no model is ready.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\/model\/.*\.bin$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect(endoPage.modelStatus).toHaveAttribute('data-state', 'loading');
+  const frames = await Promise.all(Array.from({ length: 5 }, (_, i) => syntheticFrame(`early-${i}.jpg`, i)));
+  await endoPage.dropImages(frames);
+  await expect(page.locator('[data-testid="frame-card"][data-status="queued"]')).toHaveCount(5);
+  await expect(page.getByTestId('storage-full')).toBeVisible();
+  release();
+  await endoPage.waitForClassified(5);
+  await expect(endoPage.errorCards).toHaveCount(0);
+});

@@ -99,16 +99,24 @@ async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Prom
   return true;
 }
 
-/** Sends frames still waiting (after a reload or a model switch) to the worker, reading them back from IndexedDB. */
+/**
+ * Frames dropped while no model was ready, kept in memory until they go to the worker: reading them
+ * back from IndexedDB could race their own save (a model now loads in about 2 s) or find nothing
+ * when the quota refused it.
+ */
+const unsent = new Map<string, File>();
+
+/** Sends frames still waiting (after a reload or a model switch) to the worker: from memory, else from IndexedDB. */
 async function resumeQueued(): Promise<void> {
   const s = store();
   const ids = s.order.filter((id) => s.frames[id]?.status === 'queued');
   if (!ids.length) return;
-  const files = await loadFiles(ids);
+  const stored = await loadFiles(ids.filter((id) => !unsent.has(id)));
   const jobs: ClassifyJob[] = [];
   const lost: string[] = [];
-  ids.forEach((id, i) => {
-    const file = files[i];
+  ids.forEach((id) => {
+    const file = unsent.get(id) ?? stored.shift();
+    unsent.delete(id);
     if (file) jobs.push({ id, fileName: s.frames[id].fileName, file });
     else lost.push(id);
   });
@@ -170,6 +178,8 @@ export async function addFiles(files: readonly File[]): Promise<void> {
     if (store().model.status === 'ready') {
       store().startWork(chunkJobs.length);
       getClient().classify(chunkJobs);
+    } else {
+      for (const j of chunkJobs) unsent.set(j.id, j.file);
     }
     if (start + ADD_CHUNK < files.length) await new Promise((r) => setTimeout(r, 0));
   }
@@ -215,6 +225,7 @@ export async function resumeCancelled(): Promise<void> {
 export async function clearSession(): Promise<void> {
   getClient().cancel();
   store().removeAllFrames();
+  unsent.clear();
   forgetAllThumbs();
   await persistence?.flush();
   await clearSessionData();
