@@ -1,34 +1,11 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { validateMetadata } from '../core/metadata.ts';
 import { useAppStore } from '../store/store.ts';
-import type { FrameRecord } from '../store/types.ts';
-import { loadFrameRecords, loadSessionIndex, loadThumb, resetDbHandle, saveThumb } from './db.ts';
+import { freshStoreAndDb, queuedFrame as frame, readyModel } from '../store/fixtures.test-helpers.ts';
+import { loadFrameRecords, loadSessionIndex, loadThumb, saveThumb } from './db.ts';
 import { startPersisting } from './persist-store.ts';
 import { isQuotaExceeded, requestPersistentStorage } from './storage.ts';
 
-const metadata = validateMetadata({
-  format: 'endolens-model',
-  formatVersion: 1,
-  name: 'M',
-  version: '1',
-  createdAt: '2026-01-01',
-  intendedUse: 'research',
-  classes: ['0_normal', '2_polyps'],
-  input: { size: 8 },
-  backbone: { name: 'b', weights: 'w' },
-  dataset: { name: 'd', description: 'd', counts: {} },
-  lowConfidenceThreshold: 0.7,
-});
-const frame = (id: string): FrameRecord => ({
-  id,
-  fileName: `${id}.jpg`,
-  size: 10,
-  addedAt: Number(id.slice(1)),
-  status: 'queued',
-  hasThumb: false,
-});
 const result = (id: string) => ({ id, ok: true as const, probabilities: [0.2, 0.8], width: 4, height: 4, downscaled: false });
 const quotaError = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
@@ -39,12 +16,8 @@ const fillTheDisk = () =>
   });
 
 beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  resetDbHandle();
-  useAppStore.getState().reset();
-  useAppStore
-    .getState()
-    .setModel({ status: 'ready', source: 'embedded', metadata, modelKey: 'M@1#x', backend: 'wasm', backendReason: 'measured' });
+  freshStoreAndDb();
+  readyModel();
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 afterEach(() => vi.restoreAllMocks());

@@ -1,47 +1,13 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { validateMetadata } from '../core/metadata.ts';
-import { clearSessionData, loadFrameRecords, loadThumb, resetDbHandle, saveThumb } from '../persistence/db.ts';
+import { clearSessionData, loadFrameRecords, loadThumb, saveThumb } from '../persistence/db.ts';
+import { freshStoreAndDb, queuedFrame as frame, readyModel } from './fixtures.test-helpers.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
 import { countsPerClass, isLowConfidence, isUnfamiliarFrame, lowConfidenceThreshold, visibleFrameIds } from './selectors.ts';
 import { initialState, useAppStore } from './store.ts';
 import type { FrameRecord } from './types.ts';
 
-const metadata = validateMetadata({
-  format: 'endolens-model',
-  formatVersion: 1,
-  name: 'M',
-  version: '1',
-  createdAt: '2026-01-01',
-  intendedUse: 'research',
-  classes: ['0_normal', '2_polyps'],
-  input: { size: 8 },
-  backbone: { name: 'b', weights: 'w' },
-  dataset: { name: 'd', description: 'd', counts: {} },
-  lowConfidenceThreshold: 0.7,
-});
-
-const frame = (id: string, fileName: string): FrameRecord => ({
-  id,
-  fileName,
-  size: 10,
-  addedAt: Number(id.slice(1)),
-  status: 'queued',
-  hasThumb: false,
-});
-
-function readyModel() {
-  useAppStore
-    .getState()
-    .setModel({ status: 'ready', source: 'embedded', metadata, modelKey: 'M@1#x', backend: 'wasm', backendReason: 'measured' });
-}
-
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory(); // a fresh database per test
-  resetDbHandle();
-  useAppStore.getState().reset();
-});
+beforeEach(freshStoreAndDb);
 
 describe('store', () => {
   it('applies a batch of outcomes in one update: predicted class, confidence and errors', () => {
