@@ -27,7 +27,7 @@ import { FrameDetail } from './features/review/FrameDetail.tsx';
 import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
 import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
-import { setLanguage, type Language } from './i18n/index.ts';
+import { LanguageSelect } from './components/LanguageSelect.tsx';
 import { useAppStore } from './store/store.ts';
 
 type Tab = 'frames' | 'modelCard' | 'settings';
@@ -55,9 +55,8 @@ const onClearSession = () => void clearSession();
 const onUseEmbedded = () => void switchToEmbeddedModel();
 
 export function App() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const model = useAppStore((s) => s.model);
-  const updateSettings = useAppStore((s) => s.updateSettings);
   const [tab, setTab] = useState<Tab>('frames');
   useEffect(() => bindHeatmapQueue(), []);
 
@@ -92,18 +91,7 @@ export function App() {
           <ModelStatus />
           <SessionMenu />
           <label className="lang">
-            {t('app.language')}{' '}
-            <select
-              value={i18n.language}
-              onChange={(e) => {
-                const l = e.target.value as Language;
-                updateSettings({ language: l });
-                setLanguage(l);
-              }}
-            >
-              <option value="en">English</option>
-              <option value="es">Español</option>
-            </select>
+            {t('app.language')} <LanguageSelect />
           </label>
         </div>
         <Disclaimer />

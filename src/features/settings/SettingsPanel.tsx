@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import type { BackendSetting } from '../../inference/backend-choice.ts';
 import { BACKEND_ORDER } from '../../inference/protocol.ts';
-import { setLanguage, type Language } from '../../i18n/index.ts';
+import { LanguageSelect } from '../../components/LanguageSelect.tsx';
 import { useAppStore } from '../../store/store.ts';
 import { useThresholds } from '../../store/useThresholds.ts';
 import { DEFAULT_LOW_CONFIDENCE } from '../../store/types.ts';
@@ -17,7 +17,7 @@ function usePercentDraft(value: number): [string, (text: string) => void] {
 }
 
 export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendChange: () => void; onClearSession: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const settings = useAppStore((s) => s.settings);
   const update = useAppStore((s) => s.updateSettings);
   const model = useAppStore((s) => s.model);
@@ -59,18 +59,7 @@ export function SettingsPanel({ onBackendChange, onClearSession }: { onBackendCh
       <h2 id="settings-title">{t('settings.title')}</h2>
       <div className="field">
         <label htmlFor="language">{t('app.language')}</label>
-        <select
-          id="language"
-          value={i18n.language}
-          onChange={(e) => {
-            const l = e.target.value as Language;
-            update({ language: l });
-            setLanguage(l);
-          }}
-        >
-          <option value="en">English</option>
-          <option value="es">Español</option>
-        </select>
+        <LanguageSelect id="language" />
       </div>
       <div className="field" role="group" aria-labelledby="thresholds-title">
         <h3 id="thresholds-title">{t('workflow.levelsTitle')}</h3>
