@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend, type BackendPreference } from '../src/backend.ts';
-
-async function nativeTensorflowInstalled(): Promise<boolean> {
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(name);
-      return true;
-    } catch {
-      // not installed: the normal case here (their install needs internet)
-    }
-  }
-  return false;
-}
+import { nativeTensorflowInstalled } from './helpers/native-tfjs.ts';
 
 describe('initBackend', () => {
   it('auto picks native TensorFlow when installed, else wasm with the training kernels', async () => {

@@ -7,24 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dropoutSeed, nativeBackendUsesGpu, readAdamPowers, setDropoutSeed, writeAdamPowers } from '../src/tfjs-internals.ts';
+import { nativeTensorflowInstalled } from './helpers/native-tfjs.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
 const PINNED = pkg.dependencies['@tensorflow/tfjs'];
 
 function changed(what: string): string {
   return `tfjs internals changed: ${what} (training/src/tfjs-internals.ts relies on it as of the pinned tfjs ${PINNED}; installed ${tf.version.tfjs})`;
-}
-
-async function tfjsNodeLoads(): Promise<boolean> {
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(name);
-      return true;
-    } catch {
-      // not installed: the normal case here (an optional dependency whose install needs internet)
-    }
-  }
-  return false;
 }
 
 beforeAll(async () => {
@@ -103,7 +92,7 @@ describe(`tfjs private state the trainer relies on (pinned tfjs ${PINNED})`, () 
   });
 
   it("tfjs-node's backend says whether it uses a GPU (only where tfjs-node is installed)", async (ctx) => {
-    if (!(await tfjsNodeLoads())) ctx.skip(); // optional dependency, absent offline
+    if (!(await nativeTensorflowInstalled())) ctx.skip(); // optional dependency, absent offline
     expect(await tf.setBackend('tensorflow')).toBe(true);
     const probe = (tf.backend() as unknown as { isUsingGpuDevice?: unknown }).isUsingGpuDevice;
     expect(['boolean', 'function'], changed("tfjs-node's backend no longer has `isUsingGpuDevice`")).toContain(typeof probe);
