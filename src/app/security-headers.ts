@@ -26,6 +26,8 @@ const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'connect-src': ["'self'", 'blob:'],
   // Thumbnails and dropped frames are object URLs; Grad-CAM overlays and the report's pictures are data: URLs.
   'img-src': ["'self'", 'blob:', 'data:'],
+  // A dropped video plays from its object URL (a live camera is a MediaStream, which needs no source).
+  'media-src': ["'self'", 'blob:'],
   'object-src': ["'none'"],
   'base-uri': ["'self'"],
   'form-action': ["'none'"],

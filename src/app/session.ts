@@ -5,7 +5,8 @@
  */
 import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
 import { InferenceClient, type BackendUpdate, type GradCamOutput } from '../inference/client.ts';
-import type { ClassifyJob, ModelSource } from '../inference/protocol.ts';
+import type { ClassifyJob, ModelSource, Scores } from '../inference/protocol.ts';
+import type { PixelImage } from '../core/preprocess.ts';
 import {
   clearCustomModel,
   clearSessionData,
@@ -208,6 +209,16 @@ export async function computeGradCam(frameId: string, classIndex: number): Promi
   const out = await getClient().gradCam(file, classIndex);
   store().setLastGradCamMs(performance.now() - started);
   return out;
+}
+
+/** Scores model inputs preprocessed elsewhere (video frames), with the loaded model, in the inference worker. */
+export function scoreInputs(inputs: Float32Array[]): Promise<Scores[]> {
+  return getClient().classifyInputs(inputs);
+}
+
+/** Preprocesses and scores one frame's decoded pixels (a live camera frame) in the inference worker. */
+export function scorePixels(pixels: PixelImage): Promise<Scores> {
+  return getClient().classifyPixels(pixels);
 }
 
 export function cancelClassification(): void {

@@ -2,7 +2,8 @@
  * The page's handle on the inference worker: promise-based model loading, fire-and-forget frame
  * jobs with result callbacks, cancel.
  */
-import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
+import type { PixelImage } from '../core/preprocess.ts';
+import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource, Scores, ToWorker } from './protocol.ts';
 
 export type GradCamOutput = Omit<Extract<FromWorker, { type: 'gradcam-result'; ok: true }>, 'type' | 'requestId' | 'ok'>;
 export type LoadedModel = Extract<FromWorker, { type: 'loaded' }>;
@@ -21,6 +22,7 @@ export class InferenceClient {
   private pendingLoad: { resolve(v: LoadedModel | LoadFailure): void } | undefined;
   private nextRequest = 1;
   private readonly gradCams = new Map<number, { resolve(r: GradCamOutput): void; reject(e: Error): void }>();
+  private readonly scoring = new Map<number, { resolve(r: Scores[]): void; reject(e: Error): void }>();
 
   constructor(private readonly events: ClientEvents) {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
@@ -53,6 +55,13 @@ export class InferenceClient {
         break;
       case 'memory':
         break;
+      case 'scores': {
+        const waiting = this.scoring.get(msg.requestId);
+        this.scoring.delete(msg.requestId);
+        if (msg.ok) waiting?.resolve(msg.scores);
+        else waiting?.reject(new Error(msg.message));
+        break;
+      }
       case 'gradcam-result': {
         const waiting = this.gradCams.get(msg.requestId);
         this.gradCams.delete(msg.requestId);
@@ -65,8 +74,31 @@ export class InferenceClient {
     }
   }
 
-  private send(msg: ToWorker): void {
-    this.worker.postMessage(msg);
+  private send(msg: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  private scores(msg: (requestId: number) => ToWorker, transfer: Transferable[]): Promise<Scores[]> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.scoring.set(requestId, { resolve, reject });
+      this.send(msg(requestId), transfer);
+    });
+  }
+
+  /** Scores model inputs preprocessed elsewhere (a video worker); their buffers move to the worker. */
+  classifyInputs(inputs: Float32Array[]): Promise<Scores[]> {
+    return this.scores(
+      (requestId) => ({ type: 'classify-inputs', requestId, inputs }),
+      inputs.map((x) => x.buffer as ArrayBuffer),
+    );
+  }
+
+  /** Preprocesses decoded pixels (src/core/preprocess.ts) in the worker and scores them; the buffer moves there. */
+  classifyPixels(pixels: PixelImage): Promise<Scores> {
+    return this.scores((requestId) => ({ type: 'classify-pixels', requestId, pixels }), [pixels.data.buffer as ArrayBuffer]).then(
+      (s) => s[0],
+    );
   }
 
   /** Resolves with the loaded model or the reason it failed; never rejects. */

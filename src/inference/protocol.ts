@@ -2,7 +2,9 @@
  * Messages between the app (main thread) and the inference worker, which owns tfjs, decoding and
  * preprocessing. Plain structured-clone data only.
  */
+import type { FamiliarityScore } from '../core/familiarity.ts';
 import type { ModelMetadata } from '../core/metadata.ts';
+import type { PixelImage } from '../core/preprocess.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm';
 /** Measured in this order: WASM first (reliable on CPUs), software GPU adapters last. */
@@ -78,7 +80,19 @@ export type ToWorker =
   | { type: 'cancel' }
   | { type: 'memory' }
   /** Grad-CAM of one frame for one class, with the loaded model (src/inference/gradcam.ts). */
-  | { type: 'gradcam'; requestId: number; file: Blob; classIndex: number };
+  | { type: 'gradcam'; requestId: number; file: Blob; classIndex: number }
+  /**
+   * Model inputs already preprocessed elsewhere (a video worker runs src/core/preprocess.ts beside
+   * this one), or decoded pixels preprocessed here (a live camera frame). Answered by `scores`, in order.
+   */
+  | { type: 'classify-inputs'; requestId: number; inputs: Float32Array[] }
+  | { type: 'classify-pixels'; requestId: number; pixels: PixelImage };
+
+/** One frame's scores: every class's probability and, when the model has the check, its familiarity. */
+export interface Scores {
+  probabilities: number[];
+  familiarity?: FamiliarityScore;
+}
 
 export type FromWorker =
   | {
@@ -119,4 +133,6 @@ export type FromWorker =
       layerName: string;
       score: 'logit' | 'output';
     }
-  | { type: 'gradcam-result'; requestId: number; ok: false; message: string };
+  | { type: 'gradcam-result'; requestId: number; ok: false; message: string }
+  | { type: 'scores'; requestId: number; ok: true; scores: Scores[] }
+  | { type: 'scores'; requestId: number; ok: false; message: string };

@@ -15,6 +15,7 @@ import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
+import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
 import type { BackendRequest, BackendName, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -265,6 +266,26 @@ async function gradCam(requestId: number, file: Blob, classIndex: number): Promi
   }
 }
 
+/** Inputs preprocessed elsewhere (video) or pixels preprocessed here (live): scored in order, in one call. */
+async function scoreInputs(requestId: number, inputs: Float32Array[] | PixelImage): Promise<void> {
+  await background.hold();
+  try {
+    const current = loaded;
+    if (!current) throw new Error('no model is loaded');
+    const spec = { inputSize: current.metadata.input.size, range: current.metadata.input.range };
+    const batch = Array.isArray(inputs) ? inputs : [preprocessPixels(inputs, spec)];
+    const expected = spec.inputSize * spec.inputSize * 3;
+    const wrong = batch.find((x) => x.length !== expected);
+    if (wrong) throw new Error(`an input holds ${wrong.length} values, the model takes ${expected}`);
+    const scores = await runBatch(current.inference, batch);
+    post({ type: 'scores', requestId, ok: true, scores });
+  } catch (e) {
+    post({ type: 'scores', requestId, ok: false, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    background.release();
+  }
+}
+
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
@@ -284,6 +305,12 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'gradcam':
       void gradCam(msg.requestId, msg.file, msg.classIndex);
+      break;
+    case 'classify-inputs':
+      void scoreInputs(msg.requestId, msg.inputs);
+      break;
+    case 'classify-pixels':
+      void scoreInputs(msg.requestId, msg.pixels);
       break;
   }
 };
