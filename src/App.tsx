@@ -8,6 +8,7 @@ import {
   clearSession,
   loadCustomModelFiles,
   resumeCancelled,
+  scorePixels,
   startApp,
   switchToEmbeddedModel,
 } from './app/session.ts';
@@ -24,14 +25,15 @@ import { ModelStatus } from './features/model-card/ModelStatus.tsx';
 import type { ChartRequest } from './features/results/FrameCard.tsx';
 import { ResultsView, type DetailRequest } from './features/results/ResultsView.tsx';
 import { FrameDetail } from './features/review/FrameDetail.tsx';
+import { LiveView } from './features/live/LiveView.tsx';
 import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
 import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
 import { LanguageSelect } from './components/LanguageSelect.tsx';
 import { useAppStore } from './store/store.ts';
 
-type Tab = 'frames' | 'modelCard' | 'settings';
-const TABS: Tab[] = ['frames', 'modelCard', 'settings'];
+type Tab = 'frames' | 'modelCard' | 'live' | 'settings';
+const TABS: Tab[] = ['frames', 'modelCard', 'live', 'settings'];
 
 /** Charts only for cards near the viewport (1000 frames must stay responsive). Stable identity keeps cards memoised. */
 function renderChart(req: ChartRequest) {
@@ -53,6 +55,7 @@ const onResume = () => void resumeCancelled();
 const onBackendChange = () => void applyBackendSetting();
 const onClearSession = () => void clearSession();
 const onUseEmbedded = () => void switchToEmbeddedModel();
+const onSaveLiveFrame = (file: File) => void addFiles([file]);
 
 export function App() {
   const { t } = useTranslation();
@@ -131,6 +134,17 @@ export function App() {
         <div id="panel-modelCard" role="tabpanel" aria-labelledby="tab-modelCard" hidden={tab !== 'modelCard'}>
           {model.metadata ? <ModelCard metadata={model.metadata} /> : <p>{t('model.loading')}</p>}
           <LoadModelPanel onLoadFiles={loadCustomModelFiles} onUseEmbedded={onUseEmbedded} />
+        </div>
+        <div id="panel-live" role="tabpanel" aria-labelledby="tab-live" hidden={tab !== 'live'}>
+          {/* Mounted only while its tab is open: leaving the tab unmounts it, which releases the camera. */}
+          {tab === 'live' && (
+            <LiveView
+              metadata={model.metadata}
+              modelReady={model.status === 'ready'}
+              scorePixels={scorePixels}
+              onSaveFrame={onSaveLiveFrame}
+            />
+          )}
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
           <SettingsPanel onBackendChange={onBackendChange} onClearSession={onClearSession} />

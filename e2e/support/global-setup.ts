@@ -1,6 +1,7 @@
-/** Makes the e2e model fixtures: a 4-class test model and a corrupt copy (weights cut short). */
+/** Makes the e2e fixtures: a 4-class test model, a corrupt copy (weights cut short), the live view's fake camera file. */
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeLiveY4m } from './make-live-y4m.ts';
 import { makeTestModel, WEIGHTS_FILE } from './make-test-model.ts';
 import { CORRUPT_MODEL, TEST_MODEL_4 } from './paths.ts';
 
@@ -13,4 +14,5 @@ export default async function globalSetup(): Promise<void> {
   await copyFile(join(TEST_MODEL_4, 'metadata.json'), join(CORRUPT_MODEL, 'metadata.json'));
   const weights = await readFile(join(TEST_MODEL_4, WEIGHTS_FILE));
   await writeFile(join(CORRUPT_MODEL, WEIGHTS_FILE), weights.subarray(0, Math.floor(weights.length / 2)));
+  await makeLiveY4m();
 }

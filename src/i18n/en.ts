@@ -6,7 +6,7 @@ export const en = {
     disclaimer: 'Research tool, not a medical device. Do not use it for diagnosis.',
     language: 'Language',
   },
-  tabs: { frames: 'Frames', modelCard: 'Model card', settings: 'Settings', label: 'Sections' },
+  tabs: { frames: 'Frames', modelCard: 'Model card', live: 'Live', settings: 'Settings', label: 'Sections' },
   model: {
     loading: 'Loading the model…',
     ready: 'Model ready: {{name}} {{version}}',

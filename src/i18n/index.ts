@@ -4,13 +4,14 @@ import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
 import { es } from './es.ts';
 import { gradcamResources } from './gradcam.ts';
+import { liveResources } from './live.ts';
 import { reviewResources } from './review.ts';
 import { exportResources } from './session-export.ts';
 
-/** The app's own texts plus those of the review, Grad-CAM and export features (distinct top-level keys). */
+/** The app's own texts plus those of the review, Grad-CAM, export and live features (distinct top-level keys). */
 export const resources = {
-  en: { translation: { ...en, ...reviewResources.en, ...gradcamResources.en, ...exportResources.en } },
-  es: { translation: { ...es, ...reviewResources.es, ...gradcamResources.es, ...exportResources.es } },
+  en: { translation: { ...en, ...reviewResources.en, ...gradcamResources.en, ...exportResources.en, ...liveResources.en } },
+  es: { translation: { ...es, ...reviewResources.es, ...gradcamResources.es, ...exportResources.es, ...liveResources.es } },
 };
 
 export const LANGUAGES = ['en', 'es'] as const;
