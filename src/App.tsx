@@ -13,6 +13,7 @@ import {
   switchToEmbeddedModel,
 } from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
+import { addVideos, cancelVideo, clearVideos, isVideoFile, pauseVideo, resumeVideo, videoFile } from './app/video-session.ts';
 import { StorageFullNotice } from './components/StorageFullNotice.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ProbabilityChart, chartHeight } from './features/charts/ProbabilityChart.tsx';
@@ -28,6 +29,8 @@ import { FrameDetail } from './features/review/FrameDetail.tsx';
 import { LiveView } from './features/live/LiveView.tsx';
 import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
+import type { VideoActions } from './features/video/VideoCard.tsx';
+import { VideoList } from './features/video/VideoList.tsx';
 import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
 import { LanguageSelect } from './components/LanguageSelect.tsx';
 import { useAppStore } from './store/store.ts';
@@ -50,10 +53,24 @@ function renderDetail(req: DetailRequest) {
 }
 
 // Features get the app's actions as props: they never import the app layer.
-const onFiles = (files: File[]) => void addFiles(files);
+// Videos go to video analysis, everything else to frame classification (which says what it cannot read).
+const onFiles = (files: File[]) => {
+  void addVideos(files.filter(isVideoFile));
+  void addFiles(files.filter((f) => !isVideoFile(f)));
+};
+const videoActions: VideoActions = {
+  onPause: pauseVideo,
+  onResume: resumeVideo,
+  onCancel: cancelVideo,
+  onSaveFrame: (file) => void addFiles([file]),
+  loadFile: videoFile,
+};
 const onResume = () => void resumeCancelled();
 const onBackendChange = () => void applyBackendSetting();
-const onClearSession = () => void clearSession();
+const onClearSession = () => {
+  clearVideos();
+  void clearSession();
+};
 const onUseEmbedded = () => void switchToEmbeddedModel();
 const onSaveLiveFrame = (file: File) => void addFiles([file]);
 
@@ -129,6 +146,7 @@ export function App() {
         <div id="panel-frames" role="tabpanel" aria-labelledby="tab-frames" hidden={tab !== 'frames'}>
           <DropZone onFiles={onFiles} />
           <ProgressPanel onCancel={cancelClassification} onResume={onResume} />
+          <VideoList {...videoActions} />
           <ResultsView renderChart={renderChart} renderDetail={renderDetail} />
         </div>
         <div id="panel-modelCard" role="tabpanel" aria-labelledby="tab-modelCard" hidden={tab !== 'modelCard'}>

@@ -23,7 +23,7 @@ export const en = {
     embedded: 'Embedded model',
   },
   upload: {
-    dropHere: 'Drop endoscopy frames here (JPEG, PNG, WebP or BMP), or a folder',
+    dropHere: 'Drop endoscopy frames (JPEG, PNG, WebP or BMP) or procedure videos (MP4, WebM, MKV…) here, or a folder',
     orChoose: 'or choose files',
     chooseFolder: 'Choose a folder',
     dropActive: 'Release to add these frames',

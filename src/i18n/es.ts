@@ -25,7 +25,7 @@ export const es: Messages = {
     embedded: 'Modelo integrado',
   },
   upload: {
-    dropHere: 'Suelte aquí imágenes de endoscopia (JPEG, PNG, WebP o BMP), o una carpeta',
+    dropHere: 'Suelte aquí imágenes de endoscopia (JPEG, PNG, WebP o BMP) o vídeos de procedimientos (MP4, WebM, MKV…), o una carpeta',
     orChoose: 'o elija archivos',
     chooseFolder: 'Elegir una carpeta',
     dropActive: 'Suelte para añadir estas imágenes',

@@ -6,6 +6,8 @@
 import { createStore, del, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
 import type { RememberedChoice } from '../inference/backend-choice.ts';
 import type { FrameRecord, ModelInfo, Settings, ViewState } from '../store/types.ts';
+import type { VideoRecord } from '../store/videos-slice.ts';
+import type { StoredPoints } from './video-points.ts';
 import { isQuotaExceeded } from './storage.ts';
 
 export const DB_NAME = 'endolens';
@@ -95,11 +97,26 @@ export const clearCustomModel = () => del(CUSTOM_MODEL, db());
 export const saveBackendChoice = (source: string, c: RememberedChoice) => write(set(backendKey(source), c, db()));
 export const loadBackendChoice = (source: string) => get<RememberedChoice>(backendKey(source), db());
 
-/** Removes every frame, thumbnail and result; keeps settings, models and backend choices. */
+/** Videos: the list, each record, its analysed frames (compact) and the file itself, one key each. */
+const VIDEO_INDEX = 'videos';
+const videoKey = (id: string) => `video:${id}`;
+const videoPointsKey = (id: string) => `vpoints:${id}`;
+const videoFileKey = (id: string) => `vfile:${id}`;
+
+export const saveVideoIndex = (order: string[]) => write(set(VIDEO_INDEX, { version: 1, order }, db()));
+export const loadVideoIndex = () => get<{ version: 1; order: string[] }>(VIDEO_INDEX, db());
+export const saveVideoRecord = (r: VideoRecord) => write(set(videoKey(r.id), r, db()));
+export const loadVideoRecords = (ids: string[]) => getMany<VideoRecord>(ids.map(videoKey), db());
+export const saveVideoPoints = (id: string, p: StoredPoints) => write(set(videoPointsKey(id), p, db()));
+export const loadVideoPoints = (id: string) => get<StoredPoints>(videoPointsKey(id), db());
+export const saveVideoFile = (id: string, file: Blob) => write(set(videoFileKey(id), file, db()));
+export const loadVideoFile = (id: string) => get<Blob>(videoFileKey(id), db());
+
+/** Removes every frame, video, thumbnail and result; keeps settings, models and backend choices. */
 export async function clearSessionData(): Promise<void> {
   const all = await keys(db());
   const doomed = all.filter(
-    (k) => typeof k === 'string' && (k === SESSION || k.startsWith('frame:') || k.startsWith('thumb:') || k.startsWith('file:')),
+    (k) => typeof k === 'string' && (k === SESSION || k === VIDEO_INDEX || /^(frame|thumb|file|video|vpoints|vfile):/.test(k)),
   );
   await delMany(doomed, db());
 }

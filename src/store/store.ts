@@ -5,10 +5,18 @@ import { createModelSlice, modelInitial, type ModelSlice } from './model-slice.t
 import { createProgressSlice, progressInitial, type ProgressSlice } from './progress-slice.ts';
 import { createSettingsSlice, settingsInitial, type SettingsSlice } from './settings-slice.ts';
 import { createStorageSlice, storageInitial, type StorageSlice } from './storage-slice.ts';
+import { createVideosSlice, videosInitial, type VideosSlice } from './videos-slice.ts';
 
-export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & StorageSlice & { reset: () => void };
+export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & StorageSlice & VideosSlice & { reset: () => void };
 
-export const initialState = { ...framesInitial, ...modelInitial, ...progressInitial, ...settingsInitial, ...storageInitial };
+export const initialState = {
+  ...framesInitial,
+  ...modelInitial,
+  ...progressInitial,
+  ...settingsInitial,
+  ...storageInitial,
+  ...videosInitial,
+};
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createFramesSlice(...a),
@@ -16,5 +24,6 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createProgressSlice(...a),
   ...createSettingsSlice(...a),
   ...createStorageSlice(...a),
+  ...createVideosSlice(...a),
   reset: () => a[0]({ ...initialState }),
 }));

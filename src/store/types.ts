@@ -3,6 +3,7 @@ import type { ClassEntry, ModelMetadata } from '../core/metadata.ts';
 import type { BackendName, BackendReason, BackendTiming, FrameErrorCode, ModelErrorKind } from '../inference/protocol.ts';
 import type { BackendSetting } from '../inference/backend-choice.ts';
 import type { ReviewState } from '../domain/review.ts';
+import type { SegmentParams } from '../domain/video-segments.ts';
 
 export type FrameStatus = 'queued' | 'done' | 'error' | 'cancelled';
 
@@ -87,6 +88,14 @@ export interface Settings {
   /** null: the larger of the low threshold and DEFAULT_CONFIDENT. At or above it a frame is "confident". */
   confidentThreshold: number | null;
   backend: BackendSetting;
+  /** Video analysis (absent in settings saved before videos: the defaults). */
+  video?: VideoSettings;
+}
+
+export interface VideoSettings {
+  /** At most this many frames per second are analysed. */
+  sampleFps: number;
+  segments: SegmentParams;
 }
 
 export interface Progress {
@@ -103,3 +112,6 @@ export interface Progress {
 
 export const DEFAULT_LOW_CONFIDENCE = 0.6;
 export const DEFAULT_CONFIDENT = 0.8;
+
+/** Every frame of ordinary 25 / 30 fps endoscopy video; faster videos are sampled down to it. */
+export const DEFAULT_SAMPLE_FPS = 30;

@@ -1,0 +1,128 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { findSegments, frameInterval, normalClassIndex } from '../../domain/video-segments.ts';
+import { useAppStore } from '../../store/store.ts';
+import { videoSettings } from '../../store/video-settings.ts';
+import { flatPoints, type VideoRecord } from '../../store/videos-slice.ts';
+import { formatTime, savedFrameName, unfamiliarStretches } from './timeline-data.ts';
+import { SegmentList } from './SegmentList.tsx';
+import { VideoTimeline } from './VideoTimeline.tsx';
+
+/** Classes get these colours in the timeline and the findings list (text always names them too). */
+export const CLASS_COLOURS = ['#15803d', '#b91c1c', '#1d4ed8', '#a16207', '#7e22ce', '#0f766e', '#be185d', '#4d7c0f'];
+
+/** The analysed video: the player, the timeline in sync with it, and the findings segments. */
+export function VideoReview({
+  video,
+  onSaveFrame,
+  loadFile,
+}: {
+  video: VideoRecord;
+  onSaveFrame: (file: File) => void;
+  loadFile: (id: string) => Promise<Blob | undefined>;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'es' ? 'es' : 'en';
+  const chunks = useAppStore((s) => s.videoPoints[video.id]);
+  const info = useAppStore((s) => s.modelInfos[video.modelKey ?? '']);
+  const params = useAppStore((s) => videoSettings(s.settings).segments);
+  const points = useMemo(() => flatPoints(chunks), [chunks]);
+  const classes = useMemo(
+    () => (info?.classes ?? []).map((c, i) => ({ name: c.name, label: c.display[lang], colour: CLASS_COLOURS[i % CLASS_COLOURS.length] })),
+    [info, lang],
+  );
+  const segments = useMemo(
+    () => (info ? findSegments(points, info.classes.length, normalClassIndex(info.classes.map((c) => c.name)), params) : []),
+    [points, info, params],
+  );
+  const interval = frameInterval(points);
+  const stretches = useMemo(() => unfamiliarStretches(points, interval), [points, interval]);
+
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [url, setUrl] = useState<string | null | undefined>(undefined);
+  const [now, setNow] = useState(0);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    let objectUrl: string | undefined;
+    let live = true;
+    void loadFile(video.id).then((blob) => {
+      if (!live) return;
+      objectUrl = blob ? URL.createObjectURL(blob) : undefined;
+      setUrl(objectUrl ?? null);
+    });
+    return () => {
+      live = false;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [loadFile, video.id, video.fileStored]);
+
+  const seek = (s: number) => {
+    const el = videoRef.current;
+    const end = video.info?.durationS ?? points[points.length - 1]?.t ?? 0;
+    const to = Math.min(Math.max(0, s), end);
+    if (el) el.currentTime = to;
+    setNow(to);
+  };
+
+  const saveFrame = () => {
+    const el = videoRef.current;
+    if (!el || !el.videoWidth) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = el.videoWidth;
+    canvas.height = el.videoHeight;
+    canvas.getContext('2d')?.drawImage(el, 0, 0);
+    const name = savedFrameName(video.fileName, el.currentTime);
+    // PNG: the still holds exactly the pixels shown, with no second lossy compression.
+    canvas.toBlob((blob) => {
+      if (!blob) return;
+      onSaveFrame(new File([blob], name, { type: 'image/png', lastModified: Date.now() }));
+      setSaved(name);
+    }, 'image/png');
+  };
+
+  const duration = video.info?.durationS ?? (points.length ? points[points.length - 1].t + interval : 0);
+  return (
+    <div className="video-review">
+      {url === null ? (
+        <p className="hint" data-testid="video-file-missing">
+          {t('video.fileMissing')}
+        </p>
+      ) : (
+        <div className="video-player">
+          {url && (
+            <video
+              ref={videoRef}
+              src={url}
+              controls
+              muted
+              playsInline
+              preload="auto"
+              data-testid="video-player"
+              aria-label={t('video.player', { name: video.fileName })}
+              onTimeUpdate={(e) => setNow(e.currentTarget.currentTime)}
+              onSeeked={(e) => setNow(e.currentTarget.currentTime)}
+            />
+          )}
+          <button type="button" onClick={saveFrame} disabled={!url} data-testid="video-save-frame">
+            {t('video.saveFrame')} ({formatTime(now)})
+          </button>
+          {saved && (
+            <p role="status" className="hint">
+              {t('video.savedFrame', { name: saved })}
+            </p>
+          )}
+        </div>
+      )}
+      <VideoTimeline
+        points={points}
+        classes={classes}
+        segments={segments}
+        stretches={stretches}
+        duration={duration}
+        now={now}
+        onSeek={seek}
+      />
+      <SegmentList segments={segments} classes={classes} onSeek={seek} />
+    </div>
+  );
+}
