@@ -1,6 +1,7 @@
 /** Turns the benchmark's results into the printed tables (also pasted into BENCHMARKS.md). */
 import type { BrowserResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow } from './browser-bench.ts';
 import { median } from './stats.ts';
+import type { LiveRow } from './live-bench.ts';
 import type { BenchModel } from './models.ts';
 import type { NodeResult } from './node-bench.ts';
 
@@ -24,6 +25,7 @@ export interface BenchResult {
   models: BenchModel[];
   node?: NodeResult;
   browser?: BrowserResult;
+  live?: LiveRow[];
   notes: string[];
 }
 
@@ -183,9 +185,40 @@ function firstVisitTable(fv: FirstVisitResult): string {
   );
 }
 
+/** Capture-to-label latency of the Live view per camera size, with where it went. */
+function liveTable(rows: LiveRow[]): string {
+  return table(
+    [
+      'camera (fake, .y4m)',
+      'results',
+      'latency median ms',
+      'p95 ms',
+      'min / max ms',
+      'wait / read / score ms (medians)',
+      'results/s',
+      'camera frames dropped',
+      'backend',
+      '',
+    ],
+    rows.map((l) => [
+      l.camera,
+      String(l.frames),
+      `**${f(l.medianMs, 1)}**`,
+      f(l.p95Ms, 1),
+      `${f(l.minMs, 1)} / ${f(l.maxMs, 1)}`,
+      l.stages ? `${f(l.stages.waitMs, 1)} / ${f(l.stages.readMs, 1)} / ${f(l.stages.scoreMs, 1)}` : '-',
+      f(l.resultsPerS, 1),
+      l.droppedShare === undefined ? '-' : `${f(100 * l.droppedShare)} %`,
+      l.backend ?? '-',
+      l.error ? `error: ${l.error}` : '',
+    ]),
+  );
+}
+
 export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
   const b = r.browser;
+  if (r.live?.length) parts.push('### Live view: capture to label (fake camera, embedded model on wasm)\n', liveTable(r.live), '');
   if (b?.firstVisit) {
     parts.push(
       `### First visit: navigation to first result (fresh profile, embedded model, one frame dropped when ready), headless Chromium ${b.chromium}\n`,

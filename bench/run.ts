@@ -12,6 +12,7 @@
  *   npm run bench -- --sections first-visit --baseline-dist DIR
  *                                       only the first visit (fresh profile to first result), this
  *                                       build beside another one (e.g. the commit before a change)
+ *   npm run bench -- --sections live    only the live view's capture-to-label latency (fake camera)
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { parseArgs } from 'node:util';
 import type { ModelMetadata } from '../src/core/metadata.ts';
 import { runBrowserBench, type Budget } from './browser-bench.ts';
 import { makeFrames } from './frames.ts';
+import { runLiveBench } from './live-bench.ts';
 import { prepareModels } from './models.ts';
 import { runNodeBench } from './node-bench.ts';
 import { renderReport, type BenchResult } from './report.ts';
@@ -43,11 +45,12 @@ const { values: args } = parseArgs({
     sections: { type: 'string' },
     'baseline-dist': { type: 'string' },
     'first-visit-runs': { type: 'string' },
+    'live-frames': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
-/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, and a user's first visit. */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit'] as const;
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view. */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -63,7 +66,8 @@ if (args.help) {
   --keep-temp           keep the temp folder (build, models, frames)
   --sections LIST       comma list of ${SECTIONS.join(', ')} (default: all)
   --baseline-dist DIR   another production build, measured beside this one in the first-visit section
-  --first-visit-runs N  first visits per build (default 3; 2 with --quick)`);
+  --first-visit-runs N  first visits per build (default 3; 2 with --quick)
+  --live-frames N       live results timed per camera size, after 10 warm-up ones (default 100; 30 with --quick)`);
   process.exit(0);
 }
 
@@ -104,10 +108,13 @@ if (unknownSections.length) {
 const sections = new Set(asked.filter(isSection));
 if (args['skip-node']) sections.delete('node');
 if (args['skip-ui']) sections.delete('ui');
-if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit'] as const) sections.delete(s);
+if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live'] as const) sections.delete(s);
 const firstVisitRuns = Number(args['first-visit-runs'] ?? (args.quick ? 2 : 3));
 if (!Number.isInteger(firstVisitRuns) || firstVisitRuns < 1)
   throw new Error(`--first-visit-runs must be a whole number >= 1, got ${args['first-visit-runs']}`);
+const liveFrames = Number(args['live-frames'] ?? (args.quick ? 30 : 100));
+if (!Number.isInteger(liveFrames) || liveFrames < 1)
+  throw new Error(`--live-frames must be a whole number >= 1, got ${args['live-frames']}`);
 if (args['baseline-dist'] && !existsSync(join(resolve(args['baseline-dist']), 'index.html')))
   throw new Error(`No production build at --baseline-dist ${args['baseline-dist']} (index.html missing).`);
 
@@ -224,6 +231,16 @@ try {
       result.notes.push(
         `First visit: a fresh browser profile (no service worker, IndexedDB or HTTP cache), the app's address without ?backend=, the embedded model; one 1280x1024 JPEG set on the file input as soon as model-status is ready; times on the page's clock from navigation start to model-status ready and to the first frame card with a result. ${firstVisitRuns} visit(s) per build${args['baseline-dist'] ? `, this build and the baseline (${args['baseline-dist']}) alternating, each starting every other round` : ''}.`,
       );
+  }
+
+  if (sections.has('live')) {
+    log('live view: fake camera, embedded model on wasm ...');
+    const images = await makeFrames(join(work, 'live-frames'), 4);
+    result.live = await runLiveBench({ distDir, workDir: work, images, frames: liveFrames, log });
+    result.notes.push(
+      `Live: the app's Live view on Chromium's fake camera (--use-file-for-fake-video-capture, a .y4m of 4 of the benchmark's 1280x1024 frames resized to the camera size, looped), the embedded model forced to wasm (?backend=wasm), cross-origin isolated, no service worker; ${liveFrames} results per camera size after 10 warm-up ones. ` +
+        'Latency = capture (requestVideoFrameCallback captureTime, else the frame presentation time) to the result reaching the page, where the label is rendered in the same turn: wait = capture to the frame callback, read = drawImage (downscaled to at most 1280x720) + getImageData, score = the inference worker round trip (src/core/preprocess.ts + inference). One frame in flight: camera frames arriving meanwhile are dropped.',
+    );
   }
 } catch (e) {
   result.notes.push(`RUN FAILED: ${(e as Error).stack ?? String(e)}`);

@@ -2,7 +2,8 @@
  * The live view's fake camera: Chromium plays a YUV4MPEG2 file as a webcam
  * (`--use-file-for-fake-video-capture`). This one is made from real gi-proxy test frames (normal
  * mucosa, then polyps), each resized to a 640x480 scope picture and shown for a while, in I420 (the
- * only layout Chromium's file camera reads), at 25 fps. Generated at test time, never committed.
+ * layout Chromium's file camera reads), at 25 fps. Generated at test time, never committed. The
+ * benchmark's live section writes its own with `writeY4m`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -13,9 +14,13 @@ import { GENERATED, REPO_ROOT } from './paths.ts';
 export const GI_PROXY_TEST = join(REPO_ROOT, '../shared/data/gi-proxy/test');
 export const LIVE_Y4M = join(GENERATED, 'live-camera.y4m');
 
-const WIDTH = 640;
-const HEIGHT = 480;
-const FPS = 25;
+export interface Y4mOptions {
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** How long each picture is shown. */
+  secondsEach?: number;
+}
 
 /** BT.601 limited range, as Chromium converts I420 back to RGB. */
 function toI420(rgb: Buffer, width: number, height: number): Buffer {
@@ -51,7 +56,7 @@ function toI420(rgb: Buffer, width: number, height: number): Buffer {
 }
 
 /** The first `perClass` frames (by name) of each class folder of the gi-proxy test split. */
-async function pickFrames(perClass: number): Promise<string[]> {
+export async function pickFrames(perClass: number): Promise<string[]> {
   const classes = (await readdir(GI_PROXY_TEST)).sort();
   const picked: string[] = [];
   for (const c of classes) {
@@ -61,22 +66,27 @@ async function pickFrames(perClass: number): Promise<string[]> {
   return picked;
 }
 
-/**
- * Writes the fake camera's file (each picked frame held for `secondsEach`); returns its path, or
- * undefined where ../shared is absent (the live spec then skips and says why).
- */
-export async function makeLiveY4m(out = LIVE_Y4M, opts: { perClass?: number; secondsEach?: number } = {}): Promise<string | undefined> {
-  if (!existsSync(GI_PROXY_TEST)) return undefined;
-  const frames = await pickFrames(opts.perClass ?? 2);
-  const repeat = Math.max(1, Math.round((opts.secondsEach ?? 0.8) * FPS));
-  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F${FPS}:1 Ip A1:1 C420jpeg\n`)];
+/** A YUV4MPEG2 file showing each image (resized to cover width x height) for `secondsEach`, in order. */
+export async function writeY4m(images: readonly string[], out: string, opts: Y4mOptions = {}): Promise<string> {
+  const { width = 640, height = 480, fps = 25, secondsEach = 0.8 } = opts;
+  const repeat = Math.max(1, Math.round(secondsEach * fps));
+  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
   const frameHeader = Buffer.from('FRAME\n');
-  for (const f of frames) {
-    const rgb = await sharp(f).removeAlpha().resize(WIDTH, HEIGHT, { fit: 'cover' }).raw().toBuffer();
-    const yuv = toI420(rgb, WIDTH, HEIGHT);
+  for (const f of images) {
+    const rgb = await sharp(f).removeAlpha().resize(width, height, { fit: 'cover' }).raw().toBuffer();
+    const yuv = toI420(rgb, width, height);
     for (let i = 0; i < repeat; i++) parts.push(frameHeader, yuv);
   }
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, Buffer.concat(parts));
   return out;
+}
+
+/**
+ * The live spec's fake camera: 2 normal and 2 polyp test frames, 640x480 at 25 fps, 0.8 s each;
+ * undefined where ../shared is absent (the spec then skips and says why).
+ */
+export async function makeLiveY4m(out = LIVE_Y4M): Promise<string | undefined> {
+  if (!existsSync(GI_PROXY_TEST)) return undefined;
+  return writeY4m(await pickFrames(2), out);
 }

@@ -99,6 +99,9 @@ export function LiveView({ metadata, modelReady, scorePixels, onSaveFrame }: Pro
       data-predicted-class={predicted}
       data-latency-ms={latencyMs}
       data-latency-median-ms={medianMs ?? ''}
+      data-frames-scored={readings.scored}
+      data-frames-dropped={readings.dropped}
+      data-stage-ms={latest ? JSON.stringify(latest.stages) : ''}
     >
       <h2 id="live-title">{t('live.title')}</h2>
       <p className="muted">{t('live.intro')}</p>

@@ -37,7 +37,9 @@ describe('LiveLoop', () => {
     clock = 45;
     f.answers[0]({ probabilities: [0.2, 0.8] });
     await f.flush();
-    expect(results).toEqual([{ scores: { probabilities: [0.2, 0.8] }, capturedAt: 0, latencyMs: 45 }]);
+    expect(results).toEqual([
+      { scores: { probabilities: [0.2, 0.8] }, capturedAt: 0, latencyMs: 45, stages: { waitMs: 0, readMs: 0, scoreMs: 45 } },
+    ]);
     // The next frame after the answer is scored, not one of the dropped ones.
     f.frame(50);
     expect(f.answers).toHaveLength(2);

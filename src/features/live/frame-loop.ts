@@ -19,6 +19,8 @@ export interface LiveResult {
   capturedAt: number;
   /** Capture to result, in milliseconds, on the page's clock. */
   latencyMs: number;
+  /** Where the latency went: capture to our callback, drawing and reading the pixels, the worker's round trip (preprocess + inference). */
+  stages: { waitMs: number; readMs: number; scoreMs: number };
 }
 
 export interface LoopCallbacks {
@@ -76,14 +78,19 @@ export class LiveLoop {
       this.dropped++;
       return;
     }
+    const called = this.now();
     const pixels = this.source.read();
     if (!pixels) return;
+    const read = this.now();
     this.busy = true;
     this.score(pixels)
       .then(
         (scores) => {
           this.scored++;
-          if (!this.stopped) this.callbacks.onResult({ scores, capturedAt, latencyMs: this.now() - capturedAt });
+          const done = this.now();
+          if (this.stopped) return;
+          const stages = { waitMs: called - capturedAt, readMs: read - called, scoreMs: done - read };
+          this.callbacks.onResult({ scores, capturedAt, latencyMs: done - capturedAt, stages });
         },
         (e: unknown) => {
           if (!this.stopped) this.callbacks.onError(e);

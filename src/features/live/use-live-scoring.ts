@@ -14,11 +14,14 @@ export interface LiveReadings {
   latest?: LiveResult;
   latencies: number[];
   history: HistoryPoint[];
+  /** Frames scored and frames dropped (seen while the previous one was still being classified) since Start. */
+  scored: number;
+  dropped: number;
   /** The last scoring failure's message, cleared by the next result. */
   error?: string;
 }
 
-const EMPTY: LiveReadings = { latencies: [], history: [] };
+const EMPTY: LiveReadings = { latencies: [], history: [], scored: 0, dropped: 0 };
 
 export function useLiveScoring(opts: {
   video: RefObject<HTMLVideoElement | null>;
@@ -37,16 +40,20 @@ export function useLiveScoring(opts: {
     if (!stream || !enabled || !v) return;
     // The frames' pixels are read back from a canvas of their own, never shown.
     const loop = new LiveLoop(videoFrameSource(v, document.createElement('canvas')), score, {
-      onResult: (r) =>
+      onResult: (r) => {
+        const dropped = loop.dropped;
         setReadings((prev) => ({
           latest: r,
+          scored: prev.scored + 1,
+          dropped,
           latencies: pushLatency(prev.latencies, r.latencyMs),
           history: pushHistory(prev.history, {
             t: r.capturedAt,
             probabilities: r.scores.probabilities,
             unfamiliar: r.scores.familiarity?.unfamiliar ?? false,
           }),
-        })),
+        }));
+      },
       onError: (e) => setReadings((prev) => ({ ...prev, error: e instanceof Error ? e.message : String(e) })),
     });
     loop.setPaused(pausedRef.current);
