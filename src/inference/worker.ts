@@ -15,6 +15,7 @@ import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
 import { loadModelBundle, ModelLoadError } from './model-files.ts';
+import { foldForInference } from './fold-batchnorm.ts';
 import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
 import type { BackendRequest, BackendName, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
@@ -105,6 +106,9 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   try {
     const bundle = await loadModelBundle(source);
     const size = bundle.metadata.input.size;
+    // BN folded into the convs (and ReLU6 fused) for speed; the background timing loads these too.
+    const familiarityLayer = bundle.metadata.familiarity?.layer;
+    const artifacts = foldForInference(bundle.artifacts, familiarityLayer ? [familiarityLayer] : []);
     // Never a measurement first: WASM (or the forced / remembered backend) at once.
     let choice = startingBackend(request, bundle.modelKey);
     try {
@@ -121,7 +125,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     }
     let model: tf.LayersModel;
     try {
-      model = await tf.loadLayersModel(tf.io.fromMemory(bundle.artifacts));
+      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     } catch (e) {
       throw new ModelLoadError('corrupt', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -149,7 +153,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
       throw e;
     }
-    loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts: bundle.artifacts };
+    loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts };
     post({
       type: 'loaded',
       metadata: bundle.metadata,
