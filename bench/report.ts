@@ -4,6 +4,7 @@ import { median } from './stats.ts';
 import type { LiveRow } from './live-bench.ts';
 import type { BenchModel } from './models.ts';
 import type { NodeResult } from './node-bench.ts';
+import { renderPeer, type PeerResult } from './peer-bench.ts';
 
 export interface BenchResult {
   startedAt: string;
@@ -26,6 +27,7 @@ export interface BenchResult {
   node?: NodeResult;
   browser?: BrowserResult;
   live?: LiveRow[];
+  peer?: PeerResult;
   notes: string[];
 }
 
@@ -218,6 +220,8 @@ function liveTable(rows: LiveRow[]): string {
 export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
   const b = r.browser;
+  if (r.peer)
+    parts.push('### tfjs WASM beside ONNX Runtime Web WASM (embedded model, ms/frame, same page, same input)\n', renderPeer(r.peer), '');
   if (r.live?.length) parts.push('### Live view: capture to label (fake camera, embedded model on wasm)\n', liveTable(r.live), '');
   if (b?.firstVisit) {
     parts.push(

@@ -13,10 +13,11 @@
  *                                       only the first visit (fresh profile to first result), this
  *                                       build beside another one (e.g. the commit before a change)
  *   npm run bench -- --sections live    only the live view's capture-to-label latency (fake camera)
+ *   npm run bench -- --sections peer    only tfjs WASM (as exported, folded) beside ONNX Runtime Web WASM
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ import { makeFrames } from './frames.ts';
 import { runLiveBench } from './live-bench.ts';
 import { prepareModels } from './models.ts';
 import { runNodeBench } from './node-bench.ts';
+import { runPeerBench } from './peer-bench.ts';
 import { renderReport, type BenchResult } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,8 +51,8 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view. */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live'] as const;
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs. */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -108,7 +110,7 @@ if (unknownSections.length) {
 const sections = new Set(asked.filter(isSection));
 if (args['skip-node']) sections.delete('node');
 if (args['skip-ui']) sections.delete('ui');
-if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live'] as const) sections.delete(s);
+if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live', 'peer'] as const) sections.delete(s);
 const firstVisitRuns = Number(args['first-visit-runs'] ?? (args.quick ? 2 : 3));
 if (!Number.isInteger(firstVisitRuns) || firstVisitRuns < 1)
   throw new Error(`--first-visit-runs must be a whole number >= 1, got ${args['first-visit-runs']}`);
@@ -117,6 +119,11 @@ if (!Number.isInteger(liveFrames) || liveFrames < 1)
   throw new Error(`--live-frames must be a whole number >= 1, got ${args['live-frames']}`);
 if (args['baseline-dist'] && !existsSync(join(resolve(args['baseline-dist']), 'index.html')))
   throw new Error(`No production build at --baseline-dist ${args['baseline-dist']} (index.html missing).`);
+
+/** The onnxruntime-web version installed (the peer section). */
+function ortVersion(): string {
+  return (JSON.parse(readFileSync(join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string }).version;
+}
 
 const t0 = Date.now();
 const stamp = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
@@ -231,6 +238,15 @@ try {
       result.notes.push(
         `First visit: a fresh browser profile (no service worker, IndexedDB or HTTP cache), the app's address without ?backend=, the embedded model; one 1280x1024 JPEG set on the file input as soon as model-status is ready; times on the page's clock from navigation start to model-status ready and to the first frame card with a result. ${firstVisitRuns} visit(s) per build${args['baseline-dist'] ? `, this build and the baseline (${args['baseline-dist']}) alternating, each starting every other round` : ''}.`,
       );
+  }
+
+  if (sections.has('peer')) {
+    log('peer: tfjs WASM (as exported, folded) beside ONNX Runtime Web WASM, embedded model ...');
+    const rounds = args.quick ? 5 : 15;
+    result.peer = await runPeerBench({ modelDir: join(distDir, 'model'), workDir: work, rounds, log });
+    result.notes.push(
+      `Peer: one cross-origin-isolated Chromium page per thread setting holds tfjs 4.22 WASM on the embedded model as exported and folded (src/inference/fold-batchnorm.ts, as the app loads it) and ONNX Runtime Web ${ortVersion()} WASM on its ONNX export (training/src/export/onnx.ts, the folded weights; graphOptimizationLevel all), the same input; each engine warmed up until 3 calls agree within 15 %, then ${rounds} rounds at batch 1 and ${Math.max(3, Math.ceil(rounds / 2))} at batch 8, one call per engine per round in rotating order; medians. "2 threads" reports hardwareConcurrency as 4 to tfjs so its pool can hold 2 threads; "setThreadsCount only" does not.`,
+    );
   }
 
   if (sections.has('live')) {
