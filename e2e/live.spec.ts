@@ -4,6 +4,7 @@
  * file's only: the other specs run without a camera.
  */
 import { existsSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import baseConfig from '../playwright.config.ts';
 import { test, expect } from './fixtures.ts';
@@ -63,6 +64,9 @@ test.describe('live view', () => {
     await expect(view).toHaveAttribute('data-latency-ms', /^\d+$/);
     await expect(page.getByTestId('live-latency')).toContainText('ms');
     await expect(page.getByTestId('live-label')).not.toContainText('Waiting');
+    // Accessibility as in a11y.spec: no axe violation on the running view.
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' > ')}: ${v.help}`))).toEqual([]);
 
     // Freeze holds the picture; Save frame adds it to the session.
     await page.getByTestId('live-freeze').click();
