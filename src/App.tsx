@@ -31,6 +31,7 @@ import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
 import type { VideoActions } from './features/video/VideoCard.tsx';
 import { VideoList } from './features/video/VideoList.tsx';
+import { VideoSettings } from './features/video/VideoSettings.tsx';
 import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
 import { LanguageSelect } from './components/LanguageSelect.tsx';
 import { useAppStore } from './store/store.ts';
@@ -166,6 +167,7 @@ export function App() {
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
           <SettingsPanel onBackendChange={onBackendChange} onClearSession={onClearSession} />
+          <VideoSettings />
         </div>
       </main>
       <UpdatePrompt />

@@ -45,6 +45,8 @@ interface Run {
   owed: number;
   lastSaved: number;
   epoch: number;
+  /** Messages are handled in order: 'end' must wait for the last batch's scores. */
+  chain: Promise<void>;
 }
 let active: Run | undefined;
 /** Bumped by clearVideos: writes of an earlier session are dropped. */
@@ -172,7 +174,7 @@ async function run(id: string): Promise<void> {
   const meta = store().model.metadata;
   if (!meta || active) return;
   const worker = new Worker(new URL('../inference/video-worker.ts', import.meta.url), { type: 'module', name: 'endolens-video' });
-  const r: Run = { id, worker, paused: false, owed: 0, lastSaved: Date.now(), epoch };
+  const r: Run = { id, worker, paused: false, owed: 0, lastSaved: Date.now(), epoch, chain: Promise.resolve() };
   active = r;
   const record = store().videos[id];
   store().updateVideo(id, { status: 'running', runStartedAt: Date.now(), runStartS: record.analysedUntilS, error: undefined });
@@ -187,7 +189,9 @@ async function run(id: string): Promise<void> {
     return;
   }
   const send = (msg: ToVideoWorker) => worker.postMessage(msg);
-  worker.onmessage = (ev: MessageEvent<FromVideoWorker>) => void handle(r, ev.data);
+  worker.onmessage = (ev: MessageEvent<FromVideoWorker>) => {
+    r.chain = r.chain.then(() => handle(r, ev.data));
+  };
   worker.onerror = (ev) =>
     finish(r, { status: 'error', error: { code: 'decode-failed', detail: ev.message || 'the video worker stopped (out of memory?)' } });
   const resumeAt = record.framesAnalysed ? record.analysedUntilS + 1e-3 : 0;

@@ -25,7 +25,9 @@ export function VideoReview({
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const chunks = useAppStore((s) => s.videoPoints[video.id]);
   const info = useAppStore((s) => s.modelInfos[video.modelKey ?? '']);
-  const params = useAppStore((s) => videoSettings(s.settings).segments);
+  // The stored object (stable), not videoSettings(...) (a new default object per call would re-render forever).
+  const stored = useAppStore((s) => s.settings.video);
+  const params = useMemo(() => videoSettings({ video: stored }).segments, [stored]);
   const points = useMemo(() => flatPoints(chunks), [chunks]);
   const classes = useMemo(
     () => (info?.classes ?? []).map((c, i) => ({ name: c.name, label: c.display[lang], colour: CLASS_COLOURS[i % CLASS_COLOURS.length] })),
