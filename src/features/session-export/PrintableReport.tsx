@@ -15,6 +15,9 @@ import { CONFIDENCE_LEVELS } from '../../domain/confidence.ts';
 import './report.css';
 import { summarizeSession } from './summary.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';
+import type { SegmentParams } from '../../domain/video-segments.ts';
+import type { VideoResult } from './video-results.ts';
+import { VideoReportSection } from './VideoReportSection.tsx';
 
 export interface PrintableReportProps {
   frames: readonly FrameResult[];
@@ -27,6 +30,9 @@ export interface PrintableReportProps {
   generatedAt?: Date;
   /** Class name -> display name; defaults to the known finding names in the current language. */
   labelOf?: (className: string) => string;
+  /** The session's videos and the segment settings their findings are read with: a "Videos" section. */
+  videos?: readonly VideoResult[];
+  segmentParams?: SegmentParams;
 }
 
 export function PrintableReport(props: PrintableReportProps) {
@@ -134,6 +140,10 @@ export function PrintableReport(props: PrintableReportProps) {
           <dd>{model.classes.map(labelOf).join(', ')}</dd>
         </dl>
       </section>
+
+      {props.videos && props.videos.length > 0 && props.segmentParams && (
+        <VideoReportSection videos={props.videos} params={props.segmentParams} labelOf={labelOf} />
+      )}
 
       <section aria-labelledby="report-frames" className="endolens-report__frames">
         <h2 id="report-frames">{t('report.framesTitle')}</h2>

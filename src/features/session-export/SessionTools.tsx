@@ -5,7 +5,9 @@
  */
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SegmentParams } from '../../domain/video-segments.ts';
 import { exportFileName, sessionToCsv } from './csv.ts';
+import { findingsToCsv } from './findings-csv.ts';
 import { downloadText } from './download.ts';
 import { dataUrlToFile, readText, sha256Hex } from './encoding.ts';
 import {
@@ -15,16 +17,20 @@ import {
   planReattach,
   serializeSession,
   verifyEmbeddedImages,
+  videosOf,
   type ImageMode,
   type SessionFile,
 } from './session-json.ts';
 import type { ConfidenceThresholds, FrameResult, SessionModelInfo } from './types.ts';
+import type { VideoResult } from './video-results.ts';
 
 export interface ImportedSession {
   file: SessionFile;
   frames: FrameResult[];
   /** Frame id -> original image, for sessions exported with images (verified against their hash). */
   images: Map<string, File>;
+  /** The file's videos (records and timelines; never the video files themselves). */
+  videos: VideoResult[];
 }
 
 export interface SessionToolsProps {
@@ -38,6 +44,9 @@ export interface SessionToolsProps {
   onReattach?: (matches: { frameId: string; file: File }[]) => void | Promise<void>;
   onOpenReport?: () => void;
   app?: { name: string; version?: string };
+  /** The session's videos and the segment settings in force: "Export findings (CSV)", and videos in the session file. */
+  videos?: readonly VideoResult[];
+  segmentParams?: SegmentParams;
   /** For tests: replaces the browser download. */
   download?: (fileName: string, text: string, mimeType: string) => void;
 }
@@ -50,7 +59,7 @@ export async function importSessionFile(file: Blob & { name?: string }): Promise
   for (const f of session.frames) {
     if (f.image && !corrupt.includes(f.fileName)) images.set(f.id, dataUrlToFile(f.image, f.fileName));
   }
-  return { file: session, frames: framesOf(session), images, corrupt };
+  return { file: session, frames: framesOf(session), images, videos: videosOf(session), corrupt };
 }
 
 export function SessionTools(props: SessionToolsProps) {
@@ -61,6 +70,8 @@ export function SessionTools(props: SessionToolsProps) {
   const [busy, setBusy] = useState(false);
   const download = props.download ?? downloadText;
   const missing = props.framesMissingImages ?? [];
+  const videos = props.videos ?? [];
+  const nothing = props.frames.length === 0 && videos.length === 0;
 
   const run = async (task: () => Promise<void>) => {
     setBusy(true);
@@ -84,6 +95,20 @@ export function SessionTools(props: SessionToolsProps) {
     }
   };
 
+  const exportFindings = () => {
+    try {
+      if (!props.segmentParams) throw new Error('no segment settings');
+      download(
+        exportFileName('csv', new Date(), 'findings'),
+        findingsToCsv(videos, { params: props.segmentParams }),
+        'text/csv;charset=utf-8',
+      );
+      setMessage(null);
+    } catch (e) {
+      setMessage({ kind: 'alert', text: t('export.exportFailed', { message: (e as Error).message }) });
+    }
+  };
+
   const exportJson = () =>
     run(async () => {
       try {
@@ -93,6 +118,8 @@ export function SessionTools(props: SessionToolsProps) {
           imageMode,
           getOriginal: props.getOriginal,
           app: props.app,
+          videos,
+          segmentParams: props.segmentParams,
         });
         download(exportFileName('json'), serializeSession(file), 'application/json');
         setMessage(null);
@@ -107,7 +134,8 @@ export function SessionTools(props: SessionToolsProps) {
       try {
         const result = await importSessionFile(file);
         await props.onImport(result);
-        const text = t('export.imported', { count: result.frames.length, file: file.name });
+        const imported = t('export.imported', { count: result.frames.length, file: file.name });
+        const text = result.videos.length ? `${imported} ${t('export.importedVideos', { count: result.videos.length })}` : imported;
         setMessage(
           result.corrupt.length
             ? { kind: 'alert', text: `${text} ${t('export.corruptImages', { files: result.corrupt.join(', ') })}` }
@@ -147,8 +175,13 @@ export function SessionTools(props: SessionToolsProps) {
         <button type="button" onClick={exportCsv} disabled={busy || props.frames.length === 0}>
           {t('export.csv')}
         </button>
+        {videos.length > 0 && (
+          <button type="button" onClick={exportFindings} disabled={busy}>
+            {t('export.findingsCsv')}
+          </button>
+        )}
         {props.onOpenReport && (
-          <button type="button" onClick={props.onOpenReport} disabled={props.frames.length === 0}>
+          <button type="button" onClick={props.onOpenReport} disabled={nothing}>
             {t('export.print')}
           </button>
         )}
@@ -169,7 +202,7 @@ export function SessionTools(props: SessionToolsProps) {
           />{' '}
           {t('export.imageModeEmbedded')}
         </label>
-        <button type="button" onClick={() => void exportJson()} disabled={busy || props.frames.length === 0}>
+        <button type="button" onClick={() => void exportJson()} disabled={busy || nothing}>
           {t('export.json')}
         </button>
       </fieldset>

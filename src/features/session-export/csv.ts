@@ -152,9 +152,9 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** `endolens-session-2026-11-26_1405.csv` (local time; no characters file systems reject). */
-export function exportFileName(kind: 'csv' | 'json', when: Date = new Date()): string {
+/** `endolens-session-2026-11-26_1405.csv`, `endolens-findings-...csv` (local time; no characters file systems reject). */
+export function exportFileName(kind: 'csv' | 'json', when: Date = new Date(), what: 'session' | 'findings' = 'session'): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${when.getFullYear()}-${p(when.getMonth() + 1)}-${p(when.getDate())}_${p(when.getHours())}${p(when.getMinutes())}`;
-  return `endolens-session-${stamp}.${kind}`;
+  return `endolens-${what}-${stamp}.${kind}`;
 }

@@ -10,10 +10,15 @@
  *  - `embedded`: each frame also carries its original file as a base64 data URL (and its
  *    thumbnail): a self-contained archive, to be stored and shared as patient data.
  * Either way the hash is kept, so embedded images are verified on import too.
+ *
+ * Videos (session-videos.ts) came with format version 2: a file with videos says 2, so an older app
+ * refuses it instead of dropping its videos unseen; a file without videos is still version 1, and
+ * version 1 files (no `videos`) import as ever.
  */
 import * as v from 'valibot';
 import { fieldStep, fieldsValid, jsonObject, nonEmptyString, parseAll, share, show } from '../../core/schema.ts';
 import { validateThresholds } from '../../domain/confidence.ts';
+import type { SegmentParams } from '../../domain/video-segments.ts';
 import { blobToDataUrl, dataUrlToBytes, isBase64DataUrl, sha256Hex } from './encoding.ts';
 import {
   FrameResultSchema,
@@ -23,9 +28,13 @@ import {
   type FrameResult,
   type SessionModelInfo,
 } from './types.ts';
+import { sessionVideosSchema, toSessionVideo, videoOf, type SessionVideo } from './session-videos.ts';
+import type { VideoResult } from './video-results.ts';
 
 export const SESSION_FORMAT = 'endolens-session';
-export const SESSION_FORMAT_VERSION = 1;
+export const SESSION_FORMAT_VERSION = 2;
+/** The version a file without videos is written as (readable by apps that predate videos). */
+const FRAMES_ONLY_FORMAT_VERSION = 1;
 
 export const IMAGE_MODES = ['hashes', 'embedded'] as const;
 export type ImageMode = (typeof IMAGE_MODES)[number];
@@ -66,7 +75,7 @@ const SessionFields = v.object({
   frames: v.array(SessionFrameFields),
 });
 /** Unknown extra fields are kept on reading (a newer app's additions survive a round trip), not typed. */
-export type SessionFile = Omit<v.InferOutput<typeof SessionFields>, 'frames'> & { frames: SessionFileFrame[] };
+export type SessionFile = Omit<v.InferOutput<typeof SessionFields>, 'frames'> & { frames: SessionFileFrame[]; videos?: SessionVideo[] };
 
 /**
  * A session file's schema: what a frame must hold depends on the file's classes and image mode
@@ -103,7 +112,10 @@ function sessionFileSchema(classes: readonly string[] | undefined, imageMode: Im
         addIssue({ message: 'must be the original file as a base64 data URL (imageMode is "embedded")', path: [fieldStep(f, 'image')] });
     }),
   );
-  return v.pipe(jsonObject, v.looseObject({ ...SessionFields.entries, frames: v.array(frame, 'must be a list') }));
+  return v.pipe(
+    jsonObject,
+    v.looseObject({ ...SessionFields.entries, frames: v.array(frame, 'must be a list'), videos: sessionVideosSchema() }),
+  );
 }
 
 export class SessionImportError extends Error {
@@ -126,6 +138,9 @@ export interface BuildSessionOptions {
   getOriginal?: (frame: FrameResult) => Promise<Blob | undefined> | Blob | undefined;
   app?: { name: string; version?: string };
   now?: Date;
+  /** The session's videos, and the segment settings their findings are computed with. */
+  videos?: readonly VideoResult[];
+  segmentParams?: SegmentParams;
 }
 
 export async function buildSessionFile(frames: readonly FrameResult[], opts: BuildSessionOptions): Promise<SessionFile> {
@@ -156,14 +171,20 @@ export async function buildSessionFile(frames: readonly FrameResult[], opts: Bui
     if (imageMode === 'hashes') delete frame.thumbnail; // a thumbnail is a picture of the patient too
     out.push(frame);
   }
+  const videos = opts.videos ?? [];
+  if (videos.length && !opts.segmentParams) throw new Error('The segment settings are needed to export videos.');
   const file: SessionFile = {
     format: SESSION_FORMAT,
-    formatVersion: SESSION_FORMAT_VERSION,
+    formatVersion: videos.length ? SESSION_FORMAT_VERSION : FRAMES_ONLY_FORMAT_VERSION,
     exportedAt: (opts.now ?? new Date()).toISOString(),
     imageMode,
     model: { name: opts.model.name, version: opts.model.version, classes: [...opts.model.classes] },
     frames: out,
   };
+  if (videos.length && opts.segmentParams) {
+    const params = opts.segmentParams;
+    file.videos = videos.map((video) => toSessionVideo(video, params));
+  }
   if (opts.app) file.app = opts.app;
   if (opts.thresholds) file.settings = { thresholds: { ...validateThresholds(opts.thresholds) } };
   return file;
@@ -173,10 +194,10 @@ export function serializeSession(file: SessionFile): string {
   return JSON.stringify(file);
 }
 
-/** `frames[2] ("a.jpg")`: a frame's problems name its file too. */
+/** `frames[2] ("a.jpg")`, `videos[0] ("b.webm")`: a frame's or video's problems name its file too. */
 const frameLabel = (keys: readonly unknown[], value: unknown) =>
   keys.length === 2 &&
-  keys[0] === 'frames' &&
+  (keys[0] === 'frames' || keys[0] === 'videos') &&
   typeof value === 'object' &&
   value !== null &&
   'fileName' in value &&
@@ -232,6 +253,11 @@ export async function verifyEmbeddedImages(file: SessionFile): Promise<string[]>
 /** The frames as the app stores them (embedded images stripped: the app gets them as Files). */
 export function framesOf(file: SessionFile): FrameResult[] {
   return file.frames.map(({ image: _image, ...frame }) => ({ ...frame, review: frame.review ? { ...frame.review } : undefined }));
+}
+
+/** The file's videos, timelines unpacked (none in a file from before videos). */
+export function videosOf(file: SessionFile): VideoResult[] {
+  return (file.videos ?? []).map(videoOf);
 }
 
 export interface ReattachCandidate {
