@@ -20,6 +20,20 @@ export interface CameraState {
   error?: CameraErrorCode;
 }
 
+/**
+ * The device's own picture, up to full HD: without a size Chromium delivers 640x480; with a size alone
+ * it may crop to the asked aspect (a 5:4 scope's field of view cut to 16:9). `resizeMode: 'none'` (not
+ * in TypeScript's DOM types yet) keeps to the formats the device itself offers, never cropped.
+ */
+function videoConstraints(deviceId: string | undefined): MediaTrackConstraints & { resizeMode?: 'none' | 'crop-and-scale' } {
+  return {
+    ...(deviceId && { deviceId: { exact: deviceId } }),
+    width: { ideal: 1920 },
+    height: { ideal: 1080 },
+    resizeMode: 'none',
+  };
+}
+
 function stopTracks(stream: MediaStream | undefined): void {
   for (const t of stream?.getTracks() ?? []) t.stop();
 }
@@ -73,7 +87,7 @@ export function useCamera(): {
       setCamera({ status: 'starting' });
       let stream: MediaStream;
       try {
-        stream = await md.getUserMedia({ audio: false, video: deviceId ? { deviceId: { exact: deviceId } } : true });
+        stream = await md.getUserMedia({ audio: false, video: videoConstraints(deviceId) });
       } catch (e) {
         if (mine === generation.current) setCamera({ status: 'error', error: cameraErrorCode(e) });
         return;
