@@ -123,6 +123,9 @@ const api = {
   async round(batch: number, order: PeerEngine[]): Promise<Record<PeerEngine, number>> {
     const ms = {} as Record<PeerEngine, number>;
     for (const engine of order) {
+      // A pause first, untimed: a thread pool spins a while after its call, and on 2 cores the other
+      // engine's spinning workers would take the core this call's second thread needs.
+      await new Promise((r) => setTimeout(r, 30));
       const t = performance.now();
       await infer(engine, batch);
       ms[engine] = performance.now() - t;
