@@ -9,10 +9,19 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { PrintView } from '../features/session-export/PrintableReport.tsx';
 import { SessionTools, type ImportedSession } from '../features/session-export/SessionTools.tsx';
 import type { FrameResult } from '../features/session-export/types.ts';
+import type { VideoResult } from '../features/session-export/video-results.ts';
 import { useAppStore } from '../store/store.ts';
 import { useThresholds } from '../store/useThresholds.ts';
 import { importSession, originalOf, reattachImages, reportPictures } from './session-io.ts';
 import { sessionModelInfo, sessionModelKey, toFrameResults } from './session-records.ts';
+import { toVideoResults } from './video-records.ts';
+import { videoSettings } from '../store/video-settings.ts';
+
+/** The session's videos as the exports see them, read from the store now. */
+function currentVideos(): VideoResult[] {
+  const s = useAppStore.getState();
+  return toVideoResults(s.videoOrder, s.videos, s.videoPoints, s.modelInfos);
+}
 
 const APP = { name: 'EndoLens', version: import.meta.env.VITE_APP_VERSION as string | undefined };
 
@@ -24,6 +33,11 @@ export function SessionMenu() {
   const infos = useAppStore((s) => s.modelInfos);
   const model = useAppStore((s) => s.model);
   const thresholds = useThresholds();
+  // Videos with something to export; their timelines are read only when an export or the report asks.
+  const videoCount = useAppStore((s) => s.videoOrder.filter((id) => s.videos[id]?.modelKey).length);
+  const settings = useAppStore((s) => s.settings);
+  // Derived outside the selector: videoSettings makes a fresh object when the defaults are in force.
+  const segmentParams = useMemo(() => videoSettings(settings).segments, [settings]);
   const key = sessionModelKey(order, frames, model.modelKey);
   const info = key ? infos[key] : undefined;
   const sessionModel = useMemo(() => (info ? sessionModelInfo(info) : { name: '', version: '', classes: [] }), [info]);
@@ -35,7 +49,7 @@ export function SessionMenu() {
   const missing = useMemo(() => results.filter((f) => frames[f.id]?.imageMissing && f.sha256), [results, frames]);
   const [pending, setPending] = useState<ImportedSession | null>(null);
   const answer = useRef<((ok: boolean) => void) | null>(null);
-  const [report, setReport] = useState<{ frames: FrameResult[]; heatmaps: Record<string, string> } | null>(null);
+  const [report, setReport] = useState<{ frames: FrameResult[]; heatmaps: Record<string, string>; videos: VideoResult[] } | null>(null);
   const [preparing, setPreparing] = useState(false);
   const menuRef = useRef<HTMLDetailsElement>(null);
   // A popover: a click elsewhere or Escape closes it (dialogs it opened do not count as elsewhere).
@@ -75,7 +89,8 @@ export function SessionMenu() {
     setPreparing(true);
     try {
       const activeClasses = model.metadata?.classes.map((c) => c.name) ?? [];
-      setReport(await reportPictures(results, (f) => activeClasses.indexOf(f.predictedClass)));
+      const pictures = await reportPictures(results, (f) => activeClasses.indexOf(f.predictedClass));
+      setReport({ ...pictures, videos: currentVideos() });
     } finally {
       setPreparing(false);
     }
@@ -95,6 +110,9 @@ export function SessionMenu() {
           onReattach={reattachImages}
           onOpenReport={() => void openReport()}
           app={APP}
+          videoCount={videoCount}
+          getVideos={currentVideos}
+          segmentParams={segmentParams}
         />
         {classified > results.length && <p className="muted">{t('workflow.excluded', { count: classified - results.length })}</p>}
         {preparing && <p role="status">{t('workflow.preparingReport')}</p>}
@@ -125,6 +143,8 @@ export function SessionMenu() {
           metadata={model.metadata && info?.modelKey === model.modelKey ? model.metadata : undefined}
           thresholds={thresholds}
           labelOf={(name) => info?.classes.find((c) => c.name === name)?.display[lang] ?? name}
+          videos={report.videos}
+          segmentParams={segmentParams}
           onClose={() => setReport(null)}
         />
       )}

@@ -13,6 +13,7 @@ import { useAppStore } from '../store/store.ts';
 import { heatmapQueue } from './heatmaps.ts';
 import { importedModelInfo, recordFromImport } from './session-records.ts';
 import { flushPersistence } from './session.ts';
+import { importVideos } from './video-import.ts';
 
 const store = () => useAppStore.getState();
 
@@ -53,6 +54,7 @@ export async function importSession(session: ImportedSession): Promise<void> {
     heatmapQueue.invalidate(r.id);
   }
   store().importFrames(records, info);
+  await importVideos(session.videos);
   await flushPersistence();
 }
 

@@ -44,8 +44,13 @@ export interface SessionToolsProps {
   onReattach?: (matches: { frameId: string; file: File }[]) => void | Promise<void>;
   onOpenReport?: () => void;
   app?: { name: string; version?: string };
-  /** The session's videos and the segment settings in force: "Export findings (CSV)", and videos in the session file. */
-  videos?: readonly VideoResult[];
+  /**
+   * How many videos can be exported, and the videos themselves, read when an export runs (a timeline
+   * can hold 100 000 frames: not to be flattened on every analysed batch), with the segment settings
+   * in force: "Export video findings (CSV)", and videos in the session file.
+   */
+  videoCount?: number;
+  getVideos?: () => readonly VideoResult[];
   segmentParams?: SegmentParams;
   /** For tests: replaces the browser download. */
   download?: (fileName: string, text: string, mimeType: string) => void;
@@ -70,8 +75,9 @@ export function SessionTools(props: SessionToolsProps) {
   const [busy, setBusy] = useState(false);
   const download = props.download ?? downloadText;
   const missing = props.framesMissingImages ?? [];
-  const videos = props.videos ?? [];
-  const nothing = props.frames.length === 0 && videos.length === 0;
+  const videoCount = props.videoCount ?? 0;
+  const getVideos = () => (videoCount > 0 ? (props.getVideos?.() ?? []) : []);
+  const nothing = props.frames.length === 0 && videoCount === 0;
 
   const run = async (task: () => Promise<void>) => {
     setBusy(true);
@@ -100,7 +106,7 @@ export function SessionTools(props: SessionToolsProps) {
       if (!props.segmentParams) throw new Error('no segment settings');
       download(
         exportFileName('csv', new Date(), 'findings'),
-        findingsToCsv(videos, { params: props.segmentParams }),
+        findingsToCsv(getVideos(), { params: props.segmentParams }),
         'text/csv;charset=utf-8',
       );
       setMessage(null);
@@ -118,7 +124,7 @@ export function SessionTools(props: SessionToolsProps) {
           imageMode,
           getOriginal: props.getOriginal,
           app: props.app,
-          videos,
+          videos: getVideos(),
           segmentParams: props.segmentParams,
         });
         download(exportFileName('json'), serializeSession(file), 'application/json');
@@ -175,7 +181,7 @@ export function SessionTools(props: SessionToolsProps) {
         <button type="button" onClick={exportCsv} disabled={busy || props.frames.length === 0}>
           {t('export.csv')}
         </button>
-        {videos.length > 0 && (
+        {videoCount > 0 && (
           <button type="button" onClick={exportFindings} disabled={busy}>
             {t('export.findingsCsv')}
           </button>

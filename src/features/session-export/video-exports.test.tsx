@@ -1,14 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportResources } from '../../i18n/session-export.ts';
 import { reviewResources } from '../../i18n/review.ts';
 import { MODEL, makeFrames } from './fixtures.test-helpers.ts';
 import { PrintableReport } from './PrintableReport.tsx';
 import { makeVideo, PARAMS } from './video-fixtures.test-helpers.ts';
 import { clockTime } from './VideoReportSection.tsx';
+import { parseCsv } from './csv.ts';
+import { importSessionFile, SessionTools, type ImportedSession } from './SessionTools.tsx';
 
 beforeAll(async () => {
   await i18next.use(initReactI18next).init({
@@ -71,5 +73,42 @@ describe("the printable report's Videos section", () => {
     expect(clockTime(59.97)).toBe('1:00.0');
     expect(clockTime(83.44)).toBe('1:23.4');
     expect(clockTime(3600)).toBe('60:00.0');
+  });
+});
+
+describe('SessionTools with videos', () => {
+  it('exports the findings as a CSV of their own, and the videos in the session file, which imports them back', async () => {
+    const download = vi.fn();
+    const imported: ImportedSession[] = [];
+    const getVideos = vi.fn(() => [makeVideo()]);
+    render(
+      <SessionTools
+        frames={[]}
+        model={MODEL}
+        thresholds={thresholds}
+        getOriginal={() => undefined}
+        onImport={(s) => void imported.push(s)}
+        download={download}
+        videoCount={1}
+        getVideos={getVideos}
+        segmentParams={PARAMS}
+      />,
+    );
+    expect(getVideos).not.toHaveBeenCalled(); // timelines are read when an export asks, not on every render
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toHaveProperty('disabled', true); // no frames
+    fireEvent.click(screen.getByRole('button', { name: 'Export video findings (CSV)' }));
+    const [name, text] = download.mock.calls[0] as [string, string];
+    expect(name).toMatch(/^endolens-findings-\d{4}-\d{2}-\d{2}_\d{4}\.csv$/);
+    expect(parseCsv(text)[1].slice(0, 4)).toEqual(['procedure.webm', expect.stringMatching(/^5\.\d{3}$/), '10.000', '2_polyps']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Export session (JSON)' }));
+    await waitFor(() => expect(download).toHaveBeenCalledTimes(2));
+    const [, json] = download.mock.calls[1] as [string, string];
+    const session = await importSessionFile(new File([json], 'session.json'));
+    expect(session.videos.map((v) => [v.fileName, v.points.length])).toEqual([['procedure.webm', 100]]);
+    const input = screen.getByLabelText('Import a session (JSON)');
+    fireEvent.change(input, { target: { files: [new File([json], 'session.json')] } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Videos: 1'));
+    expect(imported[0].videos).toHaveLength(1);
   });
 });
