@@ -18,7 +18,8 @@ import { foldBatchNorm } from '../src/inference/fold-batchnorm.ts';
 import { toOnnx } from '../training/src/export/onnx.ts';
 import { readModelArtifacts } from '../training/src/export/read-artifacts.ts';
 import { CHROMIUM_FLAGS } from './browser-bench.ts';
-import type { PeerApi, PeerEngine } from './peer-page.ts';
+import { PEER_ENGINES, type PeerEngine } from './peer-engines.ts';
+import type { PeerApi } from './peer-page.ts';
 import { startStaticServer } from './server.ts';
 import { median } from './stats.ts';
 
@@ -128,8 +129,8 @@ export async function runPeerBench(o: {
         o.log(`peer ${cfg.id}: tfjs getThreadsCount() = ${info.tfjsThreads} (${info.cores} cores)`);
         for (const batch of batches) {
           const warm = await call('warmUp', batch, 30_000);
-          const times: Record<PeerEngine, number[]> = { tfjs: [], 'tfjs-folded': [], ort: [] };
-          const engines: PeerEngine[] = ['tfjs', 'tfjs-folded', 'ort'];
+          const times = Object.fromEntries(PEER_ENGINES.map((e) => [e, [] as number[]])) as Record<PeerEngine, number[]>;
+          const engines = [...PEER_ENGINES];
           // Fewer rounds at batch 8 (each call is 8 frames).
           const rounds = batch === 1 ? o.rounds : Math.max(3, Math.ceil(o.rounds / 2));
           for (let r = 0; r < rounds; r++) {
@@ -142,13 +143,13 @@ export async function runPeerBench(o: {
             threads: cfg.threads,
             tfjsThreads: info.tfjsThreads,
             batch,
-            ms: { tfjs: median(times.tfjs), 'tfjs-folded': median(times['tfjs-folded']), ort: median(times.ort) },
-            minMs: { tfjs: Math.min(...times.tfjs), 'tfjs-folded': Math.min(...times['tfjs-folded']), ort: Math.min(...times.ort) },
+            ms: Object.fromEntries(engines.map((e) => [e, median(times[e])])) as Record<PeerEngine, number>,
+            minMs: Object.fromEntries(engines.map((e) => [e, Math.min(...times[e])])) as Record<PeerEngine, number>,
             rounds,
           };
           result.rows.push(row);
           o.log(
-            `peer ${cfg.id} batch ${batch}: tfjs ${row.ms.tfjs.toFixed(1)}, tfjs folded ${row.ms['tfjs-folded'].toFixed(1)}, ORT ${row.ms.ort.toFixed(1)} ms/frame (warm-up calls ${JSON.stringify(warm)})`,
+            `peer ${cfg.id} batch ${batch}: ${engines.map((e) => `${e} ${row.ms[e].toFixed(1)}`).join(', ')} ms/frame (warm-up calls ${JSON.stringify(warm)})`,
           );
         }
         if (cfg.threads === 1 && !result.agreement) {
@@ -174,18 +175,21 @@ const f = (v: number | undefined, d = 1) => (v === undefined || !Number.isFinite
 /** The printed tables: ms/frame and tfjs/ORT per thread setting and batch, then the folded profile. */
 export function renderPeer(p: PeerResult): string {
   const lines = [
-    '| threads | tfjs threads (getThreadsCount) | batch | tfjs as exported | tfjs folded | ORT Web | tfjs/ORT as exported | **tfjs folded/ORT** |',
-    '|---|---|---|---|---|---|---|---|',
+    '| threads | tfjs threads (getThreadsCount) | batch | tfjs as exported | tfjs BN folded only | tfjs folded + fused | ORT Web | tfjs/ORT as exported | BN folded only/ORT | **folded + fused/ORT** |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   // Each cell: median (fastest round).
   const cell = (r: PeerRow, e: PeerEngine) => `${f(r.ms[e])} (${f(r.minMs[e])})`;
   const ratio = (r: PeerRow, e: PeerEngine) => `${f(r.ms[e] / r.ms.ort, 2)} (${f(r.minMs[e] / r.minMs.ort, 2)})`;
   for (const r of p.rows) {
     lines.push(
-      `| ${r.config} | ${r.tfjsThreads} | ${r.batch} | ${cell(r, 'tfjs')} | ${cell(r, 'tfjs-folded')} | ${cell(r, 'ort')} | ${ratio(r, 'tfjs')} | **${ratio(r, 'tfjs-folded')}** |`,
+      `| ${r.config} | ${r.tfjsThreads} | ${r.batch} | ${cell(r, 'tfjs')} | ${cell(r, 'tfjs-bn-only')} | ${cell(r, 'tfjs-folded')} | ${cell(r, 'ort')} | ${ratio(r, 'tfjs')} | ${ratio(r, 'tfjs-bn-only')} | **${ratio(r, 'tfjs-folded')}** |`,
     );
   }
-  lines.push('', 'ms/frame: median of the rounds (fastest round); ratios of medians (of fastest rounds).');
+  lines.push(
+    '',
+    'ms/frame: median of the rounds (fastest round); ratios of medians (of fastest rounds). "BN folded only": standard Conv2D / DepthwiseConv2D layers with the BN folded in, ReLU6 and ZeroPadding2D still separate layers (fold-batchnorm `fuse: false`). ORT gets the thread count asked for in every row (it is not capped by hardwareConcurrency).',
+  );
   const out = [lines.join('\n')];
   if (p.folding)
     out.push(

@@ -8,13 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type * as Ort from 'onnxruntime-web';
 import { foldBatchNorm } from '../src/inference/fold-batchnorm.ts';
-
-export type PeerEngine = 'tfjs' | 'tfjs-folded' | 'ort';
+import { PEER_ENGINES, type PeerEngine, type TfjsEngine } from './peer-engines.ts';
 
 let ort: typeof Ort | undefined;
 let session: Ort.InferenceSession | undefined;
 let outputName = '';
-const models: Partial<Record<'tfjs' | 'tfjs-folded', tf.LayersModel>> = {};
+const models: Partial<Record<TfjsEngine, tf.LayersModel>> = {};
 const inputs = new Map<number, Float32Array>();
 let size = 224;
 
@@ -82,6 +81,7 @@ const api = {
     };
     const folded = foldBatchNorm(artifacts);
     models.tfjs = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    models['tfjs-bn-only'] = await tf.loadLayersModel(tf.io.fromMemory(foldBatchNorm(artifacts, { fuse: false }).artifacts));
     models['tfjs-folded'] = await tf.loadLayersModel(tf.io.fromMemory(folded.artifacts));
     size = models.tfjs.inputs[0].shape[1] ?? 224;
     session = await ort!.InferenceSession.create(new Uint8Array(await (await fetch(onnxUrl)).arrayBuffer()), {
@@ -104,7 +104,7 @@ const api = {
    */
   async warmUp(batch: number, capMs: number): Promise<Record<PeerEngine, number>> {
     const calls = {} as Record<PeerEngine, number>;
-    for (const engine of ['tfjs', 'tfjs-folded', 'ort'] as const) {
+    for (const engine of PEER_ENGINES) {
       const times: number[] = [];
       const t0 = performance.now();
       while (performance.now() - t0 < capMs) {
@@ -134,7 +134,7 @@ const api = {
   },
 
   /** Time per tfjs kernel name over one call of `engine` (tf.profile; on WASM each kernel's wall time). */
-  async profile(engine: 'tfjs' | 'tfjs-folded', batch: number): Promise<{ kernel: string; calls: number; ms: number }[]> {
+  async profile(engine: TfjsEngine, batch: number): Promise<{ kernel: string; calls: number; ms: number }[]> {
     const t = tf.tensor4d(input(batch), [batch, size, size, 3]);
     const info = await tf.profile(async () => {
       const y = models[engine]!.predict(t) as tf.Tensor;
