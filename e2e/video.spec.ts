@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCsv } from '../src/features/session-export/csv.ts';
 import { expect, test, type EndoPage } from './fixtures.ts';
 import { syntheticFrame, textFile, zeroByte } from './support/images.ts';
 import { makeWebm } from './support/make-video.ts';
@@ -78,6 +79,21 @@ test.describe('video analysis', () => {
       .toEqual(before);
     await expect(saved).toHaveCount(1);
     await expect(card.getByTestId('video-player')).toBeVisible(); // the video itself was kept too
+
+    // The findings CSV holds the same polyp segment, named by the video file.
+    const page = endoPage.page;
+    await page.getByTestId('session-menu').locator('summary').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export video findings (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^endolens-findings-.*\.csv$/);
+    const [header, ...rows] = parseCsv(await readFile(await download.path(), 'utf8'));
+    const cell = (row: string[], name: string) => row[header.indexOf(name)];
+    const csvStarts = rows
+      .filter((r) => cell(r, 'video_file') === 'procedure.webm' && cell(r, 'class') === '2_polyps')
+      .map((r) => cell(r, 'start_s'));
+    expect(csvStarts).toEqual(starts.map((s) => s.toFixed(3)));
   });
 
   test('bad videos: empty, not a video, cut short', async ({ endoPage, browser }) => {
