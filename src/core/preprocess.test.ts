@@ -21,6 +21,17 @@ describe('resizeToRgb', () => {
     expect(Array.from(resizeToRgb(rgba, 16))).toEqual(Array.from(resizeToRgb(rgb, 16)));
   });
 
+  it('blends as soon as one pixel is not opaque (the opaque shortcut must not swallow it)', () => {
+    const rgb = image(50, 37, 3, pattern);
+    // The same colours as the RGB image; only one pixel's alpha is 0.
+    const oneClear = image(50, 37, 4, (x, y) => (x === 20 && y === 18 ? [...pattern(x, y).slice(0, 3), 0] : pattern(x, y)));
+    const a = resizeToRgb(oneClear, 16);
+    const b = resizeToRgb(rgb, 16);
+    // The transparent pixel goes black, so its neighbourhood differs from the RGB image; everything far from it is equal.
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    expect(Array.from(a.slice(0, 3 * 16 * 3))).toEqual(Array.from(b.slice(0, 3 * 16 * 3)));
+  });
+
   it('composites alpha onto black (transparent -> 0, half -> about half)', () => {
     const clear = image(8, 8, 4, () => [200, 100, 50, 0]);
     expect(Array.from(resizeToRgb(clear, 4)).every((v) => v === 0)).toBe(true);

@@ -73,6 +73,12 @@ function resampleTaps(inSize: number, outSize: number): { start: Int32Array; cou
   return { start, count, weights, maxTaps };
 }
 
+/** Whether every pixel of interleaved RGBA is fully opaque. */
+function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
+
 /**
  * Resizes to size x size RGB uint8 (aspect ratio not kept, as Keras's loader does), compositing any
  * alpha onto black first.
@@ -85,6 +91,9 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
   // Horizontal pass: height rows of `size` RGB doubles.
   const h = resampleTaps(width, size);
   const tmp = new Float64Array(height * size * 3);
+  // Opaque pixels (every video frame, nearly every photo) skip the alpha multiply: w * v * 1 === w * v,
+  // so the result is bit for bit the same, at about half the cost.
+  const blend = channels === 4 && !isOpaque(data);
   for (let y = 0; y < height; y++) {
     const row = y * width * channels;
     for (let o = 0; o < size; o++) {
@@ -93,13 +102,23 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
         b = 0;
       const base = o * h.maxTaps;
       const s = h.start[o];
-      for (let k = 0; k < h.count[o]; k++) {
-        const w = h.weights[base + k];
-        const p = row + (s + k) * channels;
-        const a = channels === 4 ? data[p + 3] / 255 : 1;
-        r += w * data[p] * a;
-        g += w * data[p + 1] * a;
-        b += w * data[p + 2] * a;
+      const n = h.count[o];
+      if (blend) {
+        for (let k = 0; k < n; k++) {
+          const w = h.weights[base + k];
+          const p = row + (s + k) * 4;
+          const a = data[p + 3] / 255;
+          r += w * data[p] * a;
+          g += w * data[p + 1] * a;
+          b += w * data[p + 2] * a;
+        }
+      } else {
+        for (let k = 0, p = row + s * channels; k < n; k++, p += channels) {
+          const w = h.weights[base + k];
+          r += w * data[p];
+          g += w * data[p + 1];
+          b += w * data[p + 2];
+        }
       }
       const t = (y * size + o) * 3;
       tmp[t] = r;
