@@ -2,6 +2,7 @@
 import type { BrowserResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow } from './browser-bench.ts';
 import { median } from './stats.ts';
 import type { LiveRow } from './live-bench.ts';
+import type { VideoRow } from './video-bench.ts';
 import type { BenchModel } from './models.ts';
 import type { NodeResult } from './node-bench.ts';
 import { renderPeer, type PeerResult } from './peer-bench.ts';
@@ -27,6 +28,7 @@ export interface BenchResult {
   node?: NodeResult;
   browser?: BrowserResult;
   live?: LiveRow[];
+  video?: VideoRow;
   peer?: PeerResult;
   notes: string[];
 }
@@ -217,8 +219,56 @@ function liveTable(rows: LiveRow[]): string {
   );
 }
 
+/** Video analysis: real-time factor, where the time per frame goes, memory over the run, decoding alone. */
+function videoTable(v: VideoRow): string {
+  const s = v.stageMs;
+  const mib = (b: number) => (Number.isFinite(b) ? (b / 2 ** 20).toFixed(0) : '?');
+  const d = v.decode;
+  return [
+    table(
+      [
+        'video',
+        'frames',
+        'wall s',
+        'x real time',
+        'decode / preprocess / inference / store ms per frame',
+        'memory MiB at 25/50/75/100 %',
+        'backend',
+        '',
+      ],
+      [
+        [
+          v.video,
+          f(v.framesAnalysed),
+          f(v.wallS, 1),
+          `**${f(v.realTimeFactor, 2)}**`,
+          s ? `${f(s.decode, 1)} / ${f(s.preprocess, 1)} / ${f(s.inference, 1)} / ${f(s.ui, 2)}` : '-',
+          v.memory ? v.memory.map(mib).join(' / ') : '-',
+          v.backend ?? '-',
+          v.error ? `error: ${v.error}` : '',
+        ],
+      ],
+    ),
+    '',
+    table(
+      ['decoding alone', 'frames/s', 'share of frames seen'],
+      d?.error
+        ? [['error', d.error, '']]
+        : [
+            ['mediabunny + WebCodecs (the app)', f(d?.webcodecsFps, 0), '100 %'],
+            [
+              '<video> at 16x + requestVideoFrameCallback',
+              f(d?.videoElementFps, 0),
+              d?.videoElementSeenShare === undefined ? '-' : `${f(100 * d.videoElementSeenShare)} %`,
+            ],
+          ],
+    ),
+  ].join('\n');
+}
+
 export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
+  if (r.video) parts.push('### Video analysis (720x576 25 fps, embedded model on wasm)\n', videoTable(r.video), '');
   const b = r.browser;
   if (r.peer)
     parts.push('### tfjs WASM beside ONNX Runtime Web WASM (embedded model, ms/frame, same page, same input)\n', renderPeer(r.peer), '');

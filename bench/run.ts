@@ -14,6 +14,7 @@
  *                                       build beside another one (e.g. the commit before a change)
  *   npm run bench -- --sections live    only the live view's capture-to-label latency (fake camera)
  *   npm run bench -- --sections peer    only tfjs WASM (as exported, folded) beside ONNX Runtime Web WASM
+ *   npm run bench -- --sections video   only video analysis (720x576 25 fps, --video-seconds long) and decoding alone
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { runLiveBench } from './live-bench.ts';
 import { prepareModels } from './models.ts';
 import { runNodeBench } from './node-bench.ts';
 import { runPeerBench } from './peer-bench.ts';
+import { runVideoBench } from './video-bench.ts';
 import { renderReport, type BenchResult } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,11 +50,12 @@ const { values: args } = parseArgs({
     'baseline-dist': { type: 'string' },
     'first-visit-runs': { type: 'string' },
     'live-frames': { type: 'string' },
+    'video-seconds': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 /** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs. */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer'] as const;
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -110,13 +113,16 @@ if (unknownSections.length) {
 const sections = new Set(asked.filter(isSection));
 if (args['skip-node']) sections.delete('node');
 if (args['skip-ui']) sections.delete('ui');
-if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live', 'peer'] as const) sections.delete(s);
+if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live', 'peer', 'video'] as const) sections.delete(s);
 const firstVisitRuns = Number(args['first-visit-runs'] ?? (args.quick ? 2 : 3));
 if (!Number.isInteger(firstVisitRuns) || firstVisitRuns < 1)
   throw new Error(`--first-visit-runs must be a whole number >= 1, got ${args['first-visit-runs']}`);
 const liveFrames = Number(args['live-frames'] ?? (args.quick ? 30 : 100));
 if (!Number.isInteger(liveFrames) || liveFrames < 1)
   throw new Error(`--live-frames must be a whole number >= 1, got ${args['live-frames']}`);
+const videoSeconds = Number(args['video-seconds'] ?? (args.quick ? 10 : 60));
+if (!Number.isInteger(videoSeconds) || videoSeconds < 2)
+  throw new Error(`--video-seconds must be a whole number >= 2, got ${args['video-seconds']}`);
 if (args['baseline-dist'] && !existsSync(join(resolve(args['baseline-dist']), 'index.html')))
   throw new Error(`No production build at --baseline-dist ${args['baseline-dist']} (index.html missing).`);
 
@@ -256,6 +262,16 @@ try {
     result.notes.push(
       `Live: the app's Live view on Chromium's fake camera (--use-file-for-fake-video-capture, a .y4m of 4 of the benchmark's 1280x1024 frames resized to the camera size, looped), the embedded model forced to wasm (?backend=wasm), cross-origin isolated, no service worker; ${liveFrames} results per camera size after 10 warm-up ones. ` +
         'Latency = capture (requestVideoFrameCallback captureTime, else the frame presentation time) to the result reaching the page, where the label is rendered in the same turn: wait = capture to the frame callback, read = drawImage (downscaled to at most 1280x720) + getImageData, score = the inference worker round trip (src/core/preprocess.ts + inference). One frame in flight: camera frames arriving meanwhile are dropped.',
+    );
+  }
+
+  if (sections.has('video')) {
+    log(`video: ${videoSeconds} s of 720x576 25 fps VP8, embedded model on wasm ...`);
+    const images = await makeFrames(join(work, 'video-frames'), 8);
+    result.video = await runVideoBench({ distDir, images, seconds: videoSeconds, log });
+    result.notes.push(
+      `Video: a ${videoSeconds} s 720x576 25 fps VP8 WebM encoded by Chromium (WebCodecs, through mediabunny) from 8 of the benchmark's 1280x1024 frames, each held 1 s, dropped on the app with the embedded model forced to wasm, cross-origin isolated, no service worker; every frame analysed (sampling at 30 fps). ` +
+        'Per frame: decode = the video worker waiting for mediabunny/WebCodecs, preprocess = drawImage + getImageData + src/core/preprocess.ts in the video worker, inference = the inference worker round trip of a batch of 8 (queueing included), store = the store update; the two workers overlap, so the wall time per frame is less than their sum. Memory: performance.measureUserAgentSpecificMemory (page and workers) at 25/50/75/100 %. Decode alone: the same file decoded by mediabunny/WebCodecs (every frame, closed at once) and played by a <video> element at 16x counting requestVideoFrameCallback calls.',
     );
   }
 } catch (e) {

@@ -45,6 +45,8 @@ interface Run {
   owed: number;
   lastSaved: number;
   epoch: number;
+  /** Summed stage times of this run (VideoRecord.stageMs is them per frame). */
+  stages: { decode: number; preprocess: number; inference: number; ui: number; frames: number };
   /** Messages are handled in order: 'end' must wait for the last batch's scores. */
   chain: Promise<void>;
 }
@@ -174,7 +176,16 @@ async function run(id: string): Promise<void> {
   const meta = store().model.metadata;
   if (!meta || active) return;
   const worker = new Worker(new URL('../inference/video-worker.ts', import.meta.url), { type: 'module', name: 'endolens-video' });
-  const r: Run = { id, worker, paused: false, owed: 0, lastSaved: Date.now(), epoch, chain: Promise.resolve() };
+  const r: Run = {
+    id,
+    worker,
+    paused: false,
+    owed: 0,
+    lastSaved: Date.now(),
+    epoch,
+    chain: Promise.resolve(),
+    stages: { decode: 0, preprocess: 0, inference: 0, ui: 0, frames: 0 },
+  };
   active = r;
   const record = store().videos[id];
   store().updateVideo(id, { status: 'running', runStartedAt: Date.now(), runStartS: record.analysedUntilS, error: undefined });
@@ -217,6 +228,7 @@ async function handle(r: Run, msg: FromVideoWorker): Promise<void> {
     }
     case 'batch': {
       let scores;
+      const scoring = performance.now();
       try {
         scores = await scoreInputs(msg.inputs);
       } catch (e) {
@@ -229,14 +241,22 @@ async function handle(r: Run, msg: FromVideoWorker): Promise<void> {
         probabilities: s.probabilities,
         ...(s.familiarity ? { unfamiliar: s.familiarity.unfamiliar } : {}),
       }));
+      const inferenceMs = performance.now() - scoring;
       const prev = store().videos[r.id];
       const model = store().model;
+      const storing = performance.now();
       store().appendVideoPoints(r.id, points, {
         framesAnalysed: prev.framesAnalysed + points.length,
         analysedUntilS: msg.times[msg.times.length - 1] ?? prev.analysedUntilS,
         modelKey: model.modelKey,
         backend: model.backend,
       });
+      const st = r.stages;
+      st.decode += msg.decodeMs;
+      st.preprocess += msg.preprocessMs;
+      st.inference += inferenceMs;
+      st.ui += performance.now() - storing;
+      st.frames += points.length;
       if (Date.now() - r.lastSaved > SAVE_POINTS_MS) {
         r.lastSaved = Date.now();
         persistRecord(r.id);
@@ -260,7 +280,12 @@ function finish(r: Run, patch: Partial<VideoRecord>): void {
   r.worker.terminate();
   active = undefined;
   if (r.epoch === epoch && store().videos[r.id]) {
-    store().updateVideo(r.id, { ...patch, runStartedAt: undefined });
+    const { frames, ...sums } = r.stages;
+    const per = (ms: number) => ms / frames;
+    const stageMs = frames
+      ? { decode: per(sums.decode), preprocess: per(sums.preprocess), inference: per(sums.inference), ui: per(sums.ui), frames }
+      : store().videos[r.id].stageMs;
+    store().updateVideo(r.id, { ...patch, stageMs, runStartedAt: undefined });
     persistRecord(r.id);
     persistPoints(r.id);
   }

@@ -43,7 +43,8 @@ export interface VideoInfo {
 
 export type FromVideoWorker =
   | ({ type: 'info' } & VideoInfo)
-  | { type: 'batch'; times: number[]; inputs: Float32Array[] }
+  /** `decodeMs` / `preprocessMs`: this batch's time waiting for decoded frames, and drawing + preprocessing them. */
+  | { type: 'batch'; times: number[]; inputs: Float32Array[]; decodeMs: number; preprocessMs: number }
   /** `truncatedAtS`: the file broke there (analysed up to it); `detail` says how. */
   | { type: 'end'; truncatedAtS?: number; detail?: string }
   | { type: 'error'; code: VideoErrorCode; detail: string };

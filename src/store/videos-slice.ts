@@ -28,6 +28,11 @@ export interface VideoRecord {
   truncated?: { atS: number; detail?: string };
   /** The video itself is in IndexedDB (false: the quota refused it, or it came from a session file; drop it again to play it). */
   fileStored: boolean;
+  /**
+   * Milliseconds per analysed frame by stage, over the last run (the benchmark reads them):
+   * waiting on the decoder, drawing + preprocessing, scoring (inference worker round trip), storing.
+   */
+  stageMs?: { decode: number; preprocess: number; inference: number; ui: number; frames: number };
   /** Wall-clock start of the current run and the frames analysed before it (for the ETA). */
   runStartedAt?: number;
   runStartS?: number;

@@ -48,6 +48,7 @@ export function VideoCard({ id, ...actions }: { id: string } & VideoActions) {
       data-status={v.status}
       data-frames-analysed={v.framesAnalysed}
       data-duration-s={duration === undefined ? '' : duration.toFixed(3)}
+      data-stage-ms={v.stageMs ? JSON.stringify(v.stageMs) : undefined}
       aria-label={v.fileName}
     >
       <header className="video-head">
