@@ -1,9 +1,11 @@
 /**
  * The peer section of `npm run bench` (`--sections peer`): the embedded model on tfjs WASM (as
  * exported, and folded as the app runs it) beside ONNX Runtime Web WASM on the ONNX export of the
- * same weights (training/src/export/onnx.ts, made here, no Python), in one cross-origin-isolated
- * headless-Chromium page per thread setting, on the same input, interleaved call by call so the
- * shared machine's noise falls on all three alike. Prints ms/frame and tfjs/ORT.
+ * same weights (training/src/export/onnx.ts, made here, no Python), in one Web Worker of a
+ * cross-origin-isolated headless-Chromium page per thread setting (a worker, as the app runs
+ * inference: on the page's main thread WASM threads must spin instead of blocking, and on a busy
+ * 2-core machine that made 2 threads several times slower than 1), on the same input, interleaved
+ * call by call so the shared machine's noise falls on all engines alike. Prints ms/frame and tfjs/ORT.
  *
  *   node --import tsx bench/peer-bench.ts [--model public/model] [--rounds 15]   (standalone)
  */
@@ -19,7 +21,7 @@ import { toOnnx } from '../training/src/export/onnx.ts';
 import { readModelArtifacts } from '../training/src/export/read-artifacts.ts';
 import { CHROMIUM_FLAGS } from './browser-bench.ts';
 import { PEER_ENGINES, type PeerEngine } from './peer-engines.ts';
-import type { PeerApi } from './peer-page.ts';
+import type { PeerApi } from './peer-worker.ts';
 import { startStaticServer } from './server.ts';
 import { median } from './stats.ts';
 
@@ -78,12 +80,15 @@ export async function runPeerBench(o: {
   const exported = toOnnx(foldBatchNorm(readModelArtifacts(o.modelDir)).artifacts);
   writeFileSync(join(dir, 'model.onnx'), exported.model);
   await build({
-    entryPoints: [join(here, 'peer-page.ts')],
+    entryPoints: [
+      { in: join(here, 'peer-page.ts'), out: 'page' },
+      { in: join(here, 'peer-worker.ts'), out: 'worker' },
+    ],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    outfile: join(dir, 'page.js'),
+    outdir: dir,
     logLevel: 'error',
   });
   writeFileSync(
@@ -104,7 +109,7 @@ export async function runPeerBench(o: {
   const batches = o.batches ?? [1, 8];
   try {
     for (const cfg of o.configs ?? PEER_CONFIGS) {
-      // A fresh page per thread setting: both engines fix their thread pools when their WASM starts.
+      // A fresh page (and worker) per thread setting: both engines fix their thread pools when their WASM starts.
       const page = await browser.newPage();
       page.on('pageerror', (e) => o.log(`peer page error: ${e.message}`));
       try {
