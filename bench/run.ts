@@ -251,7 +251,7 @@ try {
     const rounds = args.quick ? 5 : 15;
     result.peer = await runPeerBench({ modelDir: join(distDir, 'model'), workDir: work, rounds, log });
     result.notes.push(
-      `Peer: one cross-origin-isolated Chromium page per thread setting holds tfjs 4.22 WASM on the embedded model as exported and folded (src/inference/fold-batchnorm.ts, as the app loads it) and ONNX Runtime Web ${ortVersion()} WASM on its ONNX export (training/src/export/onnx.ts, the folded weights; graphOptimizationLevel all), the same input; each engine warmed up until 3 calls agree within 15 %, then ${rounds} rounds at batch 1 and ${Math.max(3, Math.ceil(rounds / 2))} at batch 8, one call per engine per round in rotating order; medians. "2 threads" reports hardwareConcurrency as 4 to tfjs so its pool can hold 2 threads; "setThreadsCount only" does not.`,
+      `Peer: one Web Worker (as the app's inference) of a cross-origin-isolated Chromium page per thread setting holds tfjs 4.22 WASM on the embedded model as exported and folded (src/inference/fold-batchnorm.ts, as the app loads it) and ONNX Runtime Web ${ortVersion()} WASM on its ONNX export (training/src/export/onnx.ts, the folded weights; graphOptimizationLevel all), the same input; each engine warmed up until 3 calls agree within 15 %, then ${rounds} rounds at batch 1 and ${Math.max(3, Math.ceil(rounds / 2))} at batch 8, one call per engine per round in rotating order; medians. "2 threads" reports hardwareConcurrency as 4 to tfjs so its pool can hold 2 threads; "setThreadsCount only" does not.`,
     );
   }
 
