@@ -6,6 +6,7 @@ import { videoSettings } from '../../store/video-settings.ts';
 import { flatPoints, type VideoRecord } from '../../store/videos-slice.ts';
 import { formatTime, savedFrameName, unfamiliarStretches } from './timeline-data.ts';
 import { SegmentList } from './SegmentList.tsx';
+import { useThrottled } from './use-throttled.ts';
 import { VideoTimeline } from './VideoTimeline.tsx';
 
 /** Classes get these colours in the timeline and the findings list (text always names them too). */
@@ -23,7 +24,11 @@ export function VideoReview({
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
-  const chunks = useAppStore((s) => s.videoPoints[video.id]);
+  // While a long video runs, its timeline is redrawn at most once a second, not after every batch of 8.
+  const chunks = useThrottled(
+    useAppStore((s) => s.videoPoints[video.id]),
+    video.status === 'running' ? 1000 : 0,
+  );
   const info = useAppStore((s) => s.modelInfos[video.modelKey ?? '']);
   // The stored object (stable), not videoSettings(...) (a new default object per call would re-render forever).
   const stored = useAppStore((s) => s.settings.video);
