@@ -15,7 +15,7 @@ import { publishExport } from '../../training/src/export/publish.ts';
 import { buildBackbone, buildClassifier } from '../../training/src/models/index.ts';
 import { fitFamiliarity } from '../../training/src/evaluate/familiarity.ts';
 import { predictSplit } from '../../training/src/schedule/predict.ts';
-import { mulberry32 } from '../../training/src/util/rng.ts';
+import { mulberry32 } from '../../src/core/rng.ts';
 import { FEATURE_LAYER } from '../../src/core/familiarity.ts';
 
 export const RESNET_MODEL_NAME = 'E2E ResNet50V2 (random init)';

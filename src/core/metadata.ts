@@ -13,7 +13,7 @@ export const METADATA_FORMAT_VERSION = 1;
 
 const averaged = v.object({ precision: measured, recall: measured, f1: measured });
 
-/** What the trainer measured on one split (training/src/evaluate/metrics.ts). */
+/** What the trainer measured on one split (src/core/metrics.ts). */
 export const EvalMetricsSchema = v.object({
   accuracy: measured,
   loss: measured,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyColour, colourAugmentBatch, drawColourParams, COLOUR_JITTER_DEFAULTS } from '../src/augment/colour.ts';
-import { mulberry32 } from '../src/util/rng.ts';
+import { mulberry32 } from '../../src/core/rng.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

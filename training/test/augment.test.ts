@@ -9,7 +9,7 @@ import {
   transformMatrix,
   type TransformParams,
 } from '../src/augment/keras-affine.ts';
-import { epochRng, mulberry32 } from '../src/util/rng.ts';
+import { epochRng, mulberry32 } from '../../src/core/rng.ts';
 
 const S = 64;
 const C = S / 2 - 0.5; // Keras's centre, (size - 1) / 2

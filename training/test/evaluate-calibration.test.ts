@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyTemperature, expectedCalibrationError, fitTemperature, temperedNll } from '../src/evaluate/calibration.ts';
-import { mulberry32 } from '../src/util/rng.ts';
+import { mulberry32 } from '../../src/core/rng.ts';
 
 function softmaxRows(logits: Float64Array, k: number, scale: number): Float32Array {
   const out = new Float32Array(logits.length);

@@ -14,7 +14,7 @@ import { refitFamiliarity } from '../src/export/familiarity.ts';
 import { fileSaveHandler } from '../src/export/io.ts';
 import { buildMetadata } from '../src/export/metadata.ts';
 import { predictSplit } from '../src/schedule/predict.ts';
-import { mulberry32 } from '../src/util/rng.ts';
+import { mulberry32 } from '../../src/core/rng.ts';
 import { colourSplit, tinyClassifier } from './schedule-fixtures.ts';
 
 let dir: string;

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildClassifier } from '../src/models/index.ts';
 import type { ImageSplit } from '../src/schedule/batches.ts';
-import { mulberry32 } from '../src/util/rng.ts';
+import { mulberry32 } from '../../src/core/rng.ts';
 import { orderedWeights } from '../src/schedule/state.ts';
 
 /**

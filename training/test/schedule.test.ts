@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEDULE, phasesFor, positionAfter, validateSchedule } from '../src/schedule/phases.ts';
 import { Trainer, TrainingInterrupted, type TrainerOptions } from '../src/schedule/trainer.ts';
-import { epochRng, shuffledIndices } from '../src/util/rng.ts';
+import { epochRng, shuffledIndices } from '../../src/core/rng.ts';
 import { imageBatch, labelBatch } from '../src/schedule/batches.ts';
 import { colourSplit, maxAbsDiff, tinyClassifier, weightsOf } from './schedule-fixtures.ts';
 

@@ -15,7 +15,7 @@ import {
  * Transforms each image of an NHWC float batch with its own random parameters drawn from `rng`
  * (images in batch order, each drawing Keras's sequence of numbers). Returns a new tensor; the
  * caller keeps ownership of `batch`. For a reproducible run, pass the epoch's stream from
- * util/rng `epochRng(seed, epoch)`, so a resumed epoch draws the same transforms.
+ * src/core/rng.ts `epochRng(seed, epoch)`, so a resumed epoch draws the same transforms.
  */
 export function augmentBatch(batch: tf.Tensor4D, rng: () => number, opts: AugmentOptions = KERAS_AUGMENT_DEFAULTS): tf.Tensor4D {
   checkAugmentOptions(opts);

@@ -7,7 +7,7 @@
  * torchvision ColorJitter-style and mild, so a polyp's redness is kept.
  */
 import * as tf from '@tensorflow/tfjs';
-import { uniform } from '../util/rng.ts';
+import { uniform } from '../../../src/core/rng.ts';
 
 export interface ColourJitter {
   /** Each channel's gain ~ U(1 - g, 1 + g). */

@@ -8,6 +8,6 @@ export {
   AugmentError,
 } from './keras-affine.ts';
 export type { AugmentOptions, TransformParams } from './keras-affine.ts';
-export { mulberry32, epochRng, deriveSeed, shuffledIndices } from '../util/rng.ts';
+export { mulberry32, epochRng, deriveSeed, shuffledIndices } from '../../../src/core/rng.ts';
 export { applyColour, colourAugmentBatch, drawColourParams, COLOUR_JITTER_DEFAULTS } from './colour.ts';
 export type { ColourJitter } from './colour.ts';

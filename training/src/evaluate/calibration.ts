@@ -3,7 +3,7 @@
  * Temperature scaling divides the logits by T; the exported model bakes T into its last layer.
  * Working on probabilities, log p equals the logits up to a per-row constant, which softmax ignores.
  */
-import { MetricsError } from './metrics.ts';
+import { MetricsError } from '../../../src/core/metrics.ts';
 
 /** Smallest probability taken to the log, so a zero from float32 underflow stays finite. */
 const MIN_PROB = 1e-30;

@@ -12,7 +12,7 @@ import {
   type FamiliarityCheck,
 } from '../../../src/core/familiarity.ts';
 import type { FeaturePooling } from '../../../src/core/feature-output.ts';
-import { MetricsError } from './metrics.ts';
+import { MetricsError } from '../../../src/core/metrics.ts';
 
 export interface FeatureRows {
   /** Row-major N x dim. */

@@ -6,8 +6,8 @@ export {
   argmaxRows,
   KERAS_EPSILON,
   MetricsError,
-} from './metrics.ts';
-export type { MetricsOptions } from './metrics.ts';
+} from '../../../src/core/metrics.ts';
+export type { MetricsOptions } from '../../../src/core/metrics.ts';
 export { expectedCalibrationError, fitTemperature, applyTemperature, temperedNll, TEMPERATURE_RANGE } from './calibration.ts';
 export { renderCurvesSvg, niceTicks } from './curves-svg.ts';
 export { fitFamiliarity, classCentroids, distancesTo, upperQuantile } from './familiarity.ts';

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { EvalMetrics } from '../../../src/core/metadata.ts';
 import { sourceOf, type SplitData } from '../data/index.ts';
 import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics } from '../../../src/core/metrics.ts';
 
 export function splitMetrics(split: SplitData, probs: Float32Array, classNames: string[]): EvalMetrics {
   return computeMetrics(split.labels, probs, classNames, { sources: split.files.map(sourceOf) });

@@ -14,7 +14,7 @@ import type { EpochRecord } from '../../../src/core/metadata.ts';
 import { DEFAULT_INPUT_RANGE } from '../../../src/core/preprocess.ts';
 import { splitForTraining, type TrainingSplit } from '../models/split.ts';
 import { dropoutSeed, setDropoutSeed } from '../tfjs-internals.ts';
-import { epochRng, shuffledIndices } from '../util/rng.ts';
+import { epochRng, shuffledIndices } from '../../../src/core/rng.ts';
 import { batchRanges, identityOrder, imageBatch, labelBatch, type ImageSplit } from './batches.ts';
 import { positionAfter, totalEpochs, type EpochPosition, type Phase } from './phases.ts';
 import {

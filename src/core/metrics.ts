@@ -3,7 +3,7 @@
  * (classification_report / precision_recall_fscore_support, zero_division=0) and Keras's
  * categorical cross-entropy. Plain arrays in, plain numbers out: no tfjs needed.
  */
-import type { AveragedMetrics, EvalMetrics, PerClassMetrics } from '../../../src/core/metadata.ts';
+import type { AveragedMetrics, EvalMetrics, PerClassMetrics } from './metadata.ts';
 
 /** Keras's backend epsilon: probabilities are clipped to [EPS, 1 - EPS] inside the loss. */
 export const KERAS_EPSILON = 1e-7;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, categoricalCrossEntropy, MetricsError } from '../src/evaluate/metrics.ts';
+import { computeMetrics, categoricalCrossEntropy, MetricsError } from './metrics.ts';
 
 /** Probability rows that predict `pred` with confidence `p` (rest spread evenly). */
 function probsFor(pred: number[], k: number, p = 0.8): Float32Array {
