@@ -19,7 +19,7 @@ const roomZones = [
   // core is shared with the trainer: it imports nothing of the app.
   { target: './src/core', from: './src', except: ['./core'], message: 'core/ imports nothing of the app (the trainer shares it).' },
   { target: './src/domain', from: './src', except: ['./core', './domain'], message: 'domain/ holds rules on data: it may use core/ only.' },
-  ...['inference', 'persistence', 'media', 'store', 'components', 'i18n'].map((room) => ({
+  ...['inference', 'teach', 'persistence', 'media', 'store', 'components', 'i18n'].map((room) => ({
     target: `./src/${room}`,
     from: UPPER,
     message: `${room}/ is a lower room: it never imports features or the app layer.`,
