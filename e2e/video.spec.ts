@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseCsv } from '../src/features/session-export/csv.ts';
 import { expect, test, type EndoPage } from './fixtures.ts';
 import { syntheticFrame, textFile, zeroByte } from './support/images.ts';
-import { makeWebm } from './support/make-video.ts';
+import { makeAudioOnlyWebm, makeWebm } from './support/make-video.ts';
 import { REPO_ROOT } from './support/paths.ts';
 
 const TEST_SPLIT = join(REPO_ROOT, '../shared/data/gi-proxy/test');
@@ -22,6 +22,9 @@ async function framesOf(cls: string, n: number): Promise<Buffer[]> {
   const names = readdirSync(dir).sort().slice(0, n);
   return Promise.all(names.map((f) => readFile(join(dir, f))));
 }
+
+/** Asserting that nothing happens needs a stretch of time to watch (not a wait for something to happen). */
+const quietFor = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const videoCard = (p: EndoPage, name: string) => p.page.locator(`[data-testid="video-card"][data-file-name="${name}"]`);
 
@@ -96,6 +99,37 @@ test.describe('video analysis', () => {
     expect(csvStarts).toEqual(starts.map((s) => s.toFixed(3)));
   });
 
+  test('pause holds the analysis, stop and resume go on from the last analysed frame: every frame once', async ({ endoPage, browser }) => {
+    const frames = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (i) => (await syntheticFrame(`p${i}.jpg`, i, { width: 320, height: 240 })).buffer),
+    );
+    const webm = await makeWebm(browser, { frames, holdFrames: 40, fps: 10, width: 320, height: 240 }); // 20 s, 200 frames
+    await endoPage.goto({ backend: 'wasm' });
+    await endoPage.dropImages([{ name: 'long.webm', mimeType: 'video/webm', buffer: webm }]);
+    const card = videoCard(endoPage, 'long.webm');
+    const analysed = async () => Number(await card.getAttribute('data-frames-analysed'));
+    await expect.poll(analysed).toBeGreaterThanOrEqual(16);
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await expect(card).toHaveAttribute('data-status', 'paused');
+    // Batches already handed out finish; then nothing moves while paused.
+    await expect
+      .poll(async () => {
+        const before = await analysed();
+        await quietFor(1500);
+        return (await analysed()) === before;
+      })
+      .toBe(true);
+    const held = await analysed();
+    await quietFor(2000);
+    expect(await analysed()).toBe(held);
+    expect(held).toBeLessThan(200);
+    await card.getByRole('button', { name: 'Stop' }).click();
+    await expect(card).toHaveAttribute('data-status', 'cancelled');
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expect(card).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await expect(card).toHaveAttribute('data-frames-analysed', '200');
+  });
+
   test('bad videos: empty, not a video, cut short', async ({ endoPage, browser }) => {
     const frames = await Promise.all(
       [1, 2, 3, 4].map(async (i) => (await syntheticFrame(`f${i}.jpg`, i, { width: 320, height: 240 })).buffer),
@@ -106,10 +140,12 @@ test.describe('video analysis', () => {
       { ...zeroByte('empty.mp4'), mimeType: 'video/mp4' },
       { ...textFile('notes.webm'), mimeType: 'video/webm' },
       { name: 'cut.webm', mimeType: 'video/webm', buffer: whole.subarray(0, Math.floor(whole.length * 0.6)) },
+      { name: 'sound.webm', mimeType: 'video/webm', buffer: await makeAudioOnlyWebm(browser) },
     ]);
     const failed = (name: string) => endoPage.page.locator(`[data-testid="frame-error"][data-file-name="${name}"]`);
     await expect(failed('empty.mp4')).toHaveAttribute('data-error-code', 'empty');
     await expect(failed('notes.webm')).toHaveAttribute('data-error-code', 'not-video');
+    await expect(failed('sound.webm')).toHaveAttribute('data-error-code', 'no-video-track');
     // A file cut short is analysed up to where it breaks, and says so.
     const cut = videoCard(endoPage, 'cut.webm');
     await expect(cut).toHaveAttribute('data-status', 'done', { timeout: 120_000 });

@@ -63,3 +63,32 @@ export async function makeWebm(browser: Browser, spec: VideoSpec): Promise<Buffe
     await page.close();
   }
 }
+
+/** A WebM holding only an audio track (1 s of Opus silence): a "video" with no picture. */
+export async function makeAudioOnlyWebm(browser: Browser): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    const url = 'http://localhost:9/endolens-make-audio.html';
+    await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>encode</title>' }));
+    await page.goto(url);
+    await page.addScriptTag({ content: await readFile(MEDIABUNNY_BUNDLE, 'utf8') });
+    const base64 = await page.evaluate(async () => {
+      type MB = typeof import('mediabunny');
+      const M = (globalThis as unknown as { Mediabunny: MB }).Mediabunny;
+      const target = new M.BufferTarget();
+      const output = new M.Output({ format: new M.WebMOutputFormat(), target });
+      const source = new M.AudioBufferSource({ codec: 'opus', bitrate: 64_000 });
+      output.addAudioTrack(source);
+      await output.start();
+      await source.add(new AudioBuffer({ length: 48_000, sampleRate: 48_000, numberOfChannels: 1 }));
+      await output.finalize();
+      const buf = new Uint8Array(target.buffer!);
+      let s = '';
+      for (let j = 0; j < buf.length; j += 0x8000) s += String.fromCharCode(...buf.subarray(j, j + 0x8000));
+      return btoa(s);
+    });
+    return Buffer.from(base64, 'base64');
+  } finally {
+    await page.close();
+  }
+}

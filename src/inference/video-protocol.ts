@@ -21,7 +21,7 @@ export interface VideoStart {
   spec: PreprocessSpec;
   /** At most this many frames per second are analysed (every frame of a 25 fps video at 30). */
   sampleFps: number;
-  /** Seconds to start from (resuming after a reload or a pause that ended the worker). */
+  /** Seconds to start from (resuming after a stop or a reload): frames before it are not analysed again. */
   fromS: number;
   /** Frames per batch handed to the page. */
   batch: number;

@@ -113,7 +113,8 @@ async function analyse(req: VideoStart): Promise<void> {
     for await (const sample of sink.samples(req.fromS)) {
       decodeMs += performance.now() - waitStarted;
       try {
-        if (sampler.keep(sample.timestamp)) await take(sample);
+        // samples(fromS) starts with the frame on screen at fromS, which may be the last one analysed before.
+        if (sample.timestamp >= req.fromS && sampler.keep(sample.timestamp)) await take(sample);
       } finally {
         sample.close();
       }
