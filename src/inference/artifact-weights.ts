@@ -56,22 +56,36 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+let halfTable: Float32Array | undefined;
+
+/** Every float16 bit pattern's value: a lookup is ~20x faster than halfToFloat per weight (410k of them). */
+function halves(): Float32Array {
+  halfTable ??= Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h));
+  return halfTable;
+}
+
+/** The bytes as a typed array of `T`, copying only when they are not aligned for it. */
+function aligned<T>(bytes: Uint8Array, per: number, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T {
+  const b = bytes.byteOffset % per === 0 ? bytes : bytes.slice();
+  return make(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength / per);
+}
+
 /** A float32 weight's values (dequantized), or undefined for other dtypes. */
 export function floatValues(w: StoredWeight): Float32Array | undefined {
   if (w.spec.dtype !== 'float32') return undefined;
-  const { bytes } = w;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const q = w.spec.quantization;
-  const n = w.spec.shape.reduce((a, d) => a * d, 1);
-  const out = new Float32Array(n);
-  if (!q) for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
-  else if (q.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-  else {
-    const scale = q.scale ?? 1;
-    const min = q.min ?? 0;
-    for (let i = 0; i < n; i++) out[i] = (q.dtype === 'uint8' ? view.getUint8(i) : view.getUint16(2 * i, true)) * scale + min;
+  if (!q) return Float32Array.from(aligned(w.bytes, 4, (b, o, n) => new Float32Array(b, o, n)));
+  if (q.dtype === 'float16') {
+    const table = halves();
+    const h = aligned(w.bytes, 2, (b, o, n) => new Uint16Array(b, o, n));
+    const out = new Float32Array(h.length);
+    for (let i = 0; i < h.length; i++) out[i] = table[h[i]];
+    return out;
   }
-  return out;
+  const scale = q.scale ?? 1;
+  const min = q.min ?? 0;
+  const ints = q.dtype === 'uint8' ? w.bytes : aligned(w.bytes, 2, (b, o, n) => new Uint16Array(b, o, n));
+  return Float32Array.from(ints, (v) => v * scale + min);
 }
 
 /** A new float32, unquantized weight. */
