@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { preprocessPixels } from '../src/core/preprocess.ts';
 import { decodeFrame } from '../src/inference/decode.ts';
+import { foldForInference } from '../src/inference/fold-batchnorm.ts';
 import { makeThumbnail } from '../src/media/thumbnails.ts';
 import { measurePeak, type Peak } from './peak.ts';
 
@@ -65,10 +66,13 @@ const api = {
     const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     return Boolean(gpu && (await gpu.requestAdapter().catch(() => null)));
   },
+  /** The model as the app's worker runs it: BatchNormalization folded (src/inference/fold-batchnorm.ts), load time included. */
   async load(url: string): Promise<number> {
     model?.dispose();
     const ms = await timed(async () => {
-      model = await tf.loadLayersModel(url);
+      // tf.io.http always has load(); its type makes it optional, as for save-only handlers.
+      const artifacts = await tf.io.http(url).load!();
+      model = await tf.loadLayersModel(tf.io.fromMemory(foldForInference(artifacts, [])));
     });
     size = model!.inputs[0].shape[1] ?? 224;
     return ms;
