@@ -3,17 +3,9 @@
  * review of a frame with its heatmap and the shortcuts help, the model card, settings, the export
  * menu and the printable report), with zero violations of any rule axe runs by default.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { expect, test } from './fixtures.ts';
 import { syntheticFrame } from './support/images.ts';
-
-/** Each violation as one line (rule, impact, element, what to fix), so a failure says what and where. */
-async function expectNoAxeViolations(page: Page, view: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const found = violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? 'no impact'}) at ${n.target.join(' > ')}: ${v.help}`));
-  expect(found, `axe violations on ${view}`).toEqual([]);
-}
 
 test('every view has no axe violations', async ({ endoPage, page }) => {
   await endoPage.goto();

@@ -4,10 +4,10 @@
  * file's only: the other specs run without a camera.
  */
 import { existsSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import baseConfig from '../playwright.config.ts';
 import { test, expect } from './fixtures.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { GI_PROXY_TEST, LIVE_Y4M } from './support/make-live-y4m.ts';
 
 const launch = baseConfig.use?.launchOptions ?? {};
@@ -65,8 +65,7 @@ test.describe('live view', () => {
     await expect(page.getByTestId('live-latency')).toContainText('ms');
     await expect(page.getByTestId('live-label')).not.toContainText('Waiting');
     // Accessibility as in a11y.spec: no axe violation on the running view.
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' > ')}: ${v.help}`))).toEqual([]);
+    await expectNoAxeViolations(page, 'the running live view');
 
     // Freeze holds the picture; Save frame adds it to the session.
     await page.getByTestId('live-freeze').click();

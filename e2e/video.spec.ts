@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCsv } from '../src/features/session-export/csv.ts';
 import { expect, test, type EndoPage } from './fixtures.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { syntheticFrame, textFile, zeroByte } from './support/images.ts';
 import { makeAudioOnlyWebm, makeWebm } from './support/make-video.ts';
 import { REPO_ROOT } from './support/paths.ts';
@@ -128,6 +129,12 @@ test.describe('video analysis', () => {
     await card.getByRole('button', { name: 'Resume' }).click();
     await expect(card).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
     await expect(card).toHaveAttribute('data-frames-analysed', '200');
+    // The card with its player, timeline and findings list, and the video settings: no axe violation.
+    await expect(card.getByTestId('video-timeline').locator('svg').first()).toBeVisible();
+    await expectNoAxeViolations(endoPage.page, 'a finished video card');
+    await endoPage.openTab(/settings/i);
+    await expect(endoPage.page.getByTestId('video-settings')).toBeVisible();
+    await expectNoAxeViolations(endoPage.page, 'settings with the video settings');
   });
 
   test('bad videos: empty, not a video, cut short', async ({ endoPage, browser }) => {
