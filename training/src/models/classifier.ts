@@ -5,9 +5,9 @@
  * layers (in Keras's order) followed by the four head layers, with weights shared.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HEAD_DROPOUT, HEAD_LAYERS, HEAD_UNITS } from '../../../src/core/head.ts';
 
-export const HEAD_UNITS = 32;
-export const HEAD_DROPOUT = 0.2;
+export { HEAD_DROPOUT, HEAD_UNITS };
 export const HEAD_LAYER_COUNT = 4;
 
 export function buildClassifier(backbone: tf.LayersModel, numClasses: number, opts: { seed?: number } = {}): tf.LayersModel {
@@ -19,11 +19,13 @@ export function buildClassifier(backbone: tf.LayersModel, numClasses: number, op
   }
   const seed = opts.seed;
   const init = (offset: number) => tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + offset });
-  let x = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(backbone.outputs[0]) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: HEAD_UNITS, activation: 'relu', kernelInitializer: init(0), name: 'dense' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ rate: HEAD_DROPOUT, seed, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
+  let x = tf.layers.globalAveragePooling2d({ name: HEAD_LAYERS.pooling }).apply(backbone.outputs[0]) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({ units: HEAD_UNITS, activation: 'relu', kernelInitializer: init(0), name: HEAD_LAYERS.dense })
+    .apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: HEAD_DROPOUT, seed, name: HEAD_LAYERS.dropout }).apply(x) as tf.SymbolicTensor;
   const probs = tf.layers
-    .dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(1), name: 'predictions' })
+    .dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(1), name: HEAD_LAYERS.output })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: backbone.inputs, outputs: probs, name: 'endolens_classifier' });
 }
