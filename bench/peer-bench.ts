@@ -10,7 +10,7 @@
  *   node --import tsx bench/peer-bench.ts [--model public/model] [--rounds 15]   (standalone)
  */
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,11 +222,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     options: { model: { type: 'string', default: 'public/model' }, rounds: { type: 'string', default: '15' } },
   });
   const t0 = Date.now();
-  const result = await runPeerBench({
-    modelDir: resolve(args.model),
-    workDir: join(tmpdir(), `endolens-peer-${process.pid}`),
-    rounds: Number(args.rounds),
-    log: (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`),
-  });
-  console.log(`\n${renderPeer(result)}`);
+  const workDir = join(tmpdir(), `endolens-peer-${process.pid}`);
+  try {
+    const result = await runPeerBench({
+      modelDir: resolve(args.model),
+      workDir,
+      rounds: Number(args.rounds),
+      log: (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`),
+    });
+    console.log(`\n${renderPeer(result)}`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
