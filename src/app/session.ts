@@ -5,7 +5,7 @@
  */
 import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
 import { InferenceClient, type BackendUpdate, type GradCamOutput } from '../inference/client.ts';
-import type { ClassifyJob, ModelSource, Scores } from '../inference/protocol.ts';
+import type { ClassifyJob, FrameOutcome, ModelSource, Scores } from '../inference/protocol.ts';
 import type { PixelImage } from '../core/preprocess.ts';
 import {
   clearCustomModel,
@@ -20,7 +20,7 @@ import {
 } from '../persistence/db.ts';
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
 import { requestPersistentStorage } from '../persistence/storage.ts';
-import { forgetAllThumbs, makeThumbnail, mapLimit, rememberThumb } from '../media/thumbnails.ts';
+import { forgetAllThumbs, rememberThumb } from '../media/thumbnails.ts';
 import { useAppStore } from '../store/store.ts';
 import type { FrameRecord, ModelSourceKind } from '../store/types.ts';
 
@@ -38,6 +38,7 @@ function newId(): string {
 function getClient(): InferenceClient {
   client ??= new InferenceClient({
     onResults: (outcomes, numTensors) => {
+      keepThumbnails(outcomes);
       const modelKey = store().model.modelKey ?? '';
       store().applyOutcomes(outcomes, modelKey, store().model.backend);
       store().finishWork(outcomes.length, numTensors);
@@ -118,7 +119,7 @@ async function resumeQueued(): Promise<void> {
   ids.forEach((id) => {
     const file = unsent.get(id) ?? stored.shift();
     unsent.delete(id);
-    if (file) jobs.push({ id, fileName: s.frames[id].fileName, file });
+    if (file) jobs.push({ id, fileName: s.frames[id].fileName, file, wantsThumbnail: !s.frames[id].hasThumb });
     else lost.push(id);
   });
   if (lost.length) {
@@ -174,7 +175,8 @@ export async function addFiles(files: readonly File[]): Promise<void> {
       hasThumb: false,
     }));
     store().addFrames(records);
-    const chunkJobs = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: chunk[i] }));
+    // The worker makes each thumbnail from the decode it classifies (one decode per frame, not two).
+    const chunkJobs = records.map((r, i) => ({ id: r.id, fileName: r.fileName, file: chunk[i], wantsThumbnail: true }));
     jobs.push(...chunkJobs);
     if (store().model.status === 'ready') {
       store().startWork(chunkJobs.length);
@@ -185,17 +187,19 @@ export async function addFiles(files: readonly File[]): Promise<void> {
     if (start + ADD_CHUNK < files.length) await new Promise((r) => setTimeout(r, 0));
   }
   // Keep the frames themselves so a reload can finish the work; do not wait for it to classify.
-  const saved = saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) =>
+  await saveFiles(jobs.map((j) => ({ id: j.id, file: j.file }))).catch((e: unknown) =>
     console.error('Could not keep the frames in IndexedDB', e),
   );
-  await mapLimit(jobs, 2, async (j) => {
-    const blob = await makeThumbnail(j.file);
-    if (!blob) return;
-    rememberThumb(j.id, blob);
-    markThumbReady(j.id);
-    await saveThumb(j.id, blob).catch(() => undefined);
-  });
-  await saved;
+}
+
+/** Thumbnails the worker made from its decode: shown at once, kept in IndexedDB. */
+function keepThumbnails(outcomes: readonly FrameOutcome[]): void {
+  for (const o of outcomes) {
+    if (!o.ok || !o.thumbnail || !store().frames[o.id]) continue;
+    rememberThumb(o.id, o.thumbnail);
+    markThumbReady(o.id);
+    void saveThumb(o.id, o.thumbnail).catch(() => undefined);
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ export interface PrepRequest {
   id: number;
   file: Blob;
   spec: PreprocessSpec;
+  /** Also make the card's thumbnail from the same decode, this wide. */
+  thumbnailWidth?: number;
 }
 
 export type PrepResponse = ({ id: number; ok: true } & PreparedFrame) | { id: number; ok: false; code: FrameErrorCode; detail?: string };
@@ -54,8 +56,10 @@ export class PrepPool {
     if (!w) return;
     this.waiting.delete(msg.id);
     w.helper.pending--;
-    if (msg.ok) w.resolve({ input: msg.input, width: msg.width, height: msg.height, downscaled: msg.downscaled });
-    else w.reject(new FrameError(msg.code, msg.detail));
+    if (msg.ok) {
+      const { id: _id, ok: _ok, ...frame } = msg;
+      w.resolve(frame);
+    } else w.reject(new FrameError(msg.code, msg.detail));
   }
 
   /** A helper that crashed: its frames fail with a message, later frames go elsewhere. */
@@ -69,14 +73,14 @@ export class PrepPool {
     }
   }
 
-  prepare(file: Blob, spec: PreprocessSpec): Promise<PreparedFrame> {
-    if (!this.helpers.length) return prepareFrame(file, spec);
+  prepare(file: Blob, spec: PreprocessSpec, thumbnailWidth?: number): Promise<PreparedFrame> {
+    if (!this.helpers.length) return prepareFrame(file, spec, undefined, thumbnailWidth);
     const helper = this.helpers.reduce((a, b) => (b.pending < a.pending ? b : a));
     const id = this.nextId++;
     helper.pending++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, helper });
-      const req: PrepRequest = { id, file, spec };
+      const req: PrepRequest = { id, file, spec, thumbnailWidth };
       helper.worker.postMessage(req);
     });
   }

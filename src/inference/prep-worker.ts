@@ -10,10 +10,10 @@ import type { PrepRequest, PrepResponse } from './prep-pool.ts';
 declare const self: DedicatedWorkerGlobalScope;
 
 self.onmessage = async (ev: MessageEvent<PrepRequest>) => {
-  const { id, file, spec } = ev.data;
+  const { id, file, spec, thumbnailWidth } = ev.data;
   try {
-    const p = await prepareFrame(file, spec);
-    const msg: PrepResponse = { id, ok: true, input: p.input, width: p.width, height: p.height, downscaled: p.downscaled };
+    const p = await prepareFrame(file, spec, undefined, thumbnailWidth);
+    const msg: PrepResponse = { id, ok: true, ...p };
     self.postMessage(msg, [p.input.buffer]);
   } catch (e) {
     const msg: PrepResponse = {

@@ -28,6 +28,22 @@ describe('prepareFrame (the worker path)', () => {
     expect(out).toMatchObject({ width: 97, height: 61, downscaled: false });
   });
 
+  it('passes the thumbnail width to the one decode and hands its thumbnail on (no second decode for the card)', async () => {
+    const pixels = rgbaImage(20, 10, () => 255);
+    const thumb = new Blob(['jpeg'], { type: 'image/jpeg' });
+    const widths: (number | undefined)[] = [];
+    const decode = (_: Blob, w?: number) => {
+      widths.push(w);
+      return Promise.resolve({ pixels, width: 20, height: 10, downscaled: false, ...(w ? { thumbnail: thumb } : {}) });
+    };
+    const withThumb = await prepareFrame(new Blob(['x']), { inputSize: 8, range: [-1, 1] }, decode, 160);
+    const without = await prepareFrame(new Blob(['x']), { inputSize: 8, range: [-1, 1] }, decode);
+    expect(widths).toEqual([160, undefined]);
+    expect(withThumb.thumbnail).toBe(thumb);
+    expect(without.thumbnail).toBeUndefined();
+    expect(Array.from(withThumb.input)).toEqual(Array.from(without.input));
+  });
+
   it('follows the input range of the metadata ([0, 1] here)', async () => {
     const pixels = rgbaImage(10, 10, () => 255);
     const out = await prepareFrame(new Blob(['x']), { inputSize: 10, range: [0, 1] }, () =>

@@ -10,13 +10,22 @@ export interface PreparedFrame {
   width: number;
   height: number;
   downscaled: boolean;
+  /** The card's thumbnail, from the same decode (when asked for). */
+  thumbnail?: Blob;
 }
 
 export async function prepareFrame(
   file: Blob,
   spec: PreprocessSpec,
-  decode: (file: Blob) => Promise<DecodedFrame> = decodeFrame,
+  decode: (file: Blob, thumbnailWidth?: number) => Promise<DecodedFrame> = decodeFrame,
+  thumbnailWidth?: number,
 ): Promise<PreparedFrame> {
-  const decoded = await decode(file);
-  return { input: preprocessPixels(decoded.pixels, spec), width: decoded.width, height: decoded.height, downscaled: decoded.downscaled };
+  const decoded = await decode(file, thumbnailWidth);
+  return {
+    input: preprocessPixels(decoded.pixels, spec),
+    width: decoded.width,
+    height: decoded.height,
+    downscaled: decoded.downscaled,
+    ...(decoded.thumbnail ? { thumbnail: decoded.thumbnail } : {}),
+  };
 }

@@ -54,6 +54,8 @@ export interface ClassifyJob {
   id: string;
   fileName: string;
   file: Blob;
+  /** The page has no thumbnail for it yet: the worker makes one from the same decode. */
+  wantsThumbnail?: boolean;
 }
 
 export type FrameErrorCode = 'empty' | 'not-image' | 'truncated' | 'decode-failed' | 'too-large' | 'inference-failed';
@@ -66,6 +68,8 @@ export type FrameOutcome =
       width: number;
       height: number;
       downscaled: boolean;
+      /** A small JPEG from the same decode, when the job asked for one. */
+      thumbnail?: Blob;
       /** Familiarity check (src/core/familiarity.ts); both absent when the model has none. */
       familiarityDistance?: number;
       unfamiliar?: boolean;

@@ -10,7 +10,7 @@ import { startingBackend } from './backend-choice.ts';
 import { BackgroundWork, backgroundChoice, type ChoiceUpdate } from './background-choice.ts';
 import { modelShape } from './classify.ts';
 import { gradCamFromPixels } from './gradcam.ts';
-import { FrameError } from './decode.ts';
+import { FrameError, THUMB_WIDTH } from './decode.ts';
 import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
@@ -180,7 +180,7 @@ function startPrep(batch: ClassifyJob[], metadata: ModelMetadata): Promise<Prepa
   return Promise.all(
     batch.map(async (job): Promise<Prepared> => {
       try {
-        return { job, frame: await prepPool.prepare(job.file, spec) };
+        return { job, frame: await prepPool.prepare(job.file, spec, job.wantsThumbnail ? THUMB_WIDTH : undefined) };
       } catch (e) {
         const code = e instanceof FrameError ? e.code : 'decode-failed';
         return { job, error: { id: job.id, ok: false, code, detail: e instanceof Error ? e.message : String(e) } };
@@ -207,6 +207,7 @@ async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcom
           width: r.frame.width,
           height: r.frame.height,
           downscaled: r.frame.downscaled,
+          ...(r.frame.thumbnail ? { thumbnail: r.frame.thumbnail } : {}),
         }),
       );
     } catch (e) {

@@ -1,11 +1,14 @@
 /**
- * Small JPEG thumbnails made on the page as soon as a frame is read (the browser decodes
- * ImageBitmaps off the main thread), kept in IndexedDB and shown through object URLs.
+ * Small JPEG thumbnails, kept in IndexedDB and shown through object URLs. Dropped frames get theirs
+ * from the inference worker's own decode (src/inference/decode.ts); frames that never go through it
+ * (re-attached after a session import) are thumbnailed here.
  */
 import { sniffFile } from '../inference/sniff.ts';
 import { loadThumb } from '../persistence/db.ts';
 
-export const THUMB_WIDTH = 160;
+import { THUMB_WIDTH } from '../inference/decode.ts';
+
+export { THUMB_WIDTH };
 
 /** Files this large are not thumbnailed on the page (the worker still handles or rejects them). */
 export const THUMB_MAX_BYTES = 40 * 1024 * 1024;
