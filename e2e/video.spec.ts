@@ -10,7 +10,7 @@ import { parseCsv } from '../src/features/session-export/csv.ts';
 import { expect, test, type EndoPage } from './fixtures.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { syntheticFrame, textFile, zeroByte } from './support/images.ts';
-import { makeAudioOnlyWebm, makeWebm } from './support/make-video.ts';
+import { makeAudioOnlyWebm, makeHevcMp4, makeWebm } from './support/make-video.ts';
 import { REPO_ROOT } from './support/paths.ts';
 
 const TEST_SPLIT = join(REPO_ROOT, '../shared/data/gi-proxy/test');
@@ -137,7 +137,7 @@ test.describe('video analysis', () => {
     await expectNoAxeViolations(endoPage.page, 'settings with the video settings');
   });
 
-  test('bad videos: empty, not a video, cut short', async ({ endoPage, browser }) => {
+  test('bad videos: empty, not a video, no picture, a codec the browser lacks, cut short', async ({ endoPage, browser }) => {
     const frames = await Promise.all(
       [1, 2, 3, 4].map(async (i) => (await syntheticFrame(`f${i}.jpg`, i, { width: 320, height: 240 })).buffer),
     );
@@ -148,11 +148,15 @@ test.describe('video analysis', () => {
       { ...textFile('notes.webm'), mimeType: 'video/webm' },
       { name: 'cut.webm', mimeType: 'video/webm', buffer: whole.subarray(0, Math.floor(whole.length * 0.6)) },
       { name: 'sound.webm', mimeType: 'video/webm', buffer: await makeAudioOnlyWebm(browser) },
+      { name: 'hevc.mp4', mimeType: 'video/mp4', buffer: await makeHevcMp4(browser) },
     ]);
     const failed = (name: string) => endoPage.page.locator(`[data-testid="frame-error"][data-file-name="${name}"]`);
     await expect(failed('empty.mp4')).toHaveAttribute('data-error-code', 'empty');
     await expect(failed('notes.webm')).toHaveAttribute('data-error-code', 'not-video');
     await expect(failed('sound.webm')).toHaveAttribute('data-error-code', 'no-video-track');
+    // A codec the browser cannot decode: the message names it.
+    await expect(failed('hevc.mp4')).toHaveAttribute('data-error-code', 'codec-unsupported');
+    await expect(failed('hevc.mp4')).toContainText(/hev1|hvc1/);
     // A file cut short is analysed up to where it breaks, and says so.
     const cut = videoCard(endoPage, 'cut.webm');
     await expect(cut).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
