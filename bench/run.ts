@@ -271,7 +271,7 @@ try {
     result.video = await runVideoBench({ distDir, images, seconds: videoSeconds, log });
     result.notes.push(
       `Video: a ${videoSeconds} s 720x576 25 fps VP8 WebM encoded by Chromium (WebCodecs, through mediabunny) from 8 of the benchmark's 1280x1024 frames, each held 1 s, dropped on the app with the embedded model forced to wasm, cross-origin isolated, no service worker; every frame analysed (sampling at 30 fps). ` +
-        'Per frame: decode = the video worker waiting for mediabunny/WebCodecs, preprocess = drawImage + getImageData + src/core/preprocess.ts in the video worker, inference = the inference worker round trip of a batch of 8 (queueing included), store = the store update; the two workers overlap, so the wall time per frame is less than their sum. Memory: performance.measureUserAgentSpecificMemory (page and workers) at 25/50/75/100 %. Decode alone: the same file decoded by mediabunny/WebCodecs (every frame, closed at once) and played by a <video> element at 16x counting requestVideoFrameCallback calls.',
+        'Per frame: decode = the video worker waiting for mediabunny/WebCodecs, preprocess = the frame's RGBA pixels (copied out of the decoder, or drawn on a canvas where it needs rotating or scaling) + src/core/preprocess.ts in the video worker, inference = the inference worker round trip of a batch of 8 (queueing included), store = the store update; the two workers overlap, so the wall time per frame is less than their sum. Memory: performance.measureUserAgentSpecificMemory (page and workers) at 25/50/75/100 %. Decode alone: the same file decoded by mediabunny/WebCodecs (every frame, closed at once) and played by a <video> element at 16x counting requestVideoFrameCallback calls.',
     );
   }
 } catch (e) {
