@@ -134,6 +134,9 @@ export function SessionMenu() {
             })}
           </p>
         )}
+        {pending && pending.videos.length > 0 && (
+          <p data-testid="import-videos">{t('workflow.importVideos', { count: pending.videos.length })}</p>
+        )}
       </ConfirmDialog>
       {report && (
         <PrintView

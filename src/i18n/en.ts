@@ -211,6 +211,7 @@ export const en = {
     importTitle: 'Import this session?',
     importBody:
       '{{count}} frames exported {{file}} (model {{model}}) will be added to this session. Frames already here from the same export are updated with the imported results and reviews; nothing else is removed.',
+    importVideos: '{{count}} videos (their results and findings, not the video files) will be added too, or update the same videos here.',
     importCancelled: 'nothing was imported (cancelled).',
     preparingReport: 'Preparing the report (thumbnails and heatmaps)…',
     excluded: '{{count}} frames classified by another model are not in these exports.',

@@ -213,6 +213,8 @@ export const es: Messages = {
     importTitle: '¿Importar esta sesión?',
     importBody:
       'Se añadirán {{count}} imágenes exportadas el {{file}} (modelo {{model}}) a esta sesión. Las imágenes de la misma exportación que ya estén aquí se actualizan con los resultados y revisiones importados; no se elimina nada más.',
+    importVideos:
+      'También se añadirán {{count}} vídeos (sus resultados y hallazgos, no los archivos de vídeo), o se actualizarán los mismos vídeos si ya están aquí.',
     importCancelled: 'no se importó nada (cancelado).',
     preparingReport: 'Preparando el informe (miniaturas y mapas de calor)…',
     excluded: '{{count}} imágenes clasificadas con otro modelo no se incluyen en estas exportaciones.',
