@@ -116,3 +116,37 @@ describe('validateMetadata', () => {
     expect(problems({ ...valid, formatVersion: 99 })[0]).toMatch(/formatVersion must be a number <= 1, got 99/);
   });
 });
+
+describe('validateMetadata: the optional teach provenance', () => {
+  const teach = {
+    base: { name: 'Proxy', version: '1.0.0', modelKey: 'embedded:Proxy@1.0.0' },
+    frames: { '0_normal': ['a'.repeat(64)], '2_polyps': ['b'.repeat(64)] },
+    recipe: {
+      method: 'head-only',
+      seed: 1,
+      split: 'holdout',
+      folds: 1,
+      epochs: 5,
+      maxEpochs: 60,
+      patience: 6,
+      batchSize: 32,
+      learningRate: 0.001,
+    },
+  };
+
+  it('reads a file without it (every file written before teaching existed)', () => {
+    expect(validateMetadata(valid).teach).toBeUndefined();
+  });
+
+  it('reads it when present and checks it field by field', () => {
+    expect(validateMetadata({ ...valid, teach }).teach?.recipe.split).toBe('holdout');
+    expect(
+      problems({ ...valid, teach: { ...teach, frames: { '0_normal': ['XYZ'] }, recipe: { ...teach.recipe, method: 'full' } } }),
+    ).toEqual(
+      expect.arrayContaining([
+        'teach.frames.0_normal[0] must be a SHA-256 in lowercase hex, got "XYZ"',
+        'teach.recipe.method must be "head-only", got "full"',
+      ]),
+    );
+  });
+});

@@ -67,6 +67,37 @@ const PreviousModelSchema = v.object({
 });
 export type PreviousModel = v.InferOutput<typeof PreviousModelSchema>;
 
+/** SHA-256 of a frame's file bytes, lowercase hex (src/teach/fingerprint.ts). */
+const sha256Hex = v.message(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)), 'must be a SHA-256 in lowercase hex');
+
+/**
+ * How a taught version (issue 13, "Teach EndoLens") came to be: the model it was taught from and
+ * the frames and recipe used, so the model card can say so and a version can be traced to the
+ * exact pictures. Optional: trainer exports and every file written before teaching existed have none.
+ */
+export const TeachProvenanceSchema = v.object({
+  /** The model the new head was put on (its backbone is unchanged). */
+  base: v.object({ name: nonEmptyString, version: nonEmptyString, modelKey: nonEmptyString }),
+  /** Fingerprints of the frames used, per class, sorted: the picture set can be checked later, the pictures never leave the device. */
+  frames: v.record(v.string(), v.array(sha256Hex)),
+  recipe: v.object({
+    method: v.literal('head-only', 'must be "head-only"'),
+    seed: v.number(),
+    /** 'holdout': one held-out part; 'kfold': out-of-fold probabilities pooled, the final head trained on every frame. */
+    split: v.picklist(['holdout', 'kfold'], 'must be "holdout" or "kfold"'),
+    folds: count,
+    /** Epochs of the kept head (the best epoch, or the k-fold median given to the final head). */
+    epochs: count,
+    maxEpochs: count,
+    patience: count,
+    batchSize: count,
+    learningRate: v.number(),
+  }),
+  /** The base model on the same held-out frames (classes it never knew count as misses). */
+  before: v.optional(EvalMetricsSchema),
+});
+export type TeachProvenance = v.InferOutput<typeof TeachProvenanceSchema>;
+
 const MetadataFields = v.object({
   format: v.literal(METADATA_FORMAT, `must be "${METADATA_FORMAT}"`),
   formatVersion: v.message(v.pipe(v.number(), v.maxValue(METADATA_FORMAT_VERSION)), `must be a number <= ${METADATA_FORMAT_VERSION}`),
@@ -126,6 +157,8 @@ const MetadataFields = v.object({
   /** The model this one replaced, measured by the same run on the same frames. */
   previous: v.optional(PreviousModelSchema),
   curves: v.optional(v.array(EpochRecordSchema)),
+  /** Present only on a version taught in the app (src/teach/taught-metadata.ts). */
+  teach: v.optional(TeachProvenanceSchema),
   training: v.optional(
     v.object({
       command: v.optional(v.string()),
@@ -165,6 +198,9 @@ export const ModelMetadataSchema = v.pipe(
     }
   }),
 );
+
+/** metadata.json as written (before defaults are filled in), e.g. by src/teach/taught-metadata.ts. */
+export type ModelMetadataJson = v.InferInput<typeof MetadataFields>;
 
 /** metadata.json as read: class display names, input range and resize method filled in. */
 export type ModelMetadata = v.InferOutput<typeof ModelMetadataSchema>;
