@@ -3,6 +3,7 @@ import type { BrowserResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow 
 import { median } from './stats.ts';
 import type { LiveRow } from './live-bench.ts';
 import type { VideoRow } from './video-bench.ts';
+import type { TeachRow } from './teach-head.ts';
 import type { BenchModel } from './models.ts';
 import type { NodeResult } from './node-bench.ts';
 import { renderPeer, type PeerResult } from './peer-bench.ts';
@@ -30,6 +31,7 @@ export interface BenchResult {
   live?: LiveRow[];
   video?: VideoRow;
   peer?: PeerResult;
+  teach?: TeachRow;
   notes: string[];
 }
 
@@ -266,8 +268,27 @@ function videoTable(v: VideoRow): string {
   ].join('\n');
 }
 
+/** Head-only teaching: wall time and epochs against issue 13's target. */
+function teachTable(t: TeachRow): string {
+  return table(
+    ['frames (train / held out)', 'epochs (best)', 'wall s', 'target s', 'epoch median ms (first)', 'held-out accuracy', 'backend'],
+    [
+      [
+        `${t.frames} (${t.train} / ${t.heldOut})`,
+        `${t.epochs} (${t.bestEpoch})${t.stoppedEarly ? ', stopped early' : ''}`,
+        `**${f(t.wallS, 2)}** ${t.wallS <= t.targetS ? 'within' : 'OVER'}`,
+        `<= ${t.targetS}`,
+        `${f(t.epochMedianMs)} (${f(t.firstEpochMs)})`,
+        f(t.heldOutAccuracy, 3),
+        t.backend,
+      ],
+    ],
+  );
+}
+
 export function renderReport(r: BenchResult): string {
   const parts: string[] = [];
+  if (r.teach) parts.push('### Teach: head-only training on 1000 cached feature vectors (Node, wasm)\n', teachTable(r.teach), '');
   if (r.video) parts.push('### Video analysis (720x576 25 fps, embedded model on wasm)\n', videoTable(r.video), '');
   const b = r.browser;
   if (r.peer)

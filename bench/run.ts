@@ -15,6 +15,7 @@
  *   npm run bench -- --sections live    only the live view's capture-to-label latency (fake camera)
  *   npm run bench -- --sections peer    only tfjs WASM (as exported, folded) beside ONNX Runtime Web WASM
  *   npm run bench -- --sections video   only video analysis (720x576 25 fps, --video-seconds long) and decoding alone
+ *   npm run bench -- --sections teach   only head-only teaching on 1000 cached feature vectors (Node, wasm; issue 13)
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -31,6 +32,7 @@ import { prepareModels } from './models.ts';
 import { runNodeBench } from './node-bench.ts';
 import { runPeerBench } from './peer-bench.ts';
 import { runVideoBench } from './video-bench.ts';
+import { runTeachHeadBench } from './teach-head.ts';
 import { renderReport, type BenchResult } from './report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,8 +56,8 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs. */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video'] as const;
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs, video analysis, head-only teaching. */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video', 'teach'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -203,6 +205,17 @@ try {
     });
     result.notes.push(
       `Node: batch 8 at 224; forward = median of ${args.quick ? 1 : 2} predict() calls after 1 untimed; a step = frozen-part predict() + trainOnBatch() of the trainable tail (warm-up: head only; fine-tune: last 13 backbone layers + head, the trainer's default), mean of ${args.quick ? 1 : 2} after 1 untimed. MobileNetV2 alpha from the embedded model's metadata (else 0.35).`,
+    );
+  }
+
+  if (sections.has('teach')) {
+    // Node, like the node section: the head trainer is the app's own code (src/teach/), and the
+    // features stand for ones cached at classification, so no browser or model is needed.
+    log('teach: head-only training on 1000 cached feature vectors, wasm ...');
+    result.teach = await runTeachHeadBench({ backend: 'wasm', frames: 1000 });
+    tf.disposeVariables();
+    result.notes.push(
+      `Teach: src/teach/head-trainer.ts trainHead in Node on tfjs wasm, 1000 synthetic 1280-d pooled-feature vectors (non-negative, 3 classes around seeded random centres, as GAP after ReLU6 gives) standing for features cached at classification, 800 trained / 200 held out, the default recipe (Adam 1e-3, batch 32, early stopping patience 6, at most 60 epochs), seed 42; wall time = trainHead's own (tensors in, epochs, kept weights out), making the features not included. Issue 13's target: <= ${result.teach.targetS} s.`,
     );
   }
 
