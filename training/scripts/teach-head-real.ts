@@ -32,8 +32,8 @@ await initBackend('wasm');
 const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metadata.json'), 'utf8')));
 const data = await loadDataset(args.data, { inputSize: meta.input.size });
 const model = await loadExportedModel(args.model);
-const pooled = tf.model({ inputs: model.inputs, outputs: model.getLayer(HEAD_LAYERS.pooling).output as tf.SymbolicTensor });
-const dim = (pooled.outputs[0].shape[1] ?? 0) as number;
+const pooled = tf.model({ inputs: model.inputs, outputs: model.getLayer(HEAD_LAYERS.pooling).output });
+const dim = pooled.outputs[0].shape[1] ?? 0;
 
 /** Every frame of a split through the backbone (features) and the whole model (its own probabilities). */
 function run(split: SplitData): { features: Float32Array; probs: Float32Array; ms: number } {
