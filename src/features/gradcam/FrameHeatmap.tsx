@@ -3,7 +3,8 @@
  * from IndexedDB, the map comes lazily from the app's one heatmap queue (passed in: the queue talks
  * to the inference worker, which is the app's to own).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useBlobUrl } from '../../components/useBlobUrl.ts';
 import { useTranslation } from 'react-i18next';
 import type { GradCamOutput } from '../../inference/client.ts';
 import { thumbUrl } from '../../media/thumbnails.ts';
@@ -21,26 +22,6 @@ export interface HeatmapFrame {
   predictedClass: string;
 }
 
-function useOriginalUrl(id: string, missing: boolean): string | undefined {
-  const [url, setUrl] = useState<string | undefined>();
-  useEffect(() => {
-    if (missing) return;
-    let live = true;
-    let made: string | undefined;
-    void loadFiles([id]).then(([file]) => {
-      if (!live || !file) return;
-      made = URL.createObjectURL(file);
-      setUrl(made);
-    });
-    return () => {
-      live = false;
-      if (made) URL.revokeObjectURL(made);
-      setUrl(undefined);
-    };
-  }, [id, missing]);
-  return url;
-}
-
 export function FrameHeatmap({ frame, queue }: { frame: HeatmapFrame; queue: HeatmapQueue<GradCamOutput> }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
@@ -55,7 +36,8 @@ export function FrameHeatmap({ frame, queue }: { frame: HeatmapFrame; queue: Hea
   const [opacity, setOpacity] = useState(0.5);
   const [visible, setVisible] = useState(true);
   const missing = Boolean(record?.imageMissing);
-  const url = useOriginalUrl(frame.id, missing);
+  const loadOriginal = useCallback(() => loadFiles([frame.id]).then(([file]) => file), [frame.id]);
+  const url = useBlobUrl(missing ? undefined : loadOriginal);
   const classIndex = classes.findIndex((c) => c.name === selected);
   const heat = useHeatmap(queue, missing ? null : frame.id, classIndex, Boolean(url));
   if (missing) {

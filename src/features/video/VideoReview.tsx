@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useBlobUrl } from '../../components/useBlobUrl.ts';
 import { useTranslation } from 'react-i18next';
 import { findSegments, frameInterval, normalClassIndex } from '../../domain/video-segments.ts';
 import { useAppStore } from '../../store/store.ts';
@@ -46,23 +47,11 @@ export function VideoReview({
   const stretches = useMemo(() => unfamiliarStretches(points, interval), [points, interval]);
 
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [url, setUrl] = useState<string | null | undefined>(undefined);
+  // Fetched again when the file is re-attached (dropped again after the browser could not keep it).
+  const loadVideo = useCallback(() => loadFile(video.id), [loadFile, video.id]);
+  const url = useBlobUrl(loadVideo, video.fileStored);
   const [now, setNow] = useState(0);
   const [saved, setSaved] = useState<string | null>(null);
-  useEffect(() => {
-    let objectUrl: string | undefined;
-    let live = true;
-    void loadFile(video.id).then((blob) => {
-      if (!live) return;
-      objectUrl = blob ? URL.createObjectURL(blob) : undefined;
-      setUrl(objectUrl ?? null);
-    });
-    return () => {
-      live = false;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [loadFile, video.id, video.fileStored]);
-
   const seek = (s: number) => {
     const el = videoRef.current;
     const end = video.info?.durationS ?? points[points.length - 1]?.t ?? 0;
