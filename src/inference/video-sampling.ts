@@ -2,6 +2,7 @@
  * Which decoded video frames are analysed, and at what size they are drawn. Pure, so it is unit-tested
  * without a browser.
  */
+import { fitWithin } from './decode.ts';
 
 /** Frames are drawn at most this many pixels (1920x1080) before preprocessing: a 4K frame is downscaled first. */
 export const MAX_VIDEO_PIXELS = 1920 * 1080;
@@ -30,13 +31,12 @@ export class FrameSampler {
   }
 }
 
-/** Size to draw a width x height frame at: unchanged unless over `maxPixels`, then scaled down keeping its shape. */
+/** Size to draw a width x height frame at: unchanged unless over `maxPixels`, then scaled down keeping its shape (decode.ts's rule for stills). */
 export function drawSize(
   width: number,
   height: number,
   maxPixels = MAX_VIDEO_PIXELS,
 ): { width: number; height: number; downscaled: boolean } {
-  if (width * height <= maxPixels) return { width, height, downscaled: false };
-  const f = Math.sqrt(maxPixels / (width * height));
-  return { width: Math.max(1, Math.floor(width * f)), height: Math.max(1, Math.floor(height * f)), downscaled: true };
+  const fit = fitWithin(width, height, maxPixels);
+  return { ...fit, downscaled: fit.width !== width || fit.height !== height };
 }
