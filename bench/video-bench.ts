@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
-import { makeWebm } from '../e2e/support/make-video.ts';
+import { inMediaPage, makeWebm, type PageGlobals } from '../e2e/support/make-video.ts';
 import { CHROMIUM_FLAGS } from './browser-bench.ts';
 import { startStaticServer } from './server.ts';
 
@@ -73,55 +73,47 @@ function measureMemory(page: import('playwright-core').Page): Promise<number> {
   });
 }
 
-/** Decoding alone, both ways, in an empty localhost page (secure context, no CSP). */
+/** Decoding alone, both ways, in the same kind of page the test videos are made in (secure, no CSP). */
 async function decodeOnly(browser: Browser, webm: Buffer): Promise<VideoRow['decode']> {
-  const page = await browser.newPage();
   try {
-    const url = 'http://localhost:9/endolens-decode-bench.html';
-    await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>decode</title>' }));
-    await page.route('http://localhost:9/bench.webm', (route) => route.fulfill({ contentType: 'video/webm', body: webm }));
-    await page.goto(url);
-    const bundle = await readFile(new URL('../node_modules/mediabunny/dist/bundles/mediabunny.min.cjs', import.meta.url), 'utf8');
-    await page.addScriptTag({ content: bundle });
-    // tsx (esbuild keepNames) wraps named functions in __name(...), which the page does not have.
-    await page.addScriptTag({ content: 'globalThis.__name = (f) => f;' });
-    return await page.evaluate(async () => {
-      type MB = typeof import('mediabunny');
-      const M = (globalThis as unknown as { Mediabunny: MB }).Mediabunny;
-      const blob = await (await fetch('/bench.webm')).blob();
-      // WebCodecs through mediabunny: every frame decoded and closed.
-      const input = new M.Input({ source: new M.BlobSource(blob), formats: M.ALL_FORMATS });
-      const track = await input.getPrimaryVideoTrack();
-      if (!track) throw new Error('no video track');
-      let frames = 0;
-      let t0 = performance.now();
-      for await (const s of new M.VideoSampleSink(track).samples()) {
-        frames++;
-        s.close();
-      }
-      const webcodecsFps = frames / ((performance.now() - t0) / 1000);
-      // <video> at 16x: requestVideoFrameCallback sees the frames the compositor presents.
-      const video = document.createElement('video');
-      video.muted = true;
-      video.src = URL.createObjectURL(blob);
-      await new Promise((r) => (video.oncanplaythrough = r));
-      let seen = 0;
-      const count = () => {
-        seen++;
+    return await inMediaPage(
+      browser,
+      async (b64: string) => {
+        const { Mediabunny: M } = globalThis as unknown as PageGlobals;
+        const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'video/webm' });
+        // WebCodecs through mediabunny: every frame decoded and closed.
+        const input = new M.Input({ source: new M.BlobSource(blob), formats: M.ALL_FORMATS });
+        const track = await input.getPrimaryVideoTrack();
+        if (!track) throw new Error('no video track');
+        let frames = 0;
+        let t0 = performance.now();
+        for await (const s of new M.VideoSampleSink(track).samples()) {
+          frames++;
+          s.close();
+        }
+        const webcodecsFps = frames / ((performance.now() - t0) / 1000);
+        // <video> at 16x: requestVideoFrameCallback sees the frames the compositor presents.
+        const video = document.createElement('video');
+        video.muted = true;
+        video.src = URL.createObjectURL(blob);
+        await new Promise((r) => (video.oncanplaythrough = r));
+        let seen = 0;
+        const count = () => {
+          seen++;
+          video.requestVideoFrameCallback(count);
+        };
         video.requestVideoFrameCallback(count);
-      };
-      video.requestVideoFrameCallback(count);
-      video.playbackRate = 16;
-      t0 = performance.now();
-      await video.play();
-      await new Promise((r) => (video.onended = r));
-      const seconds = (performance.now() - t0) / 1000;
-      return { webcodecsFps, videoElementFps: seen / seconds, videoElementSeenShare: seen / frames };
-    });
+        video.playbackRate = 16;
+        t0 = performance.now();
+        await video.play();
+        await new Promise((r) => (video.onended = r));
+        const seconds = (performance.now() - t0) / 1000;
+        return { webcodecsFps, videoElementFps: seen / seconds, videoElementSeenShare: seen / frames };
+      },
+      webm.toString('base64'),
+    );
   } catch (e) {
     return { error: (e as Error).message.split('\n')[0] };
-  } finally {
-    await page.close();
   }
 }
 
