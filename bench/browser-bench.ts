@@ -19,6 +19,7 @@ import type { HarnessApi } from './harness-page.ts';
 import type { BenchModel } from './models.ts';
 import { startStaticServer, type StaticServer } from './server.ts';
 import { median, p90 } from './stats.ts';
+import { CHROMIUM_FLAGS } from '../e2e/support/chromium.ts';
 
 export type BackendName = 'wasm' | 'webgl' | 'webgpu';
 
@@ -29,16 +30,6 @@ export interface RunConfig {
   /** wasm threads forced in the harness (the app leaves tfjs's default); such a config is harness-only. */
   threads?: number;
 }
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 export interface Budget {
   /** Batch-1 frames to time (the issue asks for >= 30). */
@@ -661,7 +652,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
   };
   for (const m of o.models) mounts[`/__models/${m.key}/`] = m.served.dir;
   const servers: Servers = { isolated: await startStaticServer(mounts, true), plain: await startStaticServer(mounts, false) };
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_FLAGS] });
   try {
     const probe = await browser.newPage();
     await probe.goto(`${servers.isolated.origin}/__bench/`);

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { writeY4m } from '../e2e/support/make-live-y4m.ts';
-import { CHROMIUM_FLAGS } from './browser-bench.ts';
+import { CHROMIUM_FLAGS } from '../e2e/support/chromium.ts';
 import { startStaticServer } from './server.ts';
 import { median, quantile } from './stats.ts';
 

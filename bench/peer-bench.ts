@@ -19,7 +19,7 @@ import { chromium } from 'playwright-core';
 import { foldBatchNorm } from '../src/inference/fold-batchnorm.ts';
 import { toOnnx } from '../training/src/export/onnx.ts';
 import { readModelArtifacts } from '../training/src/export/read-artifacts.ts';
-import { CHROMIUM_FLAGS } from './browser-bench.ts';
+import { CHROMIUM_FLAGS } from '../e2e/support/chromium.ts';
 import { PEER_ENGINES, type PeerEngine } from './peer-engines.ts';
 import type { PeerApi } from './peer-worker.ts';
 import { startStaticServer } from './server.ts';
@@ -104,7 +104,7 @@ export async function runPeerBench(o: {
     },
     true,
   );
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_FLAGS] });
   const result: PeerResult = { rows: [], cores: 0, onnxBytes: exported.model.byteLength, errors: [] };
   const batches = o.batches ?? [1, 8];
   try {

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { inMediaPage, makeWebm, type PageGlobals } from '../e2e/support/make-video.ts';
-import { CHROMIUM_FLAGS } from './browser-bench.ts';
+import { CHROMIUM_FLAGS } from '../e2e/support/chromium.ts';
 import { startStaticServer } from './server.ts';
 
 export interface VideoRow {

@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeImage } from '../src/data/decode.ts';
 import { resizeToRgb, type PixelImage } from '../../src/core/preprocess.ts';
 import { bmp24, bmp32Alpha, bmpPalette } from './helpers/images.ts';
+import { CHROMIUM_FLAGS } from '../../e2e/support/chromium.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -64,14 +65,7 @@ beforeAll(async () => {
   if (!haveChromium) return;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: [...CHROMIUM_FLAGS],
   });
   page = await browser.newPage();
 });
