@@ -43,7 +43,7 @@ export function VideoReview({
     () => (info ? findSegments(points, info.classes.length, normalClassIndex(info.classes.map((c) => c.name)), params) : []),
     [points, info, params],
   );
-  const interval = frameInterval(points);
+  const interval = useMemo(() => frameInterval(points), [points]); // sorts every gap: not on each cursor move
   const stretches = useMemo(() => unfamiliarStretches(points, interval), [points, interval]);
 
   const videoRef = useRef<HTMLVideoElement>(null);
