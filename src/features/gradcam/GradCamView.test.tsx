@@ -1,18 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GradCamView } from './GradCamView.tsx';
-import { gradcamResources } from '../../i18n/gradcam.ts';
+import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({
-    lng: 'en',
-    resources: { en: { translation: gradcamResources.en }, es: { translation: gradcamResources.es } },
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(() => initTestI18n());
 afterEach(cleanup);
 
 // jsdom has no 2-D canvas: record what the component draws instead.

@@ -1,16 +1,13 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen } from '@testing-library/react';
 import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIARITY_METHOD } from '../../core/familiarity.ts';
 import { validateMetadata } from '../../core/metadata.ts';
-import { resources } from '../../i18n/index.ts';
 import { ModelCard } from './ModelCard.tsx';
+import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({ lng: 'en', resources, interpolation: { escapeValue: false } });
-});
+beforeAll(() => initTestI18n());
 afterEach(cleanup);
 
 const base = {

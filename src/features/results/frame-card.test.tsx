@@ -1,17 +1,13 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen } from '@testing-library/react';
-import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { displayNameFor } from '../../core/classes.ts';
-import { resources } from '../../i18n/index.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { FrameRecord, ModelInfo } from '../../store/types.ts';
 import { FrameCard } from './FrameCard.tsx';
+import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({ lng: 'en', resources, interpolation: { escapeValue: false } });
-});
+beforeAll(() => initTestI18n());
 afterEach(cleanup);
 
 const info: ModelInfo = {

@@ -2,22 +2,15 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import i18next from 'i18next';
 import { useState } from 'react';
-import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeAgreement } from '../../domain/agreement.ts';
 import { AgreementTable } from '../../components/AgreementTable.tsx';
 import { ConfidenceMarker } from '../../components/ConfidenceMarker.tsx';
-import { reviewResources } from '../../i18n/review.ts';
 import { ReviewWorkspace, type ReviewWorkspaceFrame } from './ReviewWorkspace.tsx';
 import type { ReviewMap } from '../../domain/review.ts';
+import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({
-    lng: 'en',
-    resources: { en: { translation: reviewResources.en }, es: { translation: reviewResources.es } },
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(() => initTestI18n());
 afterEach(cleanup);
 
 const classes = [

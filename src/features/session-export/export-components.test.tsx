@@ -1,29 +1,17 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import i18next from 'i18next';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initReactI18next } from 'react-i18next';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { reviewResources } from '../../i18n/review.ts';
 import { parseCsv } from './csv.ts';
 import { readText, sha256Hex } from './encoding.ts';
 import { MODEL, makeFrames } from './fixtures.test-helpers.ts';
-import { exportResources } from '../../i18n/session-export.ts';
 import { PrintableReport, PrintView } from './PrintableReport.tsx';
 import { SessionTools, type ImportedSession } from './SessionTools.tsx';
+import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({
-    lng: 'en',
-    resources: {
-      en: { translation: { ...reviewResources.en, ...exportResources.en } },
-      es: { translation: { ...reviewResources.es, ...exportResources.es } },
-    },
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(() => initTestI18n());
 afterEach(cleanup);
 
 const thresholds = { confident: 0.8, low: 0.5 };
