@@ -13,7 +13,7 @@ import { fileSaveHandler } from '../../training/src/export/io.ts';
 import { buildMetadata } from '../../training/src/export/metadata.ts';
 import { publishExport } from '../../training/src/export/publish.ts';
 import { buildBackbone, buildClassifier } from '../../training/src/models/index.ts';
-import { fitFamiliarity } from '../../training/src/evaluate/familiarity.ts';
+import { fitFamiliarity } from '../../src/core/familiarity-fit.ts';
 import { predictSplit } from '../../training/src/schedule/predict.ts';
 import { mulberry32 } from '../../src/core/rng.ts';
 import { FEATURE_LAYER } from '../../src/core/familiarity.ts';

@@ -19,8 +19,7 @@ import { FAMILIARITY_QUANTILE, FEATURE_LAYER } from '../../src/core/familiarity.
 import { validateMetadata } from '../../src/core/metadata.ts';
 import { initBackend } from '../src/backend.ts';
 import { addExtraTrain, DEFAULT_DECODE_CONCURRENCY, loadDataset, loadImageFolder, sourceOf, type SplitData } from '../src/data/index.ts';
-import type { FeatureRows } from '../src/evaluate/familiarity.ts';
-import { flaggedShareOf, upperQuantile } from '../src/evaluate/familiarity.ts';
+import { flaggedShareOf, upperQuantile, type FeatureRows } from '../../src/core/familiarity-fit.ts';
 import { auroc, cosineScorer, energyScores, knnScorer, mahalanobisScorer, type Scorer } from '../src/evaluate/ood-scores.ts';
 import { familiarityFeatures, type FeatureSpec } from '../src/export/familiarity.ts';
 import { loadExportedModel } from '../src/export/io.ts';

@@ -10,5 +10,5 @@ export {
 export type { MetricsOptions } from '../../../src/core/metrics.ts';
 export { expectedCalibrationError, fitTemperature, applyTemperature, temperedNll, TEMPERATURE_RANGE } from './calibration.ts';
 export { renderCurvesSvg, niceTicks } from './curves-svg.ts';
-export { fitFamiliarity, classCentroids, distancesTo, upperQuantile } from './familiarity.ts';
-export type { FamiliarityInput, FeatureRows } from './familiarity.ts';
+export { fitFamiliarity, classCentroids, distancesTo, upperQuantile } from '../../../src/core/familiarity-fit.ts';
+export type { FamiliarityInput, FeatureRows } from '../../../src/core/familiarity-fit.ts';

@@ -9,8 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { centroidDistance } from '../../../src/core/familiarity.ts';
-import type { FeatureRows } from './familiarity.ts';
-import { classCentroids } from './familiarity.ts';
+import { classCentroids, type FeatureRows } from '../../../src/core/familiarity-fit.ts';
 
 export type Scorer = (rows: FeatureRows) => Float64Array;
 

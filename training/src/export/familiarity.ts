@@ -1,6 +1,6 @@
 /**
  * The "unlike the training images" check for an exported model: features from the model as the app
- * loads it, centroids from train, threshold from val (training/src/evaluate/familiarity.ts). Run by
+ * loads it, centroids from train, threshold from val (src/core/familiarity-fit.ts). Run by
  * every export, and on its own for a model exported before the check existed (`--refit-familiarity`).
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -10,7 +10,7 @@ import { FEATURE_LAYER, type FamiliarityCheck } from '../../../src/core/familiar
 import type { FeaturePooling } from '../../../src/core/feature-output.ts';
 import { validateMetadata } from '../../../src/core/metadata.ts';
 import type { Dataset, SplitData } from '../data/index.ts';
-import { fitFamiliarity } from '../evaluate/familiarity.ts';
+import { fitFamiliarity } from '../../../src/core/familiarity-fit.ts';
 import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
 import { firstInboundLayer } from '../tfjs-internals.ts';
 import { writeFileAtomic } from '../util/atomic.ts';

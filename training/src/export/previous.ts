@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { validateMetadata, type PreviousModel } from '../../../src/core/metadata.ts';
 import type { Dataset, SplitData } from '../data/index.ts';
 import { splitMetrics } from '../evaluate/split-metrics.ts';
-import { distancesTo, flaggedShareOf } from '../evaluate/familiarity.ts';
+import { distancesTo, flaggedShareOf } from '../../../src/core/familiarity-fit.ts';
 import { predictSplit } from '../schedule/predict.ts';
 import { loadExportedModel } from './io.ts';
 

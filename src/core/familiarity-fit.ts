@@ -1,7 +1,8 @@
 /**
- * Fits the app's "unlike the training images" check (src/core/familiarity.ts): one centroid per
- * class from the training split's pooled features, and a distance threshold from the validation
- * split, so that FAMILIARITY_QUANTILE of ordinary validation frames pass.
+ * Fits the "unlike the training images" check (./familiarity.ts): one centroid per class from the
+ * training split's pooled features, and a distance threshold from the validation split, so that
+ * FAMILIARITY_QUANTILE of ordinary validation frames pass. Pure, so both the trainer and the app
+ * (refitting the check for a version taught in the browser) fit it the same way.
  */
 import {
   centroidDistance,
@@ -10,9 +11,9 @@ import {
   FAMILIARITY_QUANTILE,
   FEATURE_LAYER,
   type FamiliarityCheck,
-} from '../../../src/core/familiarity.ts';
-import type { FeaturePooling } from '../../../src/core/feature-output.ts';
-import { MetricsError } from '../../../src/core/metrics.ts';
+} from './familiarity.ts';
+import type { FeaturePooling } from './feature-output.ts';
+import { MetricsError } from './metrics.ts';
 
 export interface FeatureRows {
   /** Row-major N x dim. */
@@ -66,6 +67,15 @@ export function upperQuantile(values: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/**
+ * The stored threshold for these distances (e.g. of frames held out of a fold): their `quantile`,
+ * rounded up at 6 digits so every frame at the quantile stays below it once stored, and at least
+ * 1e-6, as a distance of exactly 0 (frames on a centroid) is no usable threshold.
+ */
+export function thresholdFromDistances(distances: ArrayLike<number>, quantile: number): number {
+  return Math.max(1e-6, Math.ceil(upperQuantile(distances, quantile) * 1e6) / 1e6);
+}
+
 export interface FamiliarityInput {
   train: FeatureRows & { labels: ArrayLike<number> };
   /** The split the threshold comes from (validation). */
@@ -82,9 +92,7 @@ export function fitFamiliarity(x: FamiliarityInput): FamiliarityCheck {
   const quantile = x.quantile ?? FAMILIARITY_QUANTILE;
   const centroids = classCentroids(x.train, x.train.labels, x.numClasses);
   const valDistances = distancesTo(x.threshold, centroids);
-  // Rounded up at 6 digits so every validation frame at the quantile stays below it after rounding;
-  // at least 1e-6, as a distance of exactly 0 (validation frames on a centroid) is no usable threshold.
-  const threshold = Math.max(1e-6, Math.ceil(upperQuantile(valDistances, quantile) * 1e6) / 1e6);
+  const threshold = thresholdFromDistances(valDistances, quantile);
   const share = (d: Float64Array) => flaggedShareOf(d, threshold);
   const flaggedShare: Record<string, number> = { val: share(valDistances) };
   for (const [name, rows] of Object.entries(x.report ?? {})) flaggedShare[name] = share(distancesTo(rows, centroids));
