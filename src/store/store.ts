@@ -4,10 +4,17 @@ import { createFramesSlice, framesInitial, type FramesSlice } from './frames-sli
 import { createModelSlice, modelInitial, type ModelSlice } from './model-slice.ts';
 import { createProgressSlice, progressInitial, type ProgressSlice } from './progress-slice.ts';
 import { createSettingsSlice, settingsInitial, type SettingsSlice } from './settings-slice.ts';
+import { createTeachSlice, teachInitial, type TeachSlice } from './teach-slice.ts';
 import { createStorageSlice, storageInitial, type StorageSlice } from './storage-slice.ts';
 import { createVideosSlice, videosInitial, type VideosSlice } from './videos-slice.ts';
 
-export type AppState = FramesSlice & ModelSlice & ProgressSlice & SettingsSlice & StorageSlice & VideosSlice & { reset: () => void };
+export type AppState = FramesSlice &
+  ModelSlice &
+  ProgressSlice &
+  SettingsSlice &
+  StorageSlice &
+  TeachSlice &
+  VideosSlice & { reset: () => void };
 
 export const initialState = {
   ...framesInitial,
@@ -15,6 +22,7 @@ export const initialState = {
   ...progressInitial,
   ...settingsInitial,
   ...storageInitial,
+  ...teachInitial,
   ...videosInitial,
 };
 
@@ -24,6 +32,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createProgressSlice(...a),
   ...createSettingsSlice(...a),
   ...createStorageSlice(...a),
+  ...createTeachSlice(...a),
   ...createVideosSlice(...a),
   reset: () => a[0]({ ...initialState }),
 }));
