@@ -9,38 +9,12 @@ import { loadModelBundle } from '../inference/model-files.ts';
 import { AssembleError, assembleTaughtModel } from './assemble-model.ts';
 import { exportFiles } from './export-files.ts';
 import { trainHead, headProbabilities, type HeadWeights } from './head-trainer.ts';
+import { tinyTrainerModel } from './tiny-model.test-helpers.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await tf.ready();
 });
-
-/** A tiny model with the trainer's head (layer names as src/core/head.ts), as its artifacts. */
-async function tinyTrainerModel(classes: number): Promise<tf.io.ModelArtifacts> {
-  const input = tf.input({ shape: [12, 12, 3] });
-  let x = tf.layers
-    .conv2d({
-      filters: 8,
-      kernelSize: 3,
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-      name: 'out_relu',
-    })
-    .apply(input) as tf.SymbolicTensor;
-  x = tf.layers.globalAveragePooling2d({ name: HEAD_LAYERS.pooling }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: HEAD_UNITS, activation: 'relu', name: HEAD_LAYERS.dense }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ rate: 0.2, name: HEAD_LAYERS.dropout }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: classes, activation: 'softmax', name: HEAD_LAYERS.output }).apply(x) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: x });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) =>
-      Promise.resolve((saved = a) && { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }),
-    ),
-  );
-  model.dispose();
-  return saved as tf.io.ModelArtifacts;
-}
 
 /** Pooled features (the head's input) and probabilities of `artifacts` for `images`. */
 async function featuresAndProbs(

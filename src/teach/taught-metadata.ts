@@ -145,7 +145,7 @@ export function buildTaughtMetadata(input: TaughtMetadataInput): ModelMetadataJs
       description:
         `The user's own labelled frames${newClasses.length ? `, new classes: ${newClasses.join(', ')}` : ''}; ` +
         (plan.mode === 'holdout'
-          ? 'one stratified held-out part (also watched for early stopping).'
+          ? 'one stratified held-out part, never seen in training (the number of epochs came from an inner cut of the training part).'
           : `${plan.folds.length}-fold stratified split, out-of-fold results pooled; the final head trained on every frame.`),
       counts,
     },

@@ -1,0 +1,103 @@
+/**
+ * Reads the labelled frames through the base model, the way classification does (the browser's
+ * decode, then src/core/preprocess.ts): each frame's fingerprint, its pooled features (the head's
+ * input), its familiarity features and the base model's probabilities, from one forward pass per
+ * batch. A frame that cannot be read is reported, not fatal.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { withFeatureOutput } from '../core/feature-output.ts';
+import { HEAD_LAYERS } from '../core/head.ts';
+import type { ModelMetadata } from '../core/metadata.ts';
+import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
+import { decodeFrame } from '../inference/decode.ts';
+import { fingerprintFrame } from './fingerprint.ts';
+import { HeadTrainingCancelled } from './head-trainer.ts';
+import type { ReadFrame } from './teach-run.ts';
+import type { FailedFrame, TeachInputFrame } from './teach-protocol.ts';
+
+/** Frames per forward pass (the inference worker's batch). */
+const READ_BATCH = 8;
+
+/**
+ * [pooled features, familiarity features?, probabilities] of `model` in one graph. Shares every
+ * layer with `model` and owns no tensor: dispose `model` only.
+ */
+export function teachView(model: tf.LayersModel, metadata: ModelMetadata): { view: tf.LayersModel; hasFamiliarity: boolean } {
+  const pooled = withFeatureOutput(model, HEAD_LAYERS.pooling).outputs[0];
+  const check = metadata.familiarity;
+  const fam = check ? withFeatureOutput(model, check.layer, check.pooling).outputs[0] : undefined;
+  const outputs = fam ? [pooled, fam, model.outputs[0]] : [pooled, model.outputs[0]];
+  return { view: tf.model({ inputs: model.inputs, outputs }), hasFamiliarity: fam !== undefined };
+}
+
+/** RGBA for the perceptual hashes (fingerprint.ts reads 4 bytes a pixel). */
+function rgba(p: PixelImage): Uint8Array | Uint8ClampedArray {
+  if (p.channels === 4) return p.data;
+  const out = new Uint8ClampedArray(p.width * p.height * 4);
+  for (let i = 0, j = 0; i < p.data.length; i += 3, j += 4) {
+    out[j] = p.data[i];
+    out[j + 1] = p.data[i + 1];
+    out[j + 2] = p.data[i + 2];
+    out[j + 3] = 255;
+  }
+  return out;
+}
+
+export interface ReadOutcome {
+  frames: ReadFrame[];
+  failed: FailedFrame[];
+}
+
+export async function readFrames(
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  inputs: readonly TeachInputFrame[],
+  onProgress: (done: number) => void,
+  signal: AbortSignal,
+): Promise<ReadOutcome> {
+  const { view, hasFamiliarity } = teachView(model, metadata);
+  const spec = { inputSize: metadata.input.size, range: metadata.input.range };
+  const size = spec.inputSize;
+  const frames: ReadFrame[] = [];
+  const failed: FailedFrame[] = [];
+  for (let start = 0; start < inputs.length; start += READ_BATCH) {
+    if (signal.aborted) throw new HeadTrainingCancelled();
+    const ready: { frame: TeachInputFrame; input: Float32Array; fingerprint: ReadFrame['fingerprint'] }[] = [];
+    for (const frame of inputs.slice(start, start + READ_BATCH)) {
+      try {
+        if (frame.file.size === 0) throw new Error('the file is empty');
+        const bytes = await frame.file.arrayBuffer();
+        const decoded = await decodeFrame(frame.file);
+        const px = decoded.pixels;
+        const fingerprint = await fingerprintFrame(bytes, { data: rgba(px), width: px.width, height: px.height });
+        ready.push({ frame, input: preprocessPixels(px, spec), fingerprint });
+      } catch (e) {
+        failed.push({ id: frame.id, name: frame.name, reason: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (ready.length) {
+      const batch = new Float32Array(ready.length * size * size * 3);
+      ready.forEach((r, i) => batch.set(r.input, i * size * size * 3));
+      const x = tf.tensor4d(batch, [ready.length, size, size, 3]);
+      const outs = view.predict(x) as tf.Tensor[];
+      const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+      tf.dispose([x, ...outs]);
+      const [pooled, fam, probs] = hasFamiliarity ? data : [data[0], undefined, data[1]];
+      const dim = pooled.length / ready.length;
+      const famDim = fam ? fam.length / ready.length : 0;
+      const k = probs.length / ready.length;
+      ready.forEach((r, i) =>
+        frames.push({
+          id: r.frame.id,
+          className: r.frame.className,
+          fingerprint: r.fingerprint,
+          features: pooled.slice(i * dim, (i + 1) * dim),
+          ...(fam ? { familiarity: fam.slice(i * famDim, (i + 1) * famDim) } : {}),
+          baseProbs: probs.slice(i * k, (i + 1) * k),
+        }),
+      );
+    }
+    onProgress(Math.min(inputs.length, start + READ_BATCH));
+  }
+  return { frames, failed };
+}
