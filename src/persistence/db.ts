@@ -1,7 +1,7 @@
 /**
  * IndexedDB through idb-keyval: the session (results), settings, thumbnails, the dropped frames
  * themselves (so unfinished work resumes after a reload), a loaded custom model and remembered
- * backend choices. One database, one object store, keys by prefix.
+ * backend choices; taught model versions in ./model-versions.ts. One database, one object store, keys by prefix.
  */
 import { createStore, del, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
 import type { RememberedChoice } from '../inference/backend-choice.ts';
@@ -14,7 +14,8 @@ export const DB_NAME = 'endolens';
 const STORE_NAME = 'kv';
 
 let store: UseStore | undefined;
-function db(): UseStore {
+/** The one store; exported for ./model-versions.ts, whose writes go through `write` too. */
+export function db(): UseStore {
   store ??= createStore(DB_NAME, STORE_NAME);
   return store;
 }
@@ -56,7 +57,7 @@ export function onQuotaExceeded(listener: () => void): () => void {
 }
 
 /** Every write goes through here, so a full quota is reported wherever it happens; the caller still gets the error. */
-function write(done: Promise<void>): Promise<void> {
+export function write(done: Promise<void>): Promise<void> {
   return done.catch((e: unknown) => {
     if (isQuotaExceeded(e)) quotaListeners.forEach((listener) => listener());
     throw e;
@@ -112,7 +113,7 @@ export const loadVideoPoints = (id: string) => get<StoredPoints>(videoPointsKey(
 export const saveVideoFile = (id: string, file: Blob) => write(set(videoFileKey(id), file, db()));
 export const loadVideoFile = (id: string) => get<Blob>(videoFileKey(id), db());
 
-/** Removes every frame, video, thumbnail and result; keeps settings, models and backend choices. */
+/** Removes every frame, video, thumbnail and result; keeps settings, models (taught versions too) and backend choices. */
 export async function clearSessionData(): Promise<void> {
   const all = await keys(db());
   const doomed = all.filter(
