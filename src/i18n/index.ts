@@ -7,15 +7,32 @@ import { gradcamResources } from './gradcam.ts';
 import { liveResources } from './live.ts';
 import { reviewResources } from './review.ts';
 import { exportResources } from './session-export.ts';
+import { teachResources } from './teach.ts';
 import { videoResources } from './video.ts';
 
-/** The app's own texts plus those of the review, Grad-CAM, export, live and video features (distinct top-level keys). */
+/** The app's own texts plus those of the review, Grad-CAM, export, live, video and teach features (distinct top-level keys). */
 export const resources = {
   en: {
-    translation: { ...en, ...reviewResources.en, ...gradcamResources.en, ...exportResources.en, ...liveResources.en, ...videoResources.en },
+    translation: {
+      ...en,
+      ...reviewResources.en,
+      ...gradcamResources.en,
+      ...exportResources.en,
+      ...liveResources.en,
+      ...videoResources.en,
+      ...teachResources.en,
+    },
   },
   es: {
-    translation: { ...es, ...reviewResources.es, ...gradcamResources.es, ...exportResources.es, ...liveResources.es, ...videoResources.es },
+    translation: {
+      ...es,
+      ...reviewResources.es,
+      ...gradcamResources.es,
+      ...exportResources.es,
+      ...liveResources.es,
+      ...videoResources.es,
+      ...teachResources.es,
+    },
   },
 };
 
