@@ -13,6 +13,18 @@ import {
   switchToEmbeddedModel,
 } from './app/session.ts';
 import { SessionMenu } from './app/SessionMenu.tsx';
+import {
+  acceptCandidate,
+  addReviewedFrames,
+  cancelTeaching,
+  deleteVersion,
+  discardCandidate,
+  exportVersion,
+  importTeachFiles,
+  startTeaching,
+  activateEmbedded,
+  activateVersion,
+} from './app/teach-session.ts';
 import { addVideos, cancelVideo, clearVideos, isVideoFile, pauseVideo, resumeVideo, videoFile } from './app/video-session.ts';
 import { StorageFullNotice } from './components/StorageFullNotice.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
@@ -27,6 +39,8 @@ import type { ChartRequest } from './features/results/FrameCard.tsx';
 import { ResultsView, type DetailRequest } from './features/results/ResultsView.tsx';
 import { FrameDetail } from './features/review/FrameDetail.tsx';
 import { LiveView } from './features/live/LiveView.tsx';
+import type { TeachActions } from './features/teach/teach-actions.ts';
+import { TeachView } from './features/teach/TeachView.tsx';
 import { SettingsPanel } from './features/settings/SettingsPanel.tsx';
 import { DropZone } from './features/upload/DropZone.tsx';
 import type { VideoActions } from './features/video/VideoCard.tsx';
@@ -36,8 +50,8 @@ import { ProgressPanel } from './features/upload/ProgressPanel.tsx';
 import { LanguageSelect } from './components/LanguageSelect.tsx';
 import { useAppStore } from './store/store.ts';
 
-type Tab = 'frames' | 'modelCard' | 'live' | 'settings';
-const TABS: Tab[] = ['frames', 'modelCard', 'live', 'settings'];
+type Tab = 'frames' | 'modelCard' | 'live' | 'teach' | 'settings';
+const TABS: Tab[] = ['frames', 'modelCard', 'live', 'teach', 'settings'];
 
 /** Charts only for cards near the viewport (1000 frames must stay responsive). Stable identity keeps cards memoised. */
 function renderChart(req: ChartRequest) {
@@ -74,6 +88,18 @@ const onClearSession = () => {
 };
 const onUseEmbedded = () => void switchToEmbeddedModel();
 const onSaveLiveFrame = (file: File) => void addFiles([file]);
+const teachActions: TeachActions = {
+  onImportFiles: importTeachFiles,
+  onAddReviewed: () => void addReviewedFrames(),
+  onStart: () => void startTeaching(),
+  onCancel: cancelTeaching,
+  onAccept: () => void acceptCandidate(),
+  onDiscard: () => void discardCandidate(),
+  onUseVersion: (id) => void activateVersion(id),
+  onUseEmbedded: () => void activateEmbedded(),
+  onExportVersion: (id) => void exportVersion(id),
+  onDeleteVersion: (id) => void deleteVersion(id),
+};
 
 export function App() {
   const { t } = useTranslation();
@@ -164,6 +190,9 @@ export function App() {
               onSaveFrame={onSaveLiveFrame}
             />
           )}
+        </div>
+        <div id="panel-teach" role="tabpanel" aria-labelledby="tab-teach" hidden={tab !== 'teach'}>
+          <TeachView {...teachActions} />
         </div>
         <div id="panel-settings" role="tabpanel" aria-labelledby="tab-settings" hidden={tab !== 'settings'}>
           <SettingsPanel onBackendChange={onBackendChange} onClearSession={onClearSession} />

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { ensureCrossOriginIsolated } from './app/cross-origin-isolation.ts';
 import { startApp } from './app/session.ts';
+import { initTeach } from './app/teach-session.ts';
 import { startVideos } from './app/video-session.ts';
 import { browserLanguage, initI18n, setLanguage } from './i18n/index.ts';
 import { useAppStore } from './store/store.ts';
@@ -18,6 +19,7 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void startVideos();
+void initTeach();
 void startApp().then(() => {
   const lang = useAppStore.getState().settings.language;
   if (lang) setLanguage(lang);

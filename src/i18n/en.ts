@@ -6,7 +6,7 @@ export const en = {
     disclaimer: 'Research tool, not a medical device. Do not use it for diagnosis.',
     language: 'Language',
   },
-  tabs: { frames: 'Frames', modelCard: 'Model card', live: 'Live', settings: 'Settings', label: 'Sections' },
+  tabs: { frames: 'Frames', modelCard: 'Model card', live: 'Live', teach: 'Teach', settings: 'Settings', label: 'Sections' },
   model: {
     loading: 'Loading the model…',
     ready: 'Model ready: {{name}} {{version}}',
@@ -145,7 +145,7 @@ export const en = {
   },
   loadModel: {
     title: 'Load another model',
-    help: 'Choose an exported model folder, or select model.json, its .bin weight files and metadata.json together.',
+    help: 'Choose an exported model folder, select model.json, its .bin weight files and metadata.json together, or select a .zip exported from Teach.',
     folder: 'Choose model folder',
     files: 'Choose model files',
     back: 'Back to the embedded model',

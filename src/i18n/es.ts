@@ -8,7 +8,7 @@ export const es: Messages = {
     disclaimer: 'Herramienta de investigación, no es un producto sanitario. No la use para diagnosticar.',
     language: 'Idioma',
   },
-  tabs: { frames: 'Imágenes', modelCard: 'Ficha del modelo', live: 'En directo', settings: 'Ajustes', label: 'Secciones' },
+  tabs: { frames: 'Imágenes', modelCard: 'Ficha del modelo', live: 'En directo', teach: 'Enseñar', settings: 'Ajustes', label: 'Secciones' },
   model: {
     loading: 'Cargando el modelo…',
     ready: 'Modelo listo: {{name}} {{version}}',
@@ -147,7 +147,7 @@ export const es: Messages = {
   },
   loadModel: {
     title: 'Cargar otro modelo',
-    help: 'Elija la carpeta de un modelo exportado, o seleccione juntos model.json, sus archivos de pesos .bin y metadata.json.',
+    help: 'Elija la carpeta de un modelo exportado, seleccione juntos model.json, sus archivos de pesos .bin y metadata.json, o seleccione un .zip exportado desde Enseñar.',
     folder: 'Elegir carpeta del modelo',
     files: 'Elegir archivos del modelo',
     back: 'Volver al modelo integrado',

@@ -21,7 +21,8 @@ export interface GatheredFrame {
 /** A file an import could not use, and why (not an image, no class folder...). */
 export interface SkippedFile {
   name: string;
-  reason: 'not-image' | 'empty' | 'no-class-folder';
+  /** `file-not-kept`: a reviewed frame whose file the browser did not keep (quota, or a session file). */
+  reason: 'not-image' | 'empty' | 'no-class-folder' | 'file-not-kept';
 }
 
 export type TeachStatus = 'idle' | 'training' | 'done' | 'error';
