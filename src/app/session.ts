@@ -21,6 +21,7 @@ import {
 import { hydrate, startPersisting } from '../persistence/persist-store.ts';
 import { requestPersistentStorage } from '../persistence/storage.ts';
 import { forgetAllThumbs, rememberThumb } from '../media/thumbnails.ts';
+import { expandModelZips, ZipError } from '../teach/zip.ts';
 import { useAppStore } from '../store/store.ts';
 import type { FrameRecord, ModelSourceKind } from '../store/types.ts';
 
@@ -246,11 +247,22 @@ export async function clearSession(): Promise<void> {
   await clearSessionData();
 }
 
+/** A model's files, a .zip of them (as Teach exports), or both: zips are expanded before loading. */
 export async function loadCustomModelFiles(files: File[]): Promise<boolean> {
   getClient().cancel();
-  const ok = await loadModel('custom', { kind: 'files', files });
+  let modelFiles: File[];
+  try {
+    modelFiles = await expandModelZips(files);
+  } catch (e) {
+    if (!(e instanceof ZipError)) throw e;
+    const kind = e.reason === 'no-model-json' ? 'missing' : 'corrupt';
+    store().setModel({ status: 'error', source: 'custom', error: { kind, message: e.message } });
+    return false;
+  }
+  const ok = await loadModel('custom', { kind: 'files', files: modelFiles });
   if (ok) {
-    await saveCustomModel(files).catch(() => undefined);
+    // The expanded files are kept, so a reload need not unzip again.
+    await saveCustomModel(modelFiles).catch(() => undefined);
     await resumeQueued();
   }
   return ok;

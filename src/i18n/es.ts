@@ -8,7 +8,14 @@ export const es: Messages = {
     disclaimer: 'Herramienta de investigación, no es un producto sanitario. No la use para diagnosticar.',
     language: 'Idioma',
   },
-  tabs: { frames: 'Imágenes', modelCard: 'Ficha del modelo', live: 'En directo', teach: 'Enseñar', settings: 'Ajustes', label: 'Secciones' },
+  tabs: {
+    frames: 'Imágenes',
+    modelCard: 'Ficha del modelo',
+    live: 'En directo',
+    teach: 'Enseñar',
+    settings: 'Ajustes',
+    label: 'Secciones',
+  },
   model: {
     loading: 'Cargando el modelo…',
     ready: 'Modelo listo: {{name}} {{version}}',

@@ -1,6 +1,6 @@
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { unzipModelFiles, ZipError, zipModelFiles } from './zip.ts';
+import { expandModelZips, unzipModelFiles, ZipError, zipModelFiles } from './zip.ts';
 
 const weights = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) % 256);
 const modelJson = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }] });
@@ -52,6 +52,7 @@ describe('zipModelFiles / unzipModelFiles', () => {
   it('refuses a file that is not a zip, naming it', async () => {
     const notZip = new File(['{"modelTopology":{}}'], 'model.json');
     await expect(unzipModelFiles(notZip)).rejects.toThrow(ZipError);
+    await expect(unzipModelFiles(notZip)).rejects.toMatchObject({ reason: 'not-zip' });
     await expect(unzipModelFiles(notZip)).rejects.toThrow(/model\.json is not a readable \.zip file/);
     await expect(unzipModelFiles(new Blob([new Uint8Array(0)]))).rejects.toThrow(/The file is not a readable \.zip/);
   });
@@ -59,10 +60,31 @@ describe('zipModelFiles / unzipModelFiles', () => {
   it('refuses a zip without model.json, and one with two models in it', async () => {
     const noModel = zipSync({ 'weights/group1-shard1of1.bin': weights, 'readme.txt': strToU8('hi') });
     await expect(unzipModelFiles(asZipFile(noModel, 'weights.zip'))).rejects.toThrow(/weights\.zip holds no model\.json/);
+    await expect(unzipModelFiles(asZipFile(noModel))).rejects.toMatchObject({ reason: 'no-model-json' });
     const onlyForks = zipSync({ '__MACOSX/._model.json': strToU8('fork'), '.model.json': strToU8('{}') });
     await expect(unzipModelFiles(asZipFile(onlyForks))).rejects.toThrow(ZipError);
 
     const two = zipSync({ 'a/model.json': strToU8(modelJson), 'b/model.json': strToU8(modelJson) });
     await expect(unzipModelFiles(asZipFile(two))).rejects.toThrow(/more than one model\.json/);
+    await expect(unzipModelFiles(asZipFile(two))).rejects.toMatchObject({ reason: 'duplicate-name' });
+  });
+});
+
+describe('expandModelZips', () => {
+  it('replaces a zip (by name or by type) with its model files and passes other files through', async () => {
+    const zip = zipModelFiles(
+      [
+        { name: 'model.json', data: modelJson },
+        { name: 'group1-shard1of1.bin', data: weights },
+      ],
+      'm',
+    );
+    const loose = new File(['{}'], 'metadata.json');
+    const files = await expandModelZips([loose, asZipFile(zip, 'MODEL.ZIP')]);
+    expect(files[0]).toBe(loose);
+    expect(files.map((f) => f.name)).toEqual(['metadata.json', 'model.json', 'group1-shard1of1.bin']);
+    const unnamed = new File([zip], 'download', { type: 'application/zip' });
+    expect((await expandModelZips([unnamed])).map((f) => f.name)).toEqual(['model.json', 'group1-shard1of1.bin']);
+    expect(await expandModelZips([loose])).toEqual([loose]);
   });
 });

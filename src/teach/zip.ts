@@ -4,8 +4,17 @@
  */
 import { strToU8, unzipSync, zipSync, type UnzipFileInfo, type Unzipped, type Zippable } from 'fflate';
 
+/** Why a zip was refused: the model loader reports 'no-model-json' as missing files, the rest as damaged ones. */
+export type ZipErrorReason = 'not-zip' | 'no-model-json' | 'duplicate-name';
+
 export class ZipError extends Error {
   override name = 'ZipError';
+  constructor(
+    readonly reason: ZipErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ZipInputFile {
@@ -49,16 +58,27 @@ export async function unzipModelFiles(zip: Blob): Promise<File[]> {
   try {
     entries = unzipSync(new Uint8Array(await zip.arrayBuffer()), { filter: (f: UnzipFileInfo) => isModelEntry(f.name) });
   } catch (e) {
-    throw new ZipError(`${label} is not a readable .zip file (${e instanceof Error ? e.message : String(e)}).`);
+    throw new ZipError('not-zip', `${label} is not a readable .zip file (${e instanceof Error ? e.message : String(e)}).`);
   }
   const files = new Map<string, File>();
   for (const [path, data] of Object.entries(entries)) {
     const name = baseName(path);
     // Two model.json (two models in one zip) cannot be told apart once flattened: refuse, not guess.
-    if (files.has(name)) throw new ZipError(`${label} holds more than one ${name}: zip one model's folder at a time.`);
+    if (files.has(name)) throw new ZipError('duplicate-name', `${label} holds more than one ${name}: zip one model's folder at a time.`);
     files.set(name, new File([data], name, { type: typeOf(name) }));
   }
   if (!files.has('model.json'))
-    throw new ZipError(`${label} holds no model.json: zip a model's folder (model.json, its .bin weight files and metadata.json).`);
+    throw new ZipError(
+      'no-model-json',
+      `${label} holds no model.json: zip a model's folder (model.json, its .bin weight files and metadata.json).`,
+    );
   return [...files.values()];
+}
+
+const isZip = (f: File) => /\.zip$/i.test(f.name) || f.type === 'application/zip' || f.type === 'application/x-zip-compressed';
+
+/** The files as the model loader takes them: each .zip among them replaced by the model files inside it. */
+export async function expandModelZips(files: readonly File[]): Promise<File[]> {
+  const expanded = await Promise.all(files.map((f) => (isZip(f) ? unzipModelFiles(f) : Promise.resolve([f]))));
+  return expanded.flat();
 }

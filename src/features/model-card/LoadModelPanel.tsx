@@ -72,7 +72,7 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
         type="file"
         multiple
         hidden
-        accept=".json,.bin"
+        accept=".json,.bin,.zip"
         aria-label={t('loadModel.files')}
         data-testid="model-files-input"
         onChange={(e) => {
