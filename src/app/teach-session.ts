@@ -45,6 +45,8 @@ export function importTeachFiles(files: File[]): void {
     file: s.file,
   }));
   store().addGathered(frames, skipped);
+  const folder = pathed[0]?.path.split(/[\\/]/)[0] ?? '';
+  store().setTeach({ lastImport: { folder, added: frames.length, classes: [...new Set(frames.map((f) => f.className))].sort() } });
 }
 
 function relativePath(file: File): string {

@@ -11,6 +11,10 @@ export const teachResources = {
         importHelp:
           'Choose a folder with one sub-folder per class (e.g. polyps/, normal/): the sub-folder’s name is the class of the images in it.',
         addReviewed: 'Add reviewed frames ({{count}})',
+        imported_one: '{{count}} frame added from “{{folder}}”, classes taken from its folder names: {{classes}}.',
+        imported_other: '{{count}} frames added from “{{folder}}”, classes taken from its folder names: {{classes}}.',
+        importedNothing:
+          'No usable image was found in “{{folder}}”. Choose a folder that holds one sub-folder of images per class (or a folder of images named after their class).',
         skipped: '{{count}} files skipped: {{reasons}}.',
         skippedReason: {
           'not-image': '{{count}} not images',
@@ -109,6 +113,7 @@ export const teachResources = {
         acceptHelp: 'Accepting makes the new version the active model; the model before stays available below.',
         accepted: 'This version is now the active model.',
         notStored: 'This version could not be stored in this browser, so it cannot be accepted.',
+        exportUnsaved: 'Save this version as a .zip',
         accept: 'Accept and use this version',
         discard: 'Discard',
         close: 'Close these results',
@@ -145,6 +150,10 @@ export const teachResources = {
         importHelp:
           'Elija una carpeta con una subcarpeta por clase (p. ej. polipos/, normal/): el nombre de la subcarpeta es la clase de las imágenes que contiene.',
         addReviewed: 'Añadir las imágenes revisadas ({{count}})',
+        imported_one: '{{count}} imagen añadida de «{{folder}}», clases tomadas de los nombres de sus carpetas: {{classes}}.',
+        imported_other: '{{count}} imágenes añadidas de «{{folder}}», clases tomadas de los nombres de sus carpetas: {{classes}}.',
+        importedNothing:
+          'No se encontró ninguna imagen utilizable en «{{folder}}». Elija una carpeta con una subcarpeta de imágenes por clase (o una carpeta de imágenes con el nombre de su clase).',
         skipped: '{{count}} archivos omitidos: {{reasons}}.',
         skippedReason: {
           'not-image': '{{count}} no son imágenes',
@@ -245,6 +254,7 @@ export const teachResources = {
         acceptHelp: 'Al aceptarla, la versión nueva pasa a ser el modelo activo; el modelo anterior sigue disponible abajo.',
         accepted: 'Esta versión es ahora el modelo activo.',
         notStored: 'Esta versión no se pudo guardar en este navegador, así que no se puede aceptar.',
+        exportUnsaved: 'Guardar esta versión como .zip',
         accept: 'Aceptar y usar esta versión',
         discard: 'Descartar',
         close: 'Cerrar estos resultados',

@@ -53,6 +53,8 @@ export interface TeachSlice {
     result?: Omit<TeachResult, 'files'>;
     candidateId?: string;
     error?: { code: TeachErrorCode | 'storage' | 'interrupted' | 'cancelled'; message: string };
+    /** What the last import brought in: the folder, frames added and their classes (0 added: nothing usable found). */
+    lastImport?: { folder: string; added: number; classes: string[] };
   };
   /** Taught versions, newest first; `activeVersionId` is the one loaded (absent: the embedded or another loaded model). */
   modelVersions: ModelVersionSummary[];
@@ -91,7 +93,7 @@ export const createTeachSlice: StateCreator<AppState, [], [], TeachSlice> = (set
         gathered: s.teach.gathered.filter((f) => f.className !== className || (source !== undefined && f.source !== source)),
       },
     })),
-  clearGathered: () => set((s) => ({ teach: { ...s.teach, gathered: [], skipped: [] } })),
+  clearGathered: () => set((s) => ({ teach: { ...s.teach, gathered: [], skipped: [], lastImport: undefined } })),
   setTeach: (patch) => set((s) => ({ teach: { ...s.teach, ...patch } })),
   setModelVersions: (versions, activeVersionId) => set({ modelVersions: versions, activeVersionId }),
 });

@@ -50,7 +50,7 @@ function ConfusionTable({
 }
 
 /** The finished run: the base model and the new version side by side on the same held-out frames; accept or discard. */
-export function TeachResults({ onAccept, onDiscard }: Pick<TeachActions, 'onAccept' | 'onDiscard'>) {
+export function TeachResults({ onAccept, onDiscard, onExportVersion }: Pick<TeachActions, 'onAccept' | 'onDiscard' | 'onExportVersion'>) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const status = useAppStore((s) => s.teach.status);
@@ -168,6 +168,12 @@ export function TeachResults({ onAccept, onDiscard }: Pick<TeachActions, 'onAcce
         <button type="button" data-testid="teach-accept" onClick={onAccept} disabled={!candidateId}>
           {t('teach.results.accept')}
         </button>
+        {/* Not stored (storage full): its files are still in this tab, so it can be saved as a .zip. */}
+        {!candidateId && !accepted && (
+          <button type="button" data-testid="teach-export-unsaved" onClick={() => onExportVersion('')}>
+            {t('teach.results.exportUnsaved')}
+          </button>
+        )}
         <button type="button" data-testid="teach-discard" onClick={onDiscard}>
           {t(accepted && !candidateId ? 'teach.results.close' : 'teach.results.discard')}
         </button>

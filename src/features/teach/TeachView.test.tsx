@@ -212,6 +212,16 @@ describe('TeachView: training frames', () => {
     render(<TeachView {...a} />);
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Add reviewed frames (0)' }).disabled).toBe(true);
   });
+
+  it('says what an import added, and alerts when a folder held nothing usable', () => {
+    setTeach({ lastImport: { folder: 'my-findings', added: 60, classes: ['0_normal', 'new_finding'] } });
+    render(<TeachView {...actions()} />);
+    expect(screen.getByTestId('teach-import-result').textContent).toBe(
+      '60 frames added from “my-findings”, classes taken from its folder names: Normal mucosa, New finding.',
+    );
+    act(() => setTeach({ lastImport: { folder: 'empty-folder', added: 0, classes: [] } }));
+    expect(screen.getByRole('alert').textContent).toContain('No usable image was found in “empty-folder”');
+  });
 });
 
 describe('TeachView: the run', () => {
@@ -323,6 +333,8 @@ describe('TeachView: the run', () => {
       'This version could not be stored in this browser, so it cannot be accepted.',
     );
     expect(screen.getByRole('alert').getAttribute('data-code')).toBe('storage');
+    fireEvent.click(screen.getByTestId('teach-export-unsaved'));
+    expect(a.onExportVersion).toHaveBeenCalledWith('');
     cleanup();
     act(() => {
       setTeach({ error: undefined });

@@ -14,7 +14,7 @@ export function TeachView(props: TeachActions) {
       <p className="hint">{t('teach.intro')}</p>
       <TrainingFrames onImportFiles={props.onImportFiles} onAddReviewed={props.onAddReviewed} />
       <TrainPanel onStart={props.onStart} onCancel={props.onCancel} />
-      <TeachResults onAccept={props.onAccept} onDiscard={props.onDiscard} />
+      <TeachResults onAccept={props.onAccept} onDiscard={props.onDiscard} onExportVersion={props.onExportVersion} />
       <ModelVersions
         onUseVersion={props.onUseVersion}
         onUseEmbedded={props.onUseEmbedded}

@@ -10,6 +10,7 @@ export function TrainingFrames({ onImportFiles, onAddReviewed }: Pick<TeachActio
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const gathered = useAppStore((s) => s.teach.gathered);
   const skipped = useAppStore((s) => s.teach.skipped);
+  const lastImport = useAppStore((s) => s.teach.lastImport);
   const baseClasses = useAppStore((s) => s.model.metadata?.classes);
   const reviewed = useAppStore((s) => reviewedCount(s.frames));
   const removeClass = useAppStore((s) => s.removeGatheredClass);
@@ -51,6 +52,20 @@ export function TrainingFrames({ onImportFiles, onAddReviewed }: Pick<TeachActio
           if (files.length) onImportFiles(files);
         }}
       />
+      {lastImport &&
+        (lastImport.added === 0 ? (
+          <p className="error-text" role="alert" data-testid="teach-import-result" data-added={0}>
+            {t('teach.frames.importedNothing', { folder: lastImport.folder })}
+          </p>
+        ) : (
+          <p className="hint" role="status" data-testid="teach-import-result" data-added={lastImport.added}>
+            {t('teach.frames.imported', {
+              count: lastImport.added,
+              folder: lastImport.folder,
+              classes: lastImport.classes.map(label).join(', '),
+            })}
+          </p>
+        ))}
       {skippedByReason.length > 0 && (
         <p className="hint" data-testid="teach-skipped">
           {t('teach.frames.skipped', {
