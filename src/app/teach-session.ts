@@ -102,6 +102,7 @@ export async function startTeaching(): Promise<void> {
     baseModelKey: model.modelKey,
     frames: s.teach.gathered.map((f) => ({ id: f.id, name: f.name, className: f.className, source: f.source, file: f.file })),
     seed: 1,
+    method: s.teach.method,
     createdAt: now.toISOString(),
     version: versionStamp(now),
   };

@@ -81,7 +81,8 @@ export const TeachProvenanceSchema = v.object({
   /** Fingerprints of the frames used, per class, sorted: the picture set can be checked later, the pictures never leave the device. */
   frames: v.record(v.string(), v.array(sha256Hex)),
   recipe: v.object({
-    method: v.literal('head-only', 'must be "head-only"'),
+    /** 'head-only': a new head on the pooled features; 'last-blocks': then the backbone's last layers fine-tuned too. */
+    method: v.picklist(['head-only', 'last-blocks'], 'must be "head-only" or "last-blocks"'),
     seed: v.number(),
     /** 'holdout': one held-out part; 'kfold': out-of-fold probabilities pooled, the final head trained on every frame. */
     split: v.picklist(['holdout', 'kfold'], 'must be "holdout" or "kfold"'),
@@ -92,6 +93,17 @@ export const TeachProvenanceSchema = v.object({
     patience: count,
     batchSize: count,
     learningRate: v.number(),
+    /** 'last-blocks' only: the fine-tune after the head (the trainer's schedule, with its augmentation). */
+    fineTune: v.optional(
+      v.object({
+        unfreeze: count,
+        epochs: count,
+        /** The kept epoch (lowest loss on the inner cut of the training part). */
+        bestEpoch: count,
+        learningRate: v.number(),
+        augmentation: v.string(),
+      }),
+    ),
   }),
   /** The base model on the same held-out frames (classes it never knew count as misses). */
   before: v.optional(EvalMetricsSchema),

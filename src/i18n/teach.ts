@@ -44,8 +44,12 @@ export const teachResources = {
           loading: 'Loading the model',
           reading: 'Reading frames {{done}} / {{total}}',
           training: 'Training run {{run}} / {{total}}',
+          'fine-tuning': 'Fine-tuning the backbone: epoch {{epoch}} / {{total}}',
           packing: 'Packing the new version',
         },
+        fineTune: "Also fine-tune the backbone's last layers",
+        fineTuneHelp:
+          'Slower (minutes instead of seconds): after the new head, the last 13 layers of the backbone learn from your frames too, with the trainer’s augmentation. It can help with many frames of a finding that looks unlike the others; with few frames the head alone is usually as good. Needs a held-out part, so every class needs at least 10 frames.',
         epoch: 'epoch {{epoch}} (at most {{max}})',
         eta: 'about {{seconds}} s left',
         done: 'Done in {{seconds}} s. Held-out macro F1: {{after}} (before: {{before}}).',
@@ -81,6 +85,12 @@ export const teachResources = {
         title: 'Before and after',
         heldOutHoldout:
           'The model before and the new version on the same {{count}} held-out frames (a part of each class kept out of training).',
+        method: {
+          'head-only': 'Method: a new head on the backbone’s features (the backbone unchanged).',
+          'last-blocks': 'Method: a new head, then the backbone’s last layers fine-tuned on your frames.',
+        },
+        fineTuneSkipped:
+          'The backbone was not fine-tuned: a class has fewer than 10 frames, so the comparison uses folds, and fine-tuning needs one held-out part.',
         heldOutKfold:
           'The model before and the new version on the same {{count}} frames, each held out once ({{folds}}-fold cross-validation); the new version was then trained on all of them.',
         caveat: 'These are few frames from your own data: an indication, not an independent test.',
@@ -183,8 +193,12 @@ export const teachResources = {
           loading: 'Cargando el modelo',
           reading: 'Leyendo imágenes {{done}} / {{total}}',
           training: 'Entrenamiento {{run}} / {{total}}',
+          'fine-tuning': 'Ajustando la red base: época {{epoch}} / {{total}}',
           packing: 'Preparando la versión nueva',
         },
+        fineTune: 'Ajustar también las últimas capas de la red base',
+        fineTuneHelp:
+          'Más lento (minutos en lugar de segundos): tras la capa final nueva, las últimas 13 capas de la red base también aprenden de sus imágenes, con el aumento de datos del entrenador. Puede ayudar con muchas imágenes de un hallazgo distinto de los demás; con pocas imágenes, la capa final sola suele bastar. Necesita una parte reservada, así que cada clase necesita al menos 10 imágenes.',
         epoch: 'época {{epoch}} (como máximo {{max}})',
         eta: 'quedan unos {{seconds}} s',
         done: 'Terminado en {{seconds}} s. F1 macro en las imágenes reservadas: {{after}} (antes: {{before}}).',
@@ -222,6 +236,12 @@ export const teachResources = {
         title: 'Antes y después',
         heldOutHoldout:
           'El modelo anterior y la versión nueva con las mismas {{count}} imágenes reservadas (una parte de cada clase que no se usó para entrenar).',
+        method: {
+          'head-only': 'Método: una capa final nueva sobre las características de la red base (la red base sin cambios).',
+          'last-blocks': 'Método: una capa final nueva y después las últimas capas de la red base ajustadas con sus imágenes.',
+        },
+        fineTuneSkipped:
+          'La red base no se ajustó: una clase tiene menos de 10 imágenes, así que la comparación usa validación cruzada, y el ajuste necesita una parte reservada.',
         heldOutKfold:
           'El modelo anterior y la versión nueva con las mismas {{count}} imágenes, cada una reservada una vez (validación cruzada de {{folds}} partes); después la versión nueva se entrenó con todas.',
         caveat: 'Son pocas imágenes de sus propios datos: una indicación, no una prueba independiente.',

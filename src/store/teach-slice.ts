@@ -3,6 +3,7 @@ import type {
   FailedFrame,
   TeachErrorCode,
   TeachFrameSource,
+  TeachMethod,
   TeachPlanSummary,
   TeachProgress,
   TeachResult,
@@ -53,6 +54,8 @@ export interface TeachSlice {
     result?: Omit<TeachResult, 'files'>;
     candidateId?: string;
     error?: { code: TeachErrorCode | 'storage' | 'interrupted' | 'cancelled'; message: string };
+    /** 'last-blocks': the backbone's last layers are fine-tuned too (minutes instead of seconds). */
+    method: TeachMethod;
     /** What the last import brought in: the folder, frames added and their classes (0 added: nothing usable found). */
     lastImport?: { folder: string; added: number; classes: string[] };
   };
@@ -67,7 +70,7 @@ export interface TeachSlice {
 }
 
 export const teachInitial = {
-  teach: { gathered: [], skipped: [], status: 'idle', failed: [] } as TeachSlice['teach'],
+  teach: { gathered: [], skipped: [], status: 'idle', failed: [], method: 'head-only' } as TeachSlice['teach'],
   modelVersions: [] as ModelVersionSummary[],
   activeVersionId: undefined as string | undefined,
 };

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { withFeatureOutput } from '../core/feature-output.ts';
 import { HEAD_LAYERS } from '../core/head.ts';
 import type { ModelMetadata } from '../core/metadata.ts';
-import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
+import { resizeToRgb, scaleToRange, type PixelImage } from '../core/preprocess.ts';
 import { decodeFrame } from '../inference/decode.ts';
 import { fingerprintFrame } from './fingerprint.ts';
 import { HeadTrainingCancelled } from './head-trainer.ts';
@@ -43,26 +43,56 @@ function rgba(p: PixelImage): Uint8Array | Uint8ClampedArray {
   return out;
 }
 
+/** One forward pass per batch: each input's pooled features, familiarity features (when checked) and probabilities. */
+export interface FrameScores {
+  pooled: Float32Array;
+  familiarity?: Float32Array;
+  probs: Float32Array;
+}
+
+/** Scores preprocessed inputs through `model` (teachView's three outputs), READ_BATCH at a time. */
+export function makeScorer(model: tf.LayersModel, metadata: ModelMetadata): (inputs: readonly Float32Array[]) => Promise<FrameScores[]> {
+  const { view, hasFamiliarity } = teachView(model, metadata);
+  const size = metadata.input.size;
+  const per = size * size * 3;
+  return async (inputs) => {
+    const out: FrameScores[] = [];
+    for (let start = 0; start < inputs.length; start += READ_BATCH) {
+      const chunk = inputs.slice(start, start + READ_BATCH);
+      const batch = new Float32Array(chunk.length * per);
+      chunk.forEach((x, i) => batch.set(x, i * per));
+      const x = tf.tensor4d(batch, [chunk.length, size, size, 3]);
+      const outs = view.predict(x) as tf.Tensor[];
+      const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+      tf.dispose([x, ...outs]);
+      const [pooled, fam, probs] = hasFamiliarity ? data : [data[0], undefined, data[1]];
+      const row = (a: Float32Array, i: number) => a.slice((i * a.length) / chunk.length, ((i + 1) * a.length) / chunk.length);
+      chunk.forEach((_, i) => out.push({ pooled: row(pooled, i), ...(fam ? { familiarity: row(fam, i) } : {}), probs: row(probs, i) }));
+    }
+    return out;
+  };
+}
+
 export interface ReadOutcome {
   frames: ReadFrame[];
   failed: FailedFrame[];
 }
 
+/** `keepRgb`: keep each frame resized to the model's input (bytes), for fine-tuning the backbone. */
 export async function readFrames(
   model: tf.LayersModel,
   metadata: ModelMetadata,
   inputs: readonly TeachInputFrame[],
   onProgress: (done: number) => void,
   signal: AbortSignal,
+  keepRgb = false,
 ): Promise<ReadOutcome> {
-  const { view, hasFamiliarity } = teachView(model, metadata);
-  const spec = { inputSize: metadata.input.size, range: metadata.input.range };
-  const size = spec.inputSize;
+  const score = makeScorer(model, metadata);
   const frames: ReadFrame[] = [];
   const failed: FailedFrame[] = [];
   for (let start = 0; start < inputs.length; start += READ_BATCH) {
     if (signal.aborted) throw new HeadTrainingCancelled();
-    const ready: { frame: TeachInputFrame; input: Float32Array; fingerprint: ReadFrame['fingerprint'] }[] = [];
+    const ready: { frame: TeachInputFrame; input: Float32Array; rgb: Uint8Array; fingerprint: ReadFrame['fingerprint'] }[] = [];
     for (const frame of inputs.slice(start, start + READ_BATCH)) {
       try {
         if (frame.file.size === 0) throw new Error('the file is empty');
@@ -70,33 +100,25 @@ export async function readFrames(
         const decoded = await decodeFrame(frame.file);
         const px = decoded.pixels;
         const fingerprint = await fingerprintFrame(bytes, { data: rgba(px), width: px.width, height: px.height });
-        ready.push({ frame, input: preprocessPixels(px, spec), fingerprint });
+        // preprocessPixels in two steps (resize, then scale) so the resized bytes can be kept.
+        const rgb = resizeToRgb(px, metadata.input.size);
+        ready.push({ frame, input: scaleToRange(rgb, metadata.input.range), rgb, fingerprint });
       } catch (e) {
         failed.push({ id: frame.id, name: frame.name, reason: e instanceof Error ? e.message : String(e) });
       }
     }
-    if (ready.length) {
-      const batch = new Float32Array(ready.length * size * size * 3);
-      ready.forEach((r, i) => batch.set(r.input, i * size * size * 3));
-      const x = tf.tensor4d(batch, [ready.length, size, size, 3]);
-      const outs = view.predict(x) as tf.Tensor[];
-      const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-      tf.dispose([x, ...outs]);
-      const [pooled, fam, probs] = hasFamiliarity ? data : [data[0], undefined, data[1]];
-      const dim = pooled.length / ready.length;
-      const famDim = fam ? fam.length / ready.length : 0;
-      const k = probs.length / ready.length;
-      ready.forEach((r, i) =>
-        frames.push({
-          id: r.frame.id,
-          className: r.frame.className,
-          fingerprint: r.fingerprint,
-          features: pooled.slice(i * dim, (i + 1) * dim),
-          ...(fam ? { familiarity: fam.slice(i * famDim, (i + 1) * famDim) } : {}),
-          baseProbs: probs.slice(i * k, (i + 1) * k),
-        }),
-      );
-    }
+    const scores = await score(ready.map((r) => r.input));
+    ready.forEach((r, i) =>
+      frames.push({
+        id: r.frame.id,
+        className: r.frame.className,
+        fingerprint: r.fingerprint,
+        features: scores[i].pooled,
+        ...(scores[i].familiarity ? { familiarity: scores[i].familiarity } : {}),
+        baseProbs: scores[i].probs,
+        ...(keepRgb ? { rgb: r.rgb } : {}),
+      }),
+    );
     onProgress(Math.min(inputs.length, start + READ_BATCH));
   }
   return { frames, failed };

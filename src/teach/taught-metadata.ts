@@ -43,7 +43,15 @@ export interface TaughtMetadataInput {
   /** Every frame the plan used (refused ones may be included: they are left out here). */
   frames: readonly TaughtFrame[];
   plan: SplitPlan;
-  recipe: { epochs: number; maxEpochs: number; patience: number; batchSize: number; learningRate: number };
+  recipe: {
+    epochs: number;
+    maxEpochs: number;
+    patience: number;
+    batchSize: number;
+    learningRate: number;
+    /** Present when the backbone's last layers were fine-tuned after the head. */
+    fineTune?: { unfreeze: number; epochs: number; bestEpoch: number; learningRate: number; augmentation: string };
+  };
   /** The new head on the held-out frames (k-fold: out-of-fold probabilities pooled). */
   heldOut: EvalMetrics;
   /** The base model on the same frames, where measured. */
@@ -104,7 +112,7 @@ export function buildTaughtMetadata(input: TaughtMetadataInput): ModelMetadataJs
     base: { name: base.name, version: base.version, modelKey: input.baseModelKey },
     frames,
     recipe: {
-      method: 'head-only',
+      method: input.recipe.fineTune ? 'last-blocks' : 'head-only',
       seed: plan.seed,
       split: plan.mode,
       folds: plan.folds.length,
@@ -113,6 +121,7 @@ export function buildTaughtMetadata(input: TaughtMetadataInput): ModelMetadataJs
       patience: input.recipe.patience,
       batchSize: input.recipe.batchSize,
       learningRate: input.recipe.learningRate,
+      ...(input.recipe.fineTune ? { fineTune: input.recipe.fineTune } : {}),
     },
     ...(input.before ? { before: input.before } : {}),
   };
@@ -133,7 +142,7 @@ export function buildTaughtMetadata(input: TaughtMetadataInput): ModelMetadataJs
     createdAt: input.createdAt,
     intendedUse:
       `Taught in EndoLens on the user's own frames (${used.length} frames of ${classes.length} classes), ` +
-      `from ${base.name} ${base.version}: only the final layers were retrained, on this device; the frames never left it. ` +
+      `from ${base.name} ${base.version}: ${input.recipe.fineTune ? `the final layers and the backbone's last ${input.recipe.fineTune.unfreeze} layers were retrained` : 'only the final layers were retrained'}, on this device; the frames never left it. ` +
       'Its held-out figures come from those few frames, not from an independent test set: treat it as a personal research aid, ' +
       'not a diagnostic device. ' +
       `Intended use of the base model: ${base.intendedUse}`,

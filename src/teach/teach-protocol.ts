@@ -31,13 +31,17 @@ export interface TeachRequest {
   createdAt: string;
   /** The new version's version string, e.g. "taught-2026-11-30-1". */
   version: string;
+  /** 'head-only' (the default, seconds) or also the backbone's last layers (minutes, src/teach/fine-tune.ts). */
+  method?: TeachMethod;
 }
 
-export type TeachPhase = 'loading' | 'reading' | 'training' | 'packing';
+export type TeachMethod = 'head-only' | 'last-blocks';
+
+export type TeachPhase = 'loading' | 'reading' | 'training' | 'fine-tuning' | 'packing';
 
 export interface TeachProgress {
   phase: TeachPhase;
-  /** Frames read, or training runs finished, out of `total`. */
+  /** Frames read, training runs or fine-tune epochs finished, out of `total`. */
   done: number;
   total: number;
   /** Milliseconds since the start. */
@@ -81,8 +85,11 @@ export interface TeachResult {
   before: EvalMetrics;
   /** The new version on the same frames. */
   after: EvalMetrics;
-  /** The shipped head's training run (loss and accuracy per epoch; held-out = the inner cut). */
+  /** The shipped head's training run (loss and accuracy per epoch; held-out = the inner cut); then the fine-tune's epochs. */
   curves: HeadEpoch[];
+  /** How the version was made; 'last-blocks' asked for but a class too small to hold out a part gives 'head-only' with this set. */
+  method: TeachMethod;
+  fineTuneSkipped?: 'kfold';
   metadata: ModelMetadataJson;
   files: TeachFile[];
   wallMs: number;

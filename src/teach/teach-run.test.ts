@@ -63,6 +63,8 @@ function frames(perClass: Record<string, number>, seed = 1): ReadFrame[] {
         features,
         familiarity,
         baseProbs: Float32Array.from([p, 1 - p]),
+        // The tiny model's 12x12 input, brighter per class (for the fine-tune test).
+        rgb: Uint8Array.from({ length: 12 * 12 * 3 }, () => Math.floor(40 + 60 * c + rng() * 40)),
       });
     }
   });
@@ -145,6 +147,57 @@ describe('runTeaching', () => {
     const k = result.plan.folds;
     expect(progress.at(-1)).toEqual([2 * k + 1, 2 * k + 1]);
     expect(validateMetadata(result.metadata).familiarity?.thresholdSplit).toBe('teach-out-of-fold');
+  });
+
+  it('fine-tunes the backbone too when asked: the recipe says so, the curves go on, the exported model loads', async () => {
+    const ticks: [number, number][] = [];
+    const result = await runTeaching({
+      base: baseMetadata(),
+      baseModelKey: 'tiny#1',
+      baseArtifacts: await tinyTrainerModel(2),
+      frames: frames({ '0_normal': 25, '2_polyps': 25, esophagitis: 25 }),
+      seed: 3,
+      createdAt: '2026-11-30T10:00:00Z',
+      version: 'taught-ft',
+      maxEpochs: 10,
+      method: 'last-blocks',
+      fineTuneEpochs: 2,
+      onFineTuneEpoch: (done, total) => ticks.push([done, total]),
+    });
+    expect(result.method).toBe('last-blocks');
+    expect(ticks).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
+    const meta = validateMetadata(result.metadata);
+    expect(meta.teach?.recipe.method).toBe('last-blocks');
+    expect(meta.teach?.recipe.fineTune).toMatchObject({ epochs: 2, unfreeze: 1 });
+    expect(meta.intendedUse).toContain("backbone's last 1 layers were retrained");
+    expect(result.after.count).toBe(result.plan.heldOutCount);
+    const headEpochs = result.curves.length - 2;
+    expect(result.curves.slice(headEpochs).map((c) => c.epoch)).toEqual([headEpochs + 1, headEpochs + 2]);
+    const files = result.files.map((f) => new File([f.data], f.name));
+    const model = await tf.loadLayersModel(tf.io.fromMemory((await loadModelBundle({ kind: 'files', files })).artifacts));
+    expect(model.outputs[0].shape).toEqual([null, 3]);
+    model.dispose();
+  });
+
+  it('falls back to the head only (and says so) when a small class means k folds', async () => {
+    const result = await runTeaching({
+      base: baseMetadata(),
+      baseModelKey: 'tiny#1',
+      baseArtifacts: await tinyTrainerModel(2),
+      frames: frames({ '0_normal': 12, '2_polyps': 12, esophagitis: 6 }),
+      seed: 5,
+      createdAt: '2026-11-30T10:00:00Z',
+      version: 'taught-ft2',
+      maxEpochs: 5,
+      method: 'last-blocks',
+    });
+    expect(result.method).toBe('head-only');
+    expect(result.fineTuneSkipped).toBe('kfold');
+    expect(validateMetadata(result.metadata).teach?.recipe.method).toBe('head-only');
   });
 
   it('refuses one class with the plan that says why', async () => {

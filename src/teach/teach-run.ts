@@ -8,7 +8,7 @@
  * chosen by early stopping on an inner cut of the training part; the shipped head is then trained
  * on the whole training part for that many epochs.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { classCentroids, distancesTo, flaggedShareOf, thresholdFromDistances } from '../core/familiarity-fit.ts';
 import { FAMILIARITY_METHOD, FAMILIARITY_QUANTILE, type FamiliarityCheck } from '../core/familiarity.ts';
 import type { ModelMetadata } from '../core/metadata.ts';
@@ -26,8 +26,11 @@ import {
   type HeadProgress,
   type HeadWeights,
 } from './head-trainer.ts';
+import { makeScorer } from './read-frames.ts';
 import { planSplit, type SplitPlan } from './split.ts';
-import type { TeachFile, TeachPlanSummary, TeachResult } from './teach-protocol.ts';
+import { scaleToRange } from '../core/preprocess.ts';
+import type { TeachFile, TeachMethod, TeachPlanSummary, TeachResult } from './teach-protocol.ts';
+import { artifactsOf, FINE_TUNE_DEFAULTS, fineTuneLastBlocks, type FineTuneResult, type ImageSplit } from './fine-tune.ts';
 import { buildTaughtMetadata } from './taught-metadata.ts';
 
 /** A frame as the base model saw it. */
@@ -41,6 +44,8 @@ export interface ReadFrame {
   familiarity?: Float32Array;
   /** The base model's probabilities, in the base model's class order. */
   baseProbs: Float32Array;
+  /** The frame resized to the model's input (size x size x 3 bytes): kept only to fine-tune the backbone. */
+  rgb?: Uint8Array;
 }
 
 export interface TeachRunInput {
@@ -59,6 +64,17 @@ export interface TeachRunInput {
   onPlan?: (plan: TeachPlanSummary) => void;
   /** Epoch ceiling per run (tests lower it). */
   maxEpochs?: number;
+  /** 'last-blocks': after the head, the backbone's last layers too (needs every frame's `rgb`). */
+  method?: TeachMethod;
+  /** Fine-tune epochs (tests lower it). */
+  fineTuneEpochs?: number;
+  /** A fine-tune epoch finished. */
+  onFineTuneEpoch?: (done: number, total: number) => void;
+  /**
+   * Reads frames again through a fine-tuned model ([features, familiarity?, probabilities]), since
+   * its features changed: the familiarity check is refitted on them. Given by the caller that can run a model.
+   */
+  reread?: (model: tf.LayersModel, frames: readonly ReadFrame[]) => Promise<ReadFrame[]>;
 }
 
 export class TeachRunError extends Error {
@@ -161,7 +177,7 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
     const final = await trainHead(headSet(train), undefined, { ...base, seed: runSeed, maxEpochs: Math.min(epochs, maxEpochs), onEpoch });
     finished();
     // No inner cut: the final run's own curve (its held-out columns are NaN).
-    return { weights: final.weights, epochs, curves: innerOk ? curves : final.history };
+    return { weights: final.weights, epochs, curves: innerOk ? curves : final.history, inner: innerOk ? inner.folds[0] : undefined };
   };
 
   // Out-of-fold (or held-out) rows, in the order they were held out.
@@ -172,7 +188,7 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
   const withFam = famCheck !== undefined && frames.every((f) => f.familiarity !== undefined);
   let shipped: { weights: HeadWeights; epochs: number; curves: HeadEpoch[] };
   const foldEpochs: number[] = [];
-  let lastFold: { weights: HeadWeights; epochs: number; curves: HeadEpoch[] } | undefined;
+  let lastFold: Awaited<ReturnType<typeof trainOn>> | undefined;
   for (const [fi, fold] of plan.folds.entries()) {
     const train = pick(fold.train);
     const heldOut = pick(fold.heldOut);
@@ -196,8 +212,58 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
     shipped = { weights: run.weights, epochs, curves: run.history };
   }
 
+  // The backbone's last layers too: only with one held-out part (k folds would each need a fine-tune).
+  const method: TeachMethod = input.method === 'last-blocks' && plan.mode === 'holdout' && lastFold?.inner ? 'last-blocks' : 'head-only';
+  const fineTuneSkipped = input.method === 'last-blocks' && method === 'head-only' ? ('kfold' as const) : undefined;
+  let shippedArtifacts = assembleTaughtModel(input.baseArtifacts, shipped.weights);
+  let afterProbs = concatRows(afterRows);
+  let fine: Omit<FineTuneResult, 'model'> | undefined;
+  if (method === 'last-blocks' && lastFold?.inner) {
+    const imagesOf = (list: readonly ReadFrame[]): ImageSplit => {
+      if (list.some((f) => !f.rgb)) throw new TeachRunError('Fine-tuning the backbone needs the frames themselves; they were not kept.');
+      return { images: concatBytes(list.map((f) => f.rgb as Uint8Array)), labels: Int32Array.from(list, labelOf), count: list.length };
+    };
+    input.onFineTuneEpoch?.(0, input.fineTuneEpochs ?? FINE_TUNE_DEFAULTS.epochs);
+    const tuned = await fineTuneLastBlocks({
+      artifacts: shippedArtifacts,
+      train: imagesOf(pick(lastFold.inner.train)),
+      val: imagesOf(pick(lastFold.inner.heldOut)),
+      numClasses: k,
+      inputSize: input.base.input.size,
+      inputRange: input.base.input.range,
+      seed: deriveSeed(seed, 0xf1e),
+      epochs: input.fineTuneEpochs,
+      signal: input.signal,
+      onEpoch: (r, n) => input.onFineTuneEpoch?.(r.epoch, n),
+    });
+    try {
+      shippedArtifacts = await artifactsOf(tuned.model);
+    } finally {
+      tuned.model.dispose();
+    }
+    // Its features changed: the held-out probabilities and every familiarity feature are read again,
+    // through a fresh copy (the trainer applied the tail's layers a second time, so they have two outputs).
+    const fresh = await tf.loadLayersModel(tf.io.fromMemory(shippedArtifacts));
+    try {
+      const score = makeScorer(fresh, { ...input.base, familiarity: famCheck });
+      const range = input.base.input.range;
+      const again = await score(frames.map((f) => scaleToRange(f.rgb as Uint8Array, range)));
+      frames.forEach((f, i) => byId.set(f.id, { ...f, familiarity: again[i].familiarity }));
+      const tunedProbs = new Map(frames.map((f, i) => [f.id, again[i].probs]));
+      afterProbs = concatRows(heldOutFrames.map((f) => tunedProbs.get(f.id) as Float32Array));
+      if (withFam) {
+        const train = pick(plan.folds[0].train);
+        const centroids = classCentroids(famRows(train), Int32Array.from(train, labelOf), k);
+        famDistances.splice(0, famDistances.length, ...distancesTo(famRows(pick(plan.folds[0].heldOut)), centroids));
+      }
+    } finally {
+      fresh.dispose();
+    }
+    fine = { history: tuned.history, bestEpoch: tuned.bestEpoch, epochs: tuned.epochs, unfreeze: tuned.unfreeze };
+  }
+
   const yTrue = Int32Array.from(heldOutFrames, labelOf);
-  const after = computeMetrics(yTrue, concatRows(afterRows), classes);
+  const after = computeMetrics(yTrue, afterProbs, classes);
   const before = computeMetrics(
     yTrue,
     beforeProbabilities(
@@ -226,6 +292,17 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
     };
   }
 
+  // The fine-tune's epochs follow the head's, numbered on (held-out columns: its inner cut).
+  const curves: HeadEpoch[] = [
+    ...shipped.curves,
+    ...(fine?.history ?? []).map((r, i) => ({
+      epoch: shipped.curves.length + i + 1,
+      loss: r.loss,
+      accuracy: r.accuracy,
+      heldOutLoss: r.valLoss,
+      heldOutAccuracy: r.valAccuracy,
+    })),
+  ];
   const metadata = buildTaughtMetadata({
     base: input.base,
     baseModelKey: input.baseModelKey,
@@ -240,17 +317,27 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
       patience: HEAD_TRAINING_DEFAULTS.patience,
       batchSize: HEAD_TRAINING_DEFAULTS.batchSize,
       learningRate: HEAD_TRAINING_DEFAULTS.learningRate,
+      ...(fine
+        ? {
+            fineTune: {
+              unfreeze: fine.unfreeze,
+              epochs: fine.epochs,
+              bestEpoch: fine.bestEpoch,
+              learningRate: FINE_TUNE_DEFAULTS.learningRate,
+              augmentation: FINE_TUNE_DEFAULTS.augmentation,
+            },
+          }
+        : {}),
     },
     heldOut: after,
     before,
-    curves: shipped.curves,
+    curves,
     ...(familiarity ? { familiarity } : {}),
   });
-  const files: TeachFile[] = [
-    ...exportFiles(assembleTaughtModel(input.baseArtifacts, shipped.weights)),
-    { name: 'metadata.json', data: JSON.stringify(metadata, null, 1) },
-  ].map((f) => ({ name: f.name, data: toArrayBuffer(f.data) }));
-  return { plan: summary, before, after, curves: shipped.curves, metadata, files };
+  const files: TeachFile[] = [...exportFiles(shippedArtifacts), { name: 'metadata.json', data: JSON.stringify(metadata, null, 1) }].map(
+    (f) => ({ name: f.name, data: toArrayBuffer(f.data) }),
+  );
+  return { plan: summary, before, after, curves, method, ...(fineTuneSkipped ? { fineTuneSkipped } : {}), metadata, files };
 
   function famRows(list: readonly ReadFrame[]) {
     const set = featureSet(list, labelOf, (f) => f.familiarity as Float32Array);
@@ -264,6 +351,16 @@ function concatRows(rows: Float32Array[]): Float32Array {
   for (const r of rows) {
     out.set(r, at);
     at += r.length;
+  }
+  return out;
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }

@@ -61,6 +61,7 @@ async function teach(request: TeachRequest, signal: AbortSignal): Promise<void> 
         progress({ phase: 'reading', done, total, etaMs: perFrame * (total - done) });
       },
       signal,
+      request.method === 'last-blocks',
     );
     disposeModel();
     if (!read.frames.length) {
@@ -68,6 +69,7 @@ async function teach(request: TeachRequest, signal: AbortSignal): Promise<void> 
       return;
     }
     const trainStart = performance.now();
+    let fineTuneStart = trainStart;
     const result = await runTeaching({
       base: bundle.metadata,
       baseModelKey: request.baseModelKey,
@@ -77,11 +79,17 @@ async function teach(request: TeachRequest, signal: AbortSignal): Promise<void> 
       createdAt: request.createdAt,
       version: request.version,
       signal,
+      method: request.method ?? 'head-only',
+      onFineTuneEpoch: (done, total) => {
+        const perEpoch = (performance.now() - fineTuneStart) / Math.max(1, done);
+        progress({ phase: 'fine-tuning', done, total, etaMs: perEpoch * (total - done) });
+      },
       onPlan: (plan) => post({ type: 'plan', plan, failed: read.failed }),
       onProgress: (done, runs, epoch) => {
         // Runs finished so far give the pace; the current run's own ETA covers the rest of it.
         const perRun = done ? (performance.now() - trainStart) / done : undefined;
         const etaMs = perRun !== undefined ? perRun * (runs - done) : epoch ? epoch.etaMs * runs : undefined;
+        fineTuneStart = performance.now();
         progress({ phase: 'training', done, total: runs, ...(etaMs !== undefined ? { etaMs } : {}), ...(epoch ? { epoch } : {}) });
       },
     });

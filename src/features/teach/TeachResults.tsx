@@ -79,6 +79,10 @@ export function TeachResults({ onAccept, onDiscard, onExportVersion }: Pick<Teac
               : t('teach.results.heldOutHoldout', { count: shown.plan.heldOutCount })}{' '}
             {t('teach.results.caveat')}
           </p>
+          <p data-testid="teach-method" data-method={shown.method}>
+            {t(`teach.results.method.${shown.method}`)}
+            {shown.fineTuneSkipped ? ` ${t('teach.results.fineTuneSkipped')}` : ''}
+          </p>
           {newClasses.map((c) => (
             <p key={c} className="teach-warn" data-testid="teach-new-class-note">
               {t('teach.results.newClass', { name: label(c) })}

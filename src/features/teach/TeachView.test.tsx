@@ -82,6 +82,7 @@ const plan = {
 };
 const result: NonNullable<TeachSlice['teach']['result']> = {
   plan,
+  method: 'head-only',
   failed: [],
   before: metrics(
     classes,
@@ -345,6 +346,22 @@ describe('TeachView: the run', () => {
     expect(screen.queryByTestId('teach-new-class-note')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Close these results' }));
     expect(a.onDiscard).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers fine-tuning the backbone, shows its epochs while it runs, and says when it was skipped', () => {
+    setTeach({ gathered: [...frames('0_normal', 12), ...frames('2_polyps', 12)] });
+    render(<TeachView {...actions()} />);
+    const box = screen.getByTestId<HTMLInputElement>('teach-fine-tune');
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    expect(useAppStore.getState().teach.method).toBe('last-blocks');
+    act(() => setTeach({ status: 'training', progress: { phase: 'fine-tuning', done: 2, total: 8, elapsedMs: 1, etaMs: 12_000 } }));
+    expect(status().textContent).toBe('Fine-tuning the backbone: epoch 3 / 8 · about 12 s left');
+    expect(screen.getByTestId<HTMLInputElement>('teach-fine-tune').disabled).toBe(true);
+    act(() =>
+      setTeach({ status: 'done', progress: undefined, plan, result: { ...result, method: 'head-only', fineTuneSkipped: 'kfold' } }),
+    );
+    expect(screen.getByTestId('teach-method').textContent).toContain('The backbone was not fine-tuned');
   });
 
   it('says when the comparison is k-fold, and shows no results or accept before a run', () => {

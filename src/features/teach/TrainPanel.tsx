@@ -18,7 +18,9 @@ function statusText(teach: Teach, t: TFunction): string {
         ? t('teach.train.phase.reading', { done: p.done, total: p.total })
         : p.phase === 'training'
           ? t('teach.train.phase.training', { run: Math.min(p.done + 1, p.total), total: p.total })
-          : t(`teach.train.phase.${p.phase}`);
+          : p.phase === 'fine-tuning'
+            ? t('teach.train.phase.fine-tuning', { epoch: Math.min(p.done + 1, p.total), total: p.total })
+            : t(`teach.train.phase.${p.phase}`);
     if (p.phase === 'training' && p.epoch) text += `, ${t('teach.train.epoch', { epoch: p.epoch.epoch, max: p.epoch.maxEpochs })}`;
     if (p.etaMs !== undefined) text += ` · ${t('teach.train.eta', { seconds: Math.max(0, Math.round(p.etaMs / 1000)) })}`;
     return text;
@@ -70,13 +72,29 @@ export function TrainPanel({ onStart, onCancel }: Pick<TeachActions, 'onStart' |
   const label = (c: string) => classLabel(c, lang, teach.result?.metadata.classes, baseClasses);
   const p = teach.progress;
   // Reading frames and training runs have a count; loading and packing do not (an indeterminate bar).
-  const measurable = training && p !== undefined && (p.phase === 'reading' || p.phase === 'training') && p.total > 0;
+  const measurable =
+    training && p !== undefined && (p.phase === 'reading' || p.phase === 'training' || p.phase === 'fine-tuning') && p.total > 0;
+  const setTeach = useAppStore((s) => s.setTeach);
   const failed = teach.failed.length ? teach.failed : (teach.result?.failed ?? []);
   const notices = (teach.plan ?? teach.result?.plan)?.notices ?? [];
 
   return (
     <section className="teach-part" aria-labelledby="teach-train-title" data-testid="teach-train">
       <h3 id="teach-train-title">{t('teach.train.title')}</h3>
+      <label className="teach-option">
+        <input
+          type="checkbox"
+          data-testid="teach-fine-tune"
+          checked={teach.method === 'last-blocks'}
+          disabled={training}
+          onChange={(e) => setTeach({ method: e.currentTarget.checked ? 'last-blocks' : 'head-only' })}
+          aria-describedby="teach-fine-tune-help"
+        />{' '}
+        {t('teach.train.fineTune')}
+      </label>
+      <p className="hint" id="teach-fine-tune-help">
+        {t('teach.train.fineTuneHelp')}
+      </p>
       <div className="teach-buttons">
         <button type="button" data-testid="teach-start" onClick={onStart} disabled={training || gatheredClasses < 2}>
           {t('teach.train.start')}

@@ -115,8 +115,9 @@ function countCorrect(probs: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
 }
 
 function yieldToEventLoop(): Promise<void> {
-  // Lets a SIGINT handler (or any abort) run between synchronous batches.
-  return new Promise((resolve) => setImmediate(resolve));
+  // Lets a SIGINT handler (or any abort) run between synchronous batches. A browser worker (the
+  // app's Teach view runs this trainer) has no setImmediate: a task does the same there.
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 export class Trainer {
