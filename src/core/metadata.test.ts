@@ -145,7 +145,7 @@ describe('validateMetadata: the optional teach provenance', () => {
     ).toEqual(
       expect.arrayContaining([
         'teach.frames.0_normal[0] must be a SHA-256 in lowercase hex, got "XYZ"',
-        'teach.recipe.method must be "head-only", got "full"',
+        'teach.recipe.method must be "head-only" or "last-blocks", got "full"',
       ]),
     );
   });
