@@ -113,6 +113,22 @@ test.describe('teach a new finding', () => {
     await expect(endoPage.page.locator('[data-testid="teach-version"][data-active="true"]')).toHaveCount(1);
   });
 
+  test("fine-tunes the backbone's last layers too when asked, and the version loads as the active model", async ({ endoPage }) => {
+    test.skip(absent !== undefined, SKIP_REASON);
+    test.setTimeout(480_000);
+    await endoPage.goto({ backend: 'wasm' });
+    await endoPage.openTab(/teach|enseñar/i);
+    await endoPage.page.getByTestId('teach-fine-tune').check();
+    await importAndStart(endoPage, folder);
+    await expect(status(endoPage)).toHaveText(/fine-tuning the backbone/i, { timeout: 120_000 });
+    await expect(status(endoPage)).toHaveAttribute('data-state', 'done', { timeout: 420_000 });
+    await expect(endoPage.page.getByTestId('teach-method')).toHaveAttribute('data-method', 'last-blocks');
+    expect(Number(await status(endoPage).getAttribute('data-heldout-macro-f1'))).toBeGreaterThan(0.6);
+    await endoPage.page.getByTestId('teach-accept').click();
+    await expect(endoPage.page.locator('[data-testid="teach-version"][data-active="true"]')).toHaveCount(1);
+    await endoPage.waitForModel();
+  });
+
   test('cancel mid-training changes nothing; a reload mid-training is reported and nothing is kept', async ({ endoPage }) => {
     test.skip(absent !== undefined, SKIP_REASON);
     test.setTimeout(240_000);
