@@ -85,6 +85,14 @@ export const en = {
     'inference-failed': 'The model failed on “{{name}}”.',
   },
   modelCard: {
+    taught: {
+      title: 'Taught on your own frames.',
+      body: 'This version was made in EndoLens, on this device, from {{frames}} of your labelled frames ({{perClass}}), starting from {{base}}. Its figures come from a few of those frames kept out of training, not from an independent test set.',
+      method: {
+        'head-only': 'Only its final layers were retrained.',
+        'last-blocks': "Its final layers and the backbone's last layers were retrained.",
+      },
+    },
     title: 'Model card',
     name: 'Name',
     version: 'Version',

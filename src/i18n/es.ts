@@ -94,6 +94,14 @@ export const es: Messages = {
     'inference-failed': 'El modelo falló con «{{name}}».',
   },
   modelCard: {
+    taught: {
+      title: 'Enseñado con sus propias imágenes.',
+      body: 'Esta versión se creó en EndoLens, en este dispositivo, a partir de {{frames}} de sus imágenes etiquetadas ({{perClass}}), partiendo de {{base}}. Sus cifras proceden de unas pocas de esas imágenes apartadas del entrenamiento, no de un conjunto de prueba independiente.',
+      method: {
+        'head-only': 'Solo se reentrenaron sus capas finales.',
+        'last-blocks': 'Se reentrenaron sus capas finales y las últimas capas de la red base.',
+      },
+    },
     title: 'Ficha del modelo',
     name: 'Nombre',
     version: 'Versión',

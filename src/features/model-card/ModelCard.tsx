@@ -3,6 +3,7 @@ import type { ModelMetadata } from '../../core/metadata.ts';
 import { formatPercent } from '../../components/Percent.ts';
 import { FamiliarityFacts } from './FamiliarityFacts.tsx';
 import { PreviousComparison } from './PreviousComparison.tsx';
+import { TaughtNotice } from './TaughtNotice.tsx';
 
 const fmt = (x: number | undefined, digits = 3) => (typeof x === 'number' ? x.toFixed(digits) : '—');
 
@@ -20,6 +21,7 @@ export function ModelCard({ metadata }: { metadata: ModelMetadata }) {
       <p className="statement" role="note">
         <strong>{t('modelCard.statement')}</strong>
       </p>
+      <TaughtNotice metadata={metadata} />
       <dl className="facts">
         <dt>{t('modelCard.name')}</dt>
         <dd>{metadata.name}</dd>

@@ -111,3 +111,42 @@ describe('ModelCard: the new model beside the one it replaced', () => {
     expect(screen.queryByTestId('previous-comparison')).toBeNull();
   });
 });
+
+describe('ModelCard: a taught version', () => {
+  const sha = (i: number) => i.toString(16).padStart(64, '0');
+  const taught = {
+    ...base,
+    classes: ['0_normal', '2_polyps', 'normal_esophagus'],
+    teach: {
+      base: { name: 'EndoLens', version: '1.1.0', modelKey: 'k' },
+      frames: { '0_normal': [sha(1), sha(2)], '2_polyps': [sha(3)], normal_esophagus: [sha(4), sha(5), sha(6)] },
+      recipe: {
+        method: 'last-blocks',
+        seed: 1,
+        split: 'holdout',
+        folds: 1,
+        epochs: 4,
+        maxEpochs: 60,
+        patience: 6,
+        batchSize: 32,
+        learningRate: 0.001,
+      },
+    },
+  };
+
+  it('says first that it was taught on the user frames, from which model, how many per class and how', () => {
+    render(<ModelCard metadata={validateMetadata(taught)} />);
+    const note = screen.getByTestId('model-card-taught');
+    expect(note.getAttribute('data-method')).toBe('last-blocks');
+    expect(note.textContent).toContain('Taught on your own frames.');
+    expect(note.textContent).toContain(
+      'from 6 of your labelled frames (Normal mucosa: 2, Polyp: 1, Normal esophagus: 3), starting from EndoLens 1.1.0',
+    );
+    expect(note.textContent).toContain("backbone's last layers were retrained");
+  });
+
+  it('says nothing of the kind for a trainer export', () => {
+    render(<ModelCard metadata={validateMetadata(base)} />);
+    expect(screen.queryByTestId('model-card-taught')).toBeNull();
+  });
+});
