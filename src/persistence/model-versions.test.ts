@@ -6,9 +6,7 @@ import { clearSessionData, loadSessionIndex, onQuotaExceeded, resetDbHandle, sav
 import {
   deleteModelVersion,
   listModelVersions,
-  loadActiveVersionId,
   loadModelVersionFiles,
-  saveActiveVersionId,
   saveModelVersion,
   updateModelVersionState,
 } from './model-versions.ts';
@@ -56,7 +54,6 @@ describe('model versions in IndexedDB', () => {
 
   it('lists only versions, whatever else the store holds', async () => {
     await saveSessionIndex({ version: 2, order: ['f1'], modelInfos: {} });
-    await saveActiveVersionId('a');
     await saveModelVersion({ summary: summary('a', '2026-03-01T10:00:00.000Z'), files: modelFiles('a') });
     expect((await listModelVersions()).map((v) => v.id)).toEqual(['a']);
   });
@@ -69,32 +66,21 @@ describe('model versions in IndexedDB', () => {
     expect((await listModelVersions()).map((v) => v.id)).toEqual(['a']);
   });
 
-  it('deletes a version with its files, and forgets it as the active one only if it was', async () => {
+  it('deletes a version with its files, and only that one', async () => {
     await saveModelVersion({ summary: summary('a', '2026-03-01T10:00:00.000Z'), files: modelFiles('a') });
     await saveModelVersion({ summary: summary('b', '2026-03-02T10:00:00.000Z'), files: modelFiles('b') });
-    await saveActiveVersionId('a');
 
     await deleteModelVersion('b');
     expect((await listModelVersions()).map((v) => v.id)).toEqual(['a']);
     expect(await loadModelVersionFiles('b')).toBeUndefined();
-    expect(await loadActiveVersionId()).toBe('a');
+    expect(await loadModelVersionFiles('a')).toHaveLength(3);
 
     await deleteModelVersion('a');
     expect(await listModelVersions()).toEqual([]);
-    expect(await loadActiveVersionId()).toBeUndefined();
-  });
-
-  it('remembers the active version, and none after undefined', async () => {
-    expect(await loadActiveVersionId()).toBeUndefined();
-    await saveActiveVersionId('x');
-    expect(await loadActiveVersionId()).toBe('x');
-    await saveActiveVersionId(undefined);
-    expect(await loadActiveVersionId()).toBeUndefined();
   });
 
   it('survives clearing the session', async () => {
     await saveModelVersion({ summary: summary('a', '2026-03-01T10:00:00.000Z'), files: modelFiles('a') });
-    await saveActiveVersionId('a');
     await saveSessionIndex({ version: 2, order: ['f1'], modelInfos: {} });
     await saveThumb('f1', new Blob(['t']));
 
@@ -102,7 +88,6 @@ describe('model versions in IndexedDB', () => {
     expect(await loadSessionIndex()).toBeUndefined();
     expect((await listModelVersions()).map((v) => v.id)).toEqual(['a']);
     expect(await loadModelVersionFiles('a')).toHaveLength(3);
-    expect(await loadActiveVersionId()).toBe('a');
   });
 
   it('leaves no summary behind when the files are refused for quota, and reports the full quota', async () => {

@@ -3,7 +3,7 @@
  * reload: each version's summary and its files under their own keys, plus which version is loaded.
  * `clearSessionData` leaves all of it alone: clearing results must not throw away a trained model.
  */
-import { del, get, getMany, keys, promisifyRequest, set } from 'idb-keyval';
+import { get, getMany, keys, promisifyRequest, set } from 'idb-keyval';
 import type { ModelVersionSummary } from '../store/teach-slice.ts';
 import { db, write } from './db.ts';
 
@@ -25,7 +25,6 @@ interface StoredFile {
 const SUMMARY_PREFIX = 'mversion:';
 const summaryKey = (id: string) => `${SUMMARY_PREFIX}${id}`;
 const filesKey = (id: string) => `mvfiles:${id}`;
-const ACTIVE_VERSION = 'active-version';
 
 /**
  * Summary and files in one transaction, so a refused write (quota) leaves neither: the list never
@@ -71,22 +70,16 @@ export async function updateModelVersionState(id: string, state: ModelVersionSum
   return updated;
 }
 
-/** Removes the version's summary and files, and forgets it as the active one if it was. */
+/**
+ * Removes the version's summary and files. Which version is active is not stored: it is the loaded
+ * custom model's name and version (src/app/teach-session.ts), so nothing else needs forgetting.
+ */
 export function deleteModelVersion(id: string): Promise<void> {
   return write(
     db()('readwrite', (store) => {
       store.delete(summaryKey(id));
       store.delete(filesKey(id));
-      const active = store.get(ACTIVE_VERSION);
-      active.onsuccess = () => {
-        if (active.result === id) store.delete(ACTIVE_VERSION);
-      };
       return promisifyRequest(store.transaction);
     }),
   );
 }
-
-/** The version loaded at the next start; undefined: the embedded model or another loaded one. */
-export const saveActiveVersionId = (id: string | undefined) =>
-  write(id === undefined ? del(ACTIVE_VERSION, db()) : set(ACTIVE_VERSION, id, db()));
-export const loadActiveVersionId = () => get<string>(ACTIVE_VERSION, db());
