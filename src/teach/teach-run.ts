@@ -345,18 +345,9 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
   }
 }
 
-function concatRows(rows: Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
-  let at = 0;
-  for (const r of rows) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+/** The parts end to end in one array of `make`'s kind. */
+function concat<A extends Float32Array | Uint8Array>(parts: readonly A[], make: (length: number) => A): A {
+  const out = make(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -364,6 +355,8 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+const concatRows = (rows: readonly Float32Array[]) => concat(rows, (n) => new Float32Array(n));
+const concatBytes = (parts: readonly Uint8Array[]) => concat(parts, (n) => new Uint8Array(n));
 
 function toArrayBuffer(data: string | Uint8Array): ArrayBuffer {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;

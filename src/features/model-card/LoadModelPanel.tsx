@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/store.ts';
+import { FolderInput } from '../../components/FolderInput.tsx';
 
 /** "Load another model" (folder or files) and "back to the embedded model", with the reason when it fails. */
 /** What loading a model does is the app's business (it owns the inference worker). */
@@ -18,8 +19,7 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
   const filesRef = useRef<HTMLInputElement>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const load = async (list: FileList | null) => {
-    const files = Array.from(list ?? []);
+  const load = async (files: File[]) => {
     if (!files.length) return;
     setMessage(null);
     const ok = await onLoadFiles(files);
@@ -54,19 +54,7 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
           </button>
         )}
       </div>
-      <input
-        ref={folderRef}
-        type="file"
-        multiple
-        hidden
-        aria-label={t('loadModel.folder')}
-        data-testid="model-folder-input"
-        {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
-        onChange={(e) => {
-          void load(e.currentTarget.files);
-          e.currentTarget.value = '';
-        }}
-      />
+      <FolderInput ref={folderRef} label={t('loadModel.folder')} testId="model-folder-input" onFiles={(files) => void load(files)} />
       <input
         ref={filesRef}
         type="file"
@@ -76,7 +64,7 @@ export function LoadModelPanel({ onLoadFiles, onUseEmbedded }: ModelLoadActions)
         aria-label={t('loadModel.files')}
         data-testid="model-files-input"
         onChange={(e) => {
-          void load(e.currentTarget.files);
+          void load(Array.from(e.currentTarget.files ?? []));
           e.currentTarget.value = '';
         }}
       />

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/store.ts';
 import type { TeachActions } from './teach-actions.ts';
 import { FEW_FRAMES, classLabel, gatheredRows, reviewedCount, skippedCounts } from './teach-view-data.ts';
+import { FolderInput } from '../../components/FolderInput.tsx';
 
 /** The frames to teach from: imported class folders and the session's reviewed frames, counted per class. */
 export function TrainingFrames({ onImportFiles, onAddReviewed }: Pick<TeachActions, 'onImportFiles' | 'onAddReviewed'>) {
@@ -37,21 +38,7 @@ export function TrainingFrames({ onImportFiles, onAddReviewed }: Pick<TeachActio
           {t('teach.frames.addReviewed', { count: reviewed })}
         </button>
       </div>
-      <input
-        ref={folderRef}
-        type="file"
-        multiple
-        hidden
-        aria-label={t('teach.frames.importFolder')}
-        data-testid="teach-folder-input"
-        {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
-        onChange={(e) => {
-          const files = Array.from(e.currentTarget.files ?? []);
-          // Reset first so choosing the same folder again fires onChange again.
-          e.currentTarget.value = '';
-          if (files.length) onImportFiles(files);
-        }}
-      />
+      <FolderInput ref={folderRef} label={t('teach.frames.importFolder')} testId="teach-folder-input" onFiles={onImportFiles} />
       {lastImport &&
         (lastImport.added === 0 ? (
           <p className="error-text" role="alert" data-testid="teach-import-result" data-added={0}>

@@ -2,6 +2,7 @@ import { useCallback, useRef } from 'react';
 import { useDropzone } from 'react-dropzone';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/store.ts';
+import { FolderInput } from '../../components/FolderInput.tsx';
 
 /** Drag-and-drop or pick frames (one, many, or a folder). Every file goes on to `onFiles`: the worker says which it cannot read. */
 export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
@@ -31,20 +32,7 @@ export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
         </div>
         {!modelReady && <p className="hint">{t('upload.waitingForModel')}</p>}
       </div>
-      <input
-        ref={folderRef}
-        type="file"
-        multiple
-        hidden
-        aria-label={t('upload.chooseFolder')}
-        data-testid="folder-input"
-        {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
-        onChange={(e) => {
-          const files = Array.from(e.currentTarget.files ?? []);
-          e.currentTarget.value = '';
-          onFiles(files);
-        }}
-      />
+      <FolderInput ref={folderRef} label={t('upload.chooseFolder')} testId="folder-input" onFiles={onFiles} />
     </section>
   );
 }
