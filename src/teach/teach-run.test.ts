@@ -5,7 +5,7 @@ import { validateMetadata, type ModelMetadata } from '../core/metadata.ts';
 import { mulberry32 } from '../core/rng.ts';
 import { loadModelBundle } from '../inference/model-files.ts';
 import { HeadTrainingCancelled } from './head-trainer.ts';
-import { beforeProbabilities, runTeaching, teachClassOrder, TeachRunError, type ReadFrame } from './teach-run.ts';
+import { beforeProbabilities, runTeaching, teachClassOrder, TeachRunError, type ReadFrame, type TeachRunInput } from './teach-run.ts';
 import { tinyTrainerModel } from './tiny-model.test-helpers.ts';
 
 beforeAll(async () => {
@@ -86,18 +86,23 @@ describe('teachClassOrder and beforeProbabilities', () => {
   });
 });
 
+/** runTeaching on the tiny model with a fixed date; each test gives its frames, seed and options. */
+async function teach(over: Omit<TeachRunInput, 'base' | 'baseModelKey' | 'baseArtifacts' | 'createdAt'>) {
+  return runTeaching({
+    base: baseMetadata(),
+    baseModelKey: 'tiny#1',
+    baseArtifacts: await tinyTrainerModel(2),
+    createdAt: '2026-11-30T10:00:00Z',
+    ...over,
+  });
+}
+
 describe('runTeaching', () => {
   it('adds a class: held-out metrics before and after, a loadable model with 3 outputs and a refitted familiarity check', async () => {
-    const base = baseMetadata();
-    const artifacts = await tinyTrainerModel(2);
     const progress: [number, number][] = [];
-    const result = await runTeaching({
-      base,
-      baseModelKey: 'tiny#1',
-      baseArtifacts: artifacts,
+    const result = await teach({
       frames: frames({ '0_normal': 25, '2_polyps': 25, esophagitis: 25 }),
       seed: 3,
-      createdAt: '2026-11-30T10:00:00Z',
       version: 'taught-1',
       maxEpochs: 25,
       onProgress: (done, total) => progress.push([done, total]),
@@ -131,13 +136,9 @@ describe('runTeaching', () => {
 
   it('switches to k folds for a small class: every frame held out once, and a final head on all of them', async () => {
     const progress: [number, number][] = [];
-    const result = await runTeaching({
-      base: baseMetadata(),
-      baseModelKey: 'tiny#1',
-      baseArtifacts: await tinyTrainerModel(2),
+    const result = await teach({
       frames: frames({ '0_normal': 12, '2_polyps': 12, esophagitis: 6 }),
       seed: 5,
-      createdAt: '2026-11-30T10:00:00Z',
       version: 'taught-2',
       maxEpochs: 10,
       onProgress: (done, total) => progress.push([done, total]),
@@ -151,13 +152,9 @@ describe('runTeaching', () => {
 
   it('fine-tunes the backbone too when asked: the recipe says so, the curves go on, the exported model loads', async () => {
     const ticks: [number, number][] = [];
-    const result = await runTeaching({
-      base: baseMetadata(),
-      baseModelKey: 'tiny#1',
-      baseArtifacts: await tinyTrainerModel(2),
+    const result = await teach({
       frames: frames({ '0_normal': 25, '2_polyps': 25, esophagitis: 25 }),
       seed: 3,
-      createdAt: '2026-11-30T10:00:00Z',
       version: 'taught-ft',
       maxEpochs: 10,
       method: 'last-blocks',
@@ -184,13 +181,9 @@ describe('runTeaching', () => {
   });
 
   it('falls back to the head only (and says so) when a small class means k folds', async () => {
-    const result = await runTeaching({
-      base: baseMetadata(),
-      baseModelKey: 'tiny#1',
-      baseArtifacts: await tinyTrainerModel(2),
+    const result = await teach({
       frames: frames({ '0_normal': 12, '2_polyps': 12, esophagitis: 6 }),
       seed: 5,
-      createdAt: '2026-11-30T10:00:00Z',
       version: 'taught-ft2',
       maxEpochs: 5,
       method: 'last-blocks',
@@ -201,13 +194,9 @@ describe('runTeaching', () => {
   });
 
   it('refuses one class with the plan that says why', async () => {
-    const run = runTeaching({
-      base: baseMetadata(),
-      baseModelKey: 'tiny#1',
-      baseArtifacts: await tinyTrainerModel(2),
+    const run = teach({
       frames: frames({ '0_normal': 12 }),
       seed: 5,
-      createdAt: '2026-11-30T10:00:00Z',
       version: 'x',
     });
     const error = await run.catch((e: unknown) => e);
@@ -219,13 +208,9 @@ describe('runTeaching', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      runTeaching({
-        base: baseMetadata(),
-        baseModelKey: 'tiny#1',
-        baseArtifacts: await tinyTrainerModel(2),
+      teach({
         frames: frames({ '0_normal': 12, '2_polyps': 12 }),
         seed: 5,
-        createdAt: '2026-11-30T10:00:00Z',
         version: 'x',
         signal: controller.signal,
       }),
