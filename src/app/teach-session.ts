@@ -103,6 +103,8 @@ export async function startTeaching(): Promise<void> {
     frames: s.teach.gathered.map((f) => ({ id: f.id, name: f.name, className: f.className, source: f.source, file: f.file })),
     seed: 1,
     method: s.teach.method,
+    // The app's own backend when it is WebGPU (timed fastest, remembered, or asked for); else WASM.
+    backend: model.backend === 'webgpu' ? 'webgpu' : 'wasm',
     createdAt: now.toISOString(),
     version: versionStamp(now),
   };

@@ -33,6 +33,8 @@ export interface TeachRequest {
   version: string;
   /** 'head-only' (the default, seconds) or also the backbone's last layers (minutes, src/teach/fine-tune.ts). */
   method?: TeachMethod;
+  /** 'webgpu' when the app classifies on WebGPU; otherwise (and if WebGPU fails in the teach worker) WASM. */
+  backend?: 'webgpu' | 'wasm';
 }
 
 export type TeachMethod = 'head-only' | 'last-blocks';

@@ -19,6 +19,19 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let running: AbortController | undefined;
 
+/** WebGPU only where the app already classifies on it (src/inference/background-choice.ts); WASM otherwise or if it fails. */
+async function startBackend(wanted: 'webgpu' | 'wasm'): Promise<void> {
+  if (wanted === 'webgpu') {
+    try {
+      await useBackend('webgpu');
+      return;
+    } catch (e) {
+      console.warn('Teaching on WASM: WebGPU did not start in the teach worker.', e);
+    }
+  }
+  await useBackend('wasm');
+}
+
 function post(msg: FromTeachWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
@@ -40,7 +53,7 @@ async function teach(request: TeachRequest, signal: AbortSignal): Promise<void> 
     modelDisposed = true;
   };
   try {
-    await useBackend('wasm');
+    await startBackend(request.backend ?? 'wasm');
     bundle = await loadModelBundle(request.base);
     const keep = [HEAD_LAYERS.pooling, ...(bundle.metadata.familiarity ? [bundle.metadata.familiarity.layer] : [])];
     model = await tf.loadLayersModel(tf.io.fromMemory(foldForInference(bundle.artifacts, keep)));
