@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/core/rng.ts';
 import { trainHead, type FeatureSet } from '../src/teach/head-trainer.ts';
+import type { FineTuneRow } from './teach-finetune.ts';
 
 const DIM = 1280;
 const K = 3;
@@ -33,6 +34,8 @@ export interface TeachRow {
   heldOutAccuracy: number;
   heldOutLoss: number;
   targetS: number;
+  /** The optional second step (bench/teach-finetune.ts), where the bench ran it. */
+  fineTune?: FineTuneRow;
 }
 
 function features(n: number, seed: number, centres: Float32Array[]): FeatureSet {
