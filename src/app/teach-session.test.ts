@@ -7,12 +7,14 @@ import 'fake-indexeddb/auto';
 import { unzipSync } from 'fflate';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ModelSource } from '../inference/protocol.ts';
+import { saveFiles } from '../persistence/db.ts';
 import { listModelVersions } from '../persistence/model-versions.ts';
-import { freshStoreAndDb, readyModel, testMetadata } from '../store/fixtures.test-helpers.ts';
+import { freshStoreAndDb, queuedFrame, readyModel, testMetadata } from '../store/fixtures.test-helpers.ts';
 import { useAppStore } from '../store/store.ts';
 import type { FromTeachWorker, TeachRequest, TeachResult } from '../teach/teach-protocol.ts';
 import {
   acceptCandidate,
+  addReviewedFrames,
   cancelTeaching,
   discardCandidate,
   exportVersion,
@@ -131,6 +133,28 @@ describe('teach session', () => {
     ]);
     expect(t.skipped).toEqual([{ name: 'mine/new/notes.txt', reason: 'not-image' }]);
     expect(t.lastImport).toEqual({ folder: 'mine', added: 2, classes: ['0_normal', 'new'] });
+  });
+
+  it("gathers the session's reviewed frames with the clinician's class and their kept files, and names those not kept", async () => {
+    const reviewed = (id: string, reviewedClass?: string) => ({
+      ...queuedFrame(id),
+      status: 'done' as const,
+      ...(reviewedClass ? { review: { reviewedClass } } : {}),
+    });
+    useAppStore.getState().addFrames([reviewed('f1', '2_polyps'), reviewed('f2'), reviewed('f3', 'new'), reviewed('f4', '0_normal')]);
+    await saveFiles([
+      { id: 'f1', file: new Blob(['one']) },
+      { id: 'f2', file: new Blob(['two']) },
+      { id: 'f3', file: new Blob(['three']) },
+    ]);
+    await addReviewedFrames();
+    const t = useAppStore.getState().teach;
+    expect(t.gathered.map((f) => [f.id, f.className, f.source])).toEqual([
+      ['review:f1', '2_polyps', 'review'],
+      ['review:f3', 'new', 'review'],
+    ]);
+    expect(await t.gathered[1].file.text()).toBe('three');
+    expect(t.skipped).toEqual([{ name: 'f4.jpg', reason: 'file-not-kept' }]);
   });
 
   it('keeps a finished run as a candidate, which accepting loads as the active model', async () => {

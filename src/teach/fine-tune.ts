@@ -38,6 +38,8 @@ export interface FineTuneInput {
   seed: number;
   epochs?: number;
   signal?: AbortSignal;
+  /** Just before each epoch (1-based), after the model and trainer are set up. */
+  onEpochStart?: (epoch: number) => void;
   onEpoch?: (record: EpochRecord, epochs: number) => void;
 }
 
@@ -75,6 +77,7 @@ export async function fineTuneLastBlocks(input: FineTuneInput): Promise<FineTune
   try {
     for (let e = 0; e < epochs; e++) {
       if (input.signal?.aborted) throw new HeadTrainingCancelled();
+      input.onEpochStart?.(e + 1);
       const record = await trainer.runEpoch({ signal: input.signal });
       input.onEpoch?.(record, epochs);
     }
