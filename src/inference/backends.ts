@@ -4,7 +4,6 @@
  * on navigator.gpu, both available in Chromium workers.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -65,6 +64,9 @@ export async function probeGpus(): Promise<GpuProbe[]> {
 }
 
 export async function useBackend(b: BackendName): Promise<void> {
+  // The WebGPU backend's code is loaded only when it is first used: a first visit starts on WASM and
+  // a machine without a real GPU never needs it, so its bundle is not evaluated before the first frame.
+  if (b === 'webgpu' && !tf.findBackendFactory('webgpu')) await import('@tensorflow/tfjs-backend-webgpu');
   const ok = await tf.setBackend(b);
   if (!ok) throw new Error(`tfjs could not initialise the ${b} backend`);
   await tf.ready();
