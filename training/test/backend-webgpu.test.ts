@@ -1,0 +1,70 @@
+/**
+ * The trainer's WebGPU backend in Node, on Chromium's SwiftShader Vulkan driver (a software adapter:
+ * the only one a CPU machine has; TECH-NOTES, "WebGPU in Node"). It is refused unless allowed, and
+ * when allowed computes what the cpu backend computes, gradients included. Tiny tensors only:
+ * SwiftShader is slow. A GPU machine runs the same code on its real adapter (npm run bench -- --gpu).
+ */
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend } from '../src/backend.ts';
+
+const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => existsSync(p));
+const missing = !existsSync(ICD)
+  ? `${ICD} (Debian's chromium)`
+  : !LOADER
+    ? 'the Vulkan loader libvulkan.so.1 (Debian: libvulkan1)'
+    : undefined;
+// Dawn reads it when it first creates its Vulkan instance, in this test file's own process.
+if (!missing) process.env.VK_ICD_FILENAMES = ICD;
+
+/** A conv -> relu -> dense step's loss and gradients, read with await data() (Node has no OffscreenCanvas for dataSync on webgpu). */
+async function convStep(): Promise<number[][]> {
+  const x = tf.tensor4d(
+    Array.from({ length: 2 * 6 * 6 * 3 }, (_, i) => Math.sin(i)),
+    [2, 6, 6, 3],
+  );
+  const w = tf.variable(
+    tf.tensor4d(
+      Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i) / 4),
+      [3, 3, 3, 4],
+    ),
+  );
+  const v = tf.variable(
+    tf.tensor2d(
+      Array.from({ length: 4 * 2 }, (_, i) => (i % 3) / 3 - 0.3),
+      [4, 2],
+    ),
+  );
+  const y = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+  const { value, grads } = tf.variableGrads(() => {
+    const h = tf.mean<tf.Tensor2D>(tf.relu(tf.conv2d(x, w, 1, 'same')), [1, 2]);
+    return tf.losses.softmaxCrossEntropy<tf.Scalar>(y, tf.matMul(h, v));
+  });
+  const out = [Array.from(await value.data()), Array.from(await grads[w.name].data()), Array.from(await grads[v.name].data())];
+  tf.dispose([x, w, v, y, value, ...Object.values(grads)]);
+  return out;
+}
+
+describe('the trainer on WebGPU (Dawn), on a software adapter', () => {
+  it('refuses a software adapter unless allowed, naming it', async (ctx) => {
+    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    await expect(initBackend('webgpu', {})).rejects.toThrow(
+      new RegExp(`only a software renderer \\(SwiftShader.*\\), not used \\(${ALLOW_SOFTWARE_WEBGPU_ENV}=1 allows it`),
+    );
+  });
+
+  it('when allowed, records the adapter and computes a training step as the cpu backend does', async (ctx) => {
+    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    await tf.setBackend('cpu');
+    const onCpu = await convStep();
+    const choice = await initBackend('webgpu', { [ALLOW_SOFTWARE_WEBGPU_ENV]: '1' });
+    expect(choice.name).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(choice.adapter).toMatchObject({ vendor: 'google', architecture: 'swiftshader' });
+    expect(choice.note).toMatch(/a software renderer .* allowed by ENDOLENS_WEBGPU_ALLOW_SOFTWARE/);
+    const onGpu = await convStep();
+    onGpu.forEach((values, k) => values.forEach((g, i) => expect(Math.abs(g - onCpu[k][i])).toBeLessThan(1e-4)));
+  });
+});
