@@ -164,6 +164,7 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
     const innerOk = inner.ok && inner.folds[0].heldOut.length > 0 && Object.keys(inner.counts).length === k;
     let epochs = FALLBACK_EPOCHS;
     let curves: HeadEpoch[] = [];
+    let innerWeights: HeadWeights | undefined;
     if (innerOk) {
       const run = await trainHead(headSet(pick(inner.folds[0].train)), headSet(pick(inner.folds[0].heldOut)), {
         ...base,
@@ -172,12 +173,20 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
       });
       epochs = run.bestEpoch;
       curves = run.history;
+      innerWeights = run.weights;
     }
     finished();
     const final = await trainHead(headSet(train), undefined, { ...base, seed: runSeed, maxEpochs: Math.min(epochs, maxEpochs), onEpoch });
     finished();
     // No inner cut: the final run's own curve (its held-out columns are NaN).
-    return { weights: final.weights, epochs, curves: innerOk ? curves : final.history, inner: innerOk ? inner.folds[0] : undefined };
+    return {
+      weights: final.weights,
+      epochs,
+      curves: innerOk ? curves : final.history,
+      // The inner run's head saw the inner training frames only: the fine-tune starts from it, so
+      // the inner cut that picks its epoch is unseen by every weight it starts from.
+      inner: innerOk && innerWeights ? { ...inner.folds[0], weights: innerWeights } : undefined,
+    };
   };
 
   // Out-of-fold (or held-out) rows, in the order they were held out.
@@ -225,7 +234,7 @@ export async function runTeaching(input: TeachRunInput): Promise<Omit<TeachResul
     };
     input.onFineTuneEpoch?.(0, input.fineTuneEpochs ?? FINE_TUNE_DEFAULTS.epochs);
     const tuned = await fineTuneLastBlocks({
-      artifacts: shippedArtifacts,
+      artifacts: assembleTaughtModel(input.baseArtifacts, lastFold.inner.weights),
       train: imagesOf(pick(lastFold.inner.train)),
       val: imagesOf(pick(lastFold.inner.heldOut)),
       numClasses: k,
