@@ -44,7 +44,7 @@ export async function exportRandomResNet50V2(dir: string, opts: ResNetExportOpti
     const count = classNames.length;
     const images = Uint8Array.from({ length: count * inputSize * inputSize * 3 }, () => Math.floor(rng() * 256));
     const labels = Int32Array.from({ length: count }, (_, i) => i);
-    const pass = predictSplit(classifier, { images, labels, count }, { inputSize, batchSize: count, featureLayer: FEATURE_LAYER });
+    const pass = await predictSplit(classifier, { images, labels, count }, { inputSize, batchSize: count, featureLayer: FEATURE_LAYER });
     const rows = { features: pass.features as Float32Array, dim: pass.featureDim as number };
     const familiarity = fitFamiliarity({ train: { ...rows, labels }, threshold: rows, numClasses: count });
     const metadata = buildMetadata({

@@ -53,10 +53,10 @@ const model = await loadExportedModel(resolve(args.model));
 const splits = { train: data.train, val: data.val, test: data.test, ood };
 type Name = keyof typeof splits;
 const opts = { inputSize: size, batchSize: 32, range: meta.input.range };
-function features(spec: FeatureSpec): Record<Name, FeatureRows> {
+async function features(spec: FeatureSpec): Promise<Record<Name, FeatureRows>> {
   const out = {} as Record<Name, FeatureRows>;
   for (const [name, split] of Object.entries(splits) as [Name, SplitData][]) {
-    const p = predictSplit(model, split, { ...opts, featureLayer: spec.layer, featurePooling: spec.pooling });
+    const p = await predictSplit(model, split, { ...opts, featureLayer: spec.layer, featurePooling: spec.pooling });
     out[name] = { features: p.features as Float32Array, dim: p.featureDim as number };
   }
   return out;
@@ -74,7 +74,7 @@ const share = flaggedShareOf;
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const isHeld = (split: SplitData) => split.files.map((f) => sourceOf(f) === args.holdout);
 
-type Fit = (train: FeatureRows, labels: Int32Array) => Scorer;
+type Fit = (train: FeatureRows, labels: Int32Array) => Scorer | Promise<Scorer>;
 const k = data.classNames.length;
 const methods: [string, Fit][] = [
   ['cosine to class centroid', (t, l) => cosineScorer(t, l, k)],
@@ -89,25 +89,26 @@ const specs: [string, FeatureSpec][] = [
   [`${familiarityFeatures(model).layer} mean-std (new)`, familiarityFeatures(model)],
 ];
 for (const [specName, spec] of specs) {
-  const f = features(spec);
+  const f = await features(spec);
   const heldTrain = isHeld(data.train).map((h) => !h);
   const heldVal = isHeld(data.val);
   const heldTest = isHeld(data.test);
   for (const [name, fit] of methods) {
-    const score = fit(f.train, data.train.labels);
+    const score = await fit(f.train, data.train.labels);
     const t0 = performance.now();
-    const [v, t, o] = [score(f.val), score(f.test), score(f.ood)];
+    const [v, t, o] = [await score(f.val), await score(f.test), await score(f.ood)];
     const ms = (performance.now() - t0) / (f.val.features.length / f.val.dim + f.test.features.length / f.test.dim + ood.count);
     const th = upperQuantile(v, quantile);
-    const s2 = fit(subset(f.train, heldTrain), Int32Array.from(data.train.labels.filter((_, i) => heldTrain[i])));
-    const v2 = s2(f.val);
+    const s2 = await fit(subset(f.train, heldTrain), Int32Array.from(data.train.labels.filter((_, i) => heldTrain[i])));
+    const v2 = await s2(f.val);
     const th2 = upperQuantile(
       v2.filter((_, i) => !heldVal[i]),
       quantile,
     );
-    const heldScores = [...Array.from(v2).filter((_, i) => heldVal[i]), ...Array.from(s2(f.test)).filter((_, i) => heldTest[i])];
+    const heldScores = [...Array.from(v2).filter((_, i) => heldVal[i]), ...Array.from(await s2(f.test)).filter((_, i) => heldTest[i])];
+    const oodHeld = await s2(f.ood);
     rows.push(
-      `| ${specName} [${f.val.dim}] | ${name} | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | ${pct(share(heldScores, th2))} | ${pct(share(s2(f.ood), th2))} | ${ms.toFixed(2)} |`,
+      `| ${specName} [${f.val.dim}] | ${name} | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | ${pct(share(heldScores, th2))} | ${pct(share(oodHeld, th2))} | ${ms.toFixed(2)} |`,
     );
     console.error(rows[rows.length - 1]);
   }
@@ -117,14 +118,14 @@ for (const [specName, spec] of specs) {
   const pred = model.getLayer('predictions');
   const before = (firstInboundLayer(pred) as tf.layers.Layer).name;
   const [kernel, bias] = pred.getWeights();
-  const logitsOf = (rows: FeatureRows) => {
+  const logitsOf = async (rows: FeatureRows) => {
     const z = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(rows.features, [rows.features.length / rows.dim, rows.dim]), kernel), bias));
-    const out = { features: z.dataSync() as Float32Array, dim: k };
+    const out = { features: (await z.data()) as Float32Array, dim: k };
     z.dispose();
     return out;
   };
-  const f = features({ layer: before });
-  const [v, t, o] = [energyScores(logitsOf(f.val)), energyScores(logitsOf(f.test)), energyScores(logitsOf(f.ood))];
+  const f = await features({ layer: before });
+  const [v, t, o] = [energyScores(await logitsOf(f.val)), energyScores(await logitsOf(f.test)), energyScores(await logitsOf(f.ood))];
   const th = upperQuantile(v, quantile);
   rows.push(
     `| logits [${k}] | energy | ${pct(share(v, th))} | ${pct(share(t, th))} | ${pct(share(o, th))} | ${auroc(v, o).toFixed(3)} | - | - | - |`,

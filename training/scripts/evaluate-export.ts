@@ -35,7 +35,7 @@ const meta = validateMetadata(JSON.parse(await readFile(join(args.model, 'metada
 const data = await loadDataset(args.data, { inputSize: meta.input.size });
 const model = await loadExportedModel(args.model);
 
-function probabilities(split: SplitData, flip: boolean): Float32Array {
+async function probabilities(split: SplitData, flip: boolean): Promise<Float32Array> {
   const k = data.classNames.length;
   const out = new Float32Array(split.count * k);
   for (const idx of batchRanges(identityOrder(split.count), 32)) {
@@ -44,28 +44,28 @@ function probabilities(split: SplitData, flip: boolean): Float32Array {
       const y = model.predict(x) as tf.Tensor;
       return flip ? tf.div(tf.add(y, model.predict(tf.reverse(x, 2)) as tf.Tensor), 2) : y;
     });
-    out.set(p.dataSync(), idx[0] * k);
+    out.set(await p.data(), idx[0] * k);
     p.dispose();
   }
   return out;
 }
 
-const row = (flip: boolean) => {
-  const m = (split: SplitData) =>
-    computeMetrics(split.labels, probabilities(split, flip), data.classNames, { sources: split.files.map(sourceOf) });
-  const val = m(data.val);
-  const test = m(data.test);
+const row = async (flip: boolean) => {
+  const m = async (split: SplitData) =>
+    computeMetrics(split.labels, await probabilities(split, flip), data.classNames, { sources: split.files.map(sourceOf) });
+  const val = await m(data.val);
+  const test = await m(data.test);
   return `${flip ? 'with' : 'without'} flip TTA: val macro F1 ${val.macro.f1.toFixed(3)}, test macro F1 ${test.macro.f1.toFixed(3)}, gv-only macro F1 ${test.perSource?.['gv_*']?.macroF1?.toFixed(3) ?? '-'}, test accuracy ${test.accuracy.toFixed(3)}, gv_polyp accuracy ${test.perSource?.gv_polyp?.accuracy.toFixed(3) ?? '-'}`;
 };
 console.log(`${args.model} (${meta.name} ${meta.version})`);
-console.log(row(false));
-console.log(row(true));
+console.log(await row(false));
+console.log(await row(true));
 
 // Set apart for review, as the app decides it (src/core): top probability below the threshold, or unfamiliar.
 const check = meta.familiarity;
 const threshold = meta.lowConfidenceThreshold ?? 0;
-const review = (split: SplitData) => {
-  const p = predictSplit(model, split, {
+const review = async (split: SplitData) => {
+  const p = await predictSplit(model, split, {
     inputSize: meta.input.size,
     batchSize: 32,
     range: meta.input.range,
@@ -91,8 +91,8 @@ const review = (split: SplitData) => {
 console.log(
   `low-confidence threshold ${threshold}; unfamiliar-frame check ${check ? `${check.layer}${check.pooling ? ` ${check.pooling}` : ''} at ${check.threshold}` : 'none'}`,
 );
-console.log(`val: ${review(data.val)}`);
-console.log(`test: ${review(data.test)}`);
+console.log(`val: ${await review(data.val)}`);
+console.log(`test: ${await review(data.test)}`);
 // The check's cost per frame: the model alone vs the model with the check's feature output (same
 // pass), batch 1, interleaved so machine load hits both alike; median of 25 after 3 untimed.
 if (check) {
@@ -119,4 +119,4 @@ if (check) {
   );
 }
 for (const dir of args.ood ?? [])
-  console.log(`${basename(dir)}: ${review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);
+  console.log(`${basename(dir)}: ${await review(await loadImageFolder(dir, { inputSize: meta.input.size, concurrency: 16 }))}`);

@@ -36,7 +36,7 @@ const pooled = tf.model({ inputs: model.inputs, outputs: model.getLayer(HEAD_LAY
 const dim = pooled.outputs[0].shape[1] ?? 0;
 
 /** Every frame of a split through the backbone (features) and the whole model (its own probabilities). */
-function run(split: SplitData): { features: Float32Array; probs: Float32Array; ms: number } {
+async function run(split: SplitData): Promise<{ features: Float32Array; probs: Float32Array; ms: number }> {
   const k = data.classNames.length;
   const features = new Float32Array(split.count * dim);
   const probs = new Float32Array(split.count * k);
@@ -46,15 +46,15 @@ function run(split: SplitData): { features: Float32Array; probs: Float32Array; m
       const x = imageBatch(split, idx, meta.input.size, meta.input.range);
       return [pooled.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor];
     });
-    features.set(f.dataSync(), idx[0] * dim);
-    probs.set(p.dataSync(), idx[0] * k);
+    features.set(await f.data(), idx[0] * dim);
+    probs.set(await p.data(), idx[0] * k);
     tf.dispose([f, p]);
   }
   return { features, probs, ms: performance.now() - started };
 }
 
-const train = run(data.train);
-const test = run(data.test);
+const train = await run(data.train);
+const test = await run(data.test);
 const result = await trainHead(
   { features: train.features, labels: data.train.labels },
   { features: test.features, labels: data.test.labels },

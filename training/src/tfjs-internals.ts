@@ -34,9 +34,10 @@ interface AdamInternals {
   accBeta2: tf.Variable;
 }
 
-export function readAdamPowers(optimizer: tf.AdamOptimizer): AdamPowers {
+/** Async: read back with `await data()`, as the WebGPU backend in Node has no synchronous read-back. */
+export async function readAdamPowers(optimizer: tf.AdamOptimizer): Promise<AdamPowers> {
   const internals = optimizer as unknown as AdamInternals;
-  return { accBeta1: internals.accBeta1.dataSync()[0], accBeta2: internals.accBeta2.dataSync()[0] };
+  return { accBeta1: (await internals.accBeta1.data())[0], accBeta2: (await internals.accBeta2.data())[0] };
 }
 
 export function writeAdamPowers(optimizer: tf.AdamOptimizer, powers: AdamPowers): void {

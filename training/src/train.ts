@@ -152,6 +152,8 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
   const resolved: TrainOptions = { ...opts, runId: opts.runId ?? newRunId(), ...(model.alpha !== undefined ? { alpha: model.alpha } : {}) };
   const tracker = await openRunFolder(resolved, data, resume !== null);
   const runDir = tracker.dir;
+  // Which backend and, on WebGPU, which adapter (vendor, device, driver) this run trained on; a resumed run records its own.
+  await tracker.writeJson('backend.json', backend);
   const trainer = new Trainer(trainerOptions(opts, model, data));
 
   let ok = false;
@@ -174,8 +176,8 @@ async function execute(opts: TrainOptions, resume: ResumeState | null, hooks: Ru
     const best = trainer.useBestWeights();
     progress.log(`best epoch: ${best.epoch} (val_loss ${best.valLoss.toFixed(4)}); evaluating on val and test`);
     const predictOpts = { inputSize: opts.inputSize, batchSize: opts.batchSize };
-    const val = evaluateSplit(classifier, data.val, classNames, predictOpts);
-    const test = evaluateSplit(classifier, data.test, classNames, predictOpts);
+    const val = await evaluateSplit(classifier, data.val, classNames, predictOpts);
+    const test = await evaluateSplit(classifier, data.test, classNames, predictOpts);
     await writeRunReports(tracker, best, { val: val.metrics, test: test.metrics }, [...trainer.history]);
     progress.log(
       `test accuracy ${test.metrics.accuracy.toFixed(4)}, macro F1 ${test.metrics.macro.f1.toFixed(4)} (val accuracy ${val.metrics.accuracy.toFixed(4)})`,

@@ -26,12 +26,12 @@ afterAll(async () => {
 });
 
 describe('predictSplit with features', () => {
-  it('returns the pooled features of the same pass, equal to the layer evaluated on its own', () => {
+  it('returns the pooled features of the same pass, equal to the layer evaluated on its own', async () => {
     const size = 16;
     const { classifier } = tinyClassifier(size, 3, 5);
     const split = colourSplit(7, size, 3, 9);
-    const plain = predictSplit(classifier, split, { inputSize: size, batchSize: 3 });
-    const both = predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: FEATURE_LAYER });
+    const plain = await predictSplit(classifier, split, { inputSize: size, batchSize: 3 });
+    const both = await predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: FEATURE_LAYER });
     expect(Array.from(both.probs)).toEqual(Array.from(plain.probs));
     const pooled = tf.model({ inputs: classifier.inputs, outputs: classifier.getLayer(FEATURE_LAYER).output });
     const x = tf.tensor4d(
@@ -41,10 +41,10 @@ describe('predictSplit with features', () => {
     const expected = (pooled.predict(x) as tf.Tensor).dataSync();
     expect(both.featureDim).toBe(expected.length / 7);
     both.features?.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
-    expect(() => predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: 'predictions_missing' })).toThrow();
-    expect(() => predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: classifier.layers[1].name })).toThrow(
-      /must have one rank-2 output/,
-    );
+    await expect(predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: 'predictions_missing' })).rejects.toThrow();
+    await expect(
+      predictSplit(classifier, split, { inputSize: size, batchSize: 3, featureLayer: classifier.layers[1].name }),
+    ).rejects.toThrow(/must have one rank-2 output/);
     x.dispose();
     classifier.dispose();
   });

@@ -71,7 +71,7 @@ describe('Trainer', () => {
     await expect(trainer.runEpoch()).rejects.toThrow(/schedule is complete/);
     expect(trainer.useBestWeights().epoch).toBe(1);
     trainer.dispose();
-    expect(() => trainer.evaluate(colourSplit(3, SIZE, CLASSES, 3))).toThrow(/disposed/);
+    await expect(trainer.evaluate(colourSplit(3, SIZE, CLASSES, 3))).rejects.toThrow(/disposed/);
   });
 
   it('keeps frozen layers (batch norm statistics included) untouched and trains the rest', async () => {
@@ -100,7 +100,7 @@ describe('Trainer', () => {
     const trainer = new Trainer(opts);
     for (let e = 0; e < 3; e++) {
       const r = await trainer.runEpoch();
-      const full = trainer.evaluate(opts.val);
+      const full = await trainer.evaluate(opts.val);
       expect(r.valLoss).toBeCloseTo(full.loss, 6);
       expect(r.valAccuracy).toBe(full.accuracy);
     }

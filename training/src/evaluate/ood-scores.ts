@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { centroidDistance } from '../../../src/core/familiarity.ts';
 import { classCentroids, type FeatureRows } from '../../../src/core/familiarity-fit.ts';
 
-export type Scorer = (rows: FeatureRows) => Float64Array;
+/** Scores read back with `await data()`: the trainer's WebGPU backend in Node has no synchronous read-back. */
+export type Scorer = (rows: FeatureRows) => Promise<Float64Array>;
 
 function rowsOf(rows: FeatureRows): Float32Array[] {
   const n = rows.features.length / rows.dim;
@@ -20,7 +21,7 @@ function rowsOf(rows: FeatureRows): Float32Array[] {
 
 export function cosineScorer(train: FeatureRows, labels: ArrayLike<number>, numClasses: number): Scorer {
   const centroids = classCentroids(train, labels, numClasses);
-  return (rows) => Float64Array.from(rowsOf(rows), (f) => centroidDistance(f, centroids));
+  return (rows) => Promise.resolve(Float64Array.from(rowsOf(rows), (f) => centroidDistance(f, centroids)));
 }
 
 /**
@@ -64,7 +65,7 @@ export function invertLower(l: Float64Array, d: number): Float64Array {
  * Squared Mahalanobis distance to the nearest class mean under the shared covariance
  * (1 - shrink) S + shrink * mean(diag S) * I: ||L^-1 (f - m)||^2 with S = L L^T.
  */
-export function mahalanobisScorer(train: FeatureRows, labels: ArrayLike<number>, numClasses: number, shrink = 0.1): Scorer {
+export async function mahalanobisScorer(train: FeatureRows, labels: ArrayLike<number>, numClasses: number, shrink = 0.1): Promise<Scorer> {
   const d = train.dim;
   const n = train.features.length / d;
   const lab = Int32Array.from(labels);
@@ -75,23 +76,30 @@ export function mahalanobisScorer(train: FeatureRows, labels: ArrayLike<number>,
     const xc = tf.sub(x, tf.matMul(oneHot, m));
     return { means: m, cov: tf.div(tf.matMul(xc, xc, true, false), n) };
   });
-  const s = Float64Array.from(cov.dataSync());
-  const meanRows = means.arraySync() as number[][];
-  tf.dispose([means, cov]);
+  let s: Float64Array;
+  let meanRows: number[][];
+  try {
+    s = Float64Array.from(await cov.data());
+    meanRows = (await means.array()) as number[][];
+  } finally {
+    tf.dispose([means, cov]);
+  }
   let trace = 0;
   for (let i = 0; i < d; i++) trace += s[i * d + i];
   for (let i = 0; i < s.length; i++) s[i] *= 1 - shrink;
   for (let i = 0; i < d; i++) s[i * d + i] += (shrink * trace) / d;
   const whiten = tf.tensor2d(Float32Array.from(invertLower(cholesky(s, d), d)), [d, d]);
-  return (rows) => {
+  return async (rows) => {
     const q = tf.tidy(() => {
       const f = tf.tensor2d(rows.features, [rows.features.length / d, d]);
       const per = meanRows.map((m) => tf.sum(tf.square(tf.matMul(tf.sub(f, tf.tensor2d([m])), whiten, false, true)), 1));
       return tf.min(tf.stack(per, 1), 1);
     });
-    const out = Float64Array.from(q.dataSync());
-    q.dispose();
-    return out;
+    try {
+      return Float64Array.from(await q.data());
+    } finally {
+      q.dispose();
+    }
   };
 }
 
@@ -103,16 +111,18 @@ export function knnScorer(train: FeatureRows, k: number): Scorer {
     const x = tf.tensor2d(train.features, [n, train.dim]);
     return tf.div(x, tf.maximum(tf.norm(x, 2, 1, true), 1e-12));
   });
-  return (rows) => {
+  return async (rows) => {
     const kth = tf.tidy(() => {
       const f = tf.tensor2d(rows.features, [rows.features.length / rows.dim, rows.dim]);
       const sims = tf.matMul(tf.div(f, tf.maximum(tf.norm(f, 2, 1, true), 1e-12)), bank, false, true);
       const { values } = tf.topk(sims, k);
       return tf.sub(1, tf.slice(values, [0, k - 1], [-1, 1]).reshape([-1]));
     });
-    const out = Float64Array.from(kth.dataSync());
-    kth.dispose();
-    return out;
+    try {
+      return Float64Array.from(await kth.data());
+    } finally {
+      kth.dispose();
+    }
   };
 }
 

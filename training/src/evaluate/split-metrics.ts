@@ -10,12 +10,12 @@ export function splitMetrics(split: SplitData, probs: Float32Array, classNames: 
 }
 
 /** Predicts `split` once (inference mode) and scores it; the probabilities are returned for reuse. */
-export function evaluateSplit(
+export async function evaluateSplit(
   model: tf.LayersModel,
   split: SplitData,
   classNames: string[],
   opts: PredictOptions,
-): { probs: Float32Array; metrics: EvalMetrics } {
-  const { probs } = predictSplit(model, split, opts);
+): Promise<{ probs: Float32Array; metrics: EvalMetrics }> {
+  const { probs } = await predictSplit(model, split, opts);
   return { probs, metrics: splitMetrics(split, probs, classNames) };
 }

@@ -11,7 +11,7 @@ import type { FeaturePooling } from '../../../src/core/feature-output.ts';
 import { validateMetadata } from '../../../src/core/metadata.ts';
 import type { Dataset, SplitData } from '../data/index.ts';
 import { fitFamiliarity } from '../../../src/core/familiarity-fit.ts';
-import { predictSplit, type PredictOptions } from '../schedule/predict.ts';
+import { predictSplit, type PredictOptions, type SplitPredictions } from '../schedule/predict.ts';
 import { firstInboundLayer } from '../tfjs-internals.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { loadExportedModel } from './io.ts';
@@ -43,25 +43,27 @@ export function familiarityFeatures(model: tf.LayersModel): FeatureSpec {
 }
 
 /** Predicts train, val and test once each (probabilities + pooled features) and fits the check. */
-export function fitFamiliarityOn(
+export async function fitFamiliarityOn(
   model: tf.LayersModel,
   data: Pick<Dataset, 'train' | 'val' | 'test' | 'classNames'>,
   opts: PredictOptions,
   /** Frames of findings the model never learned: only the share flagged is recorded. */
   neverLearned: Record<string, SplitData> = {},
-): FamiliarityFit {
+): Promise<FamiliarityFit> {
   const spec = familiarityFeatures(model);
   const withFeatures = { ...opts, featureLayer: spec.layer, featurePooling: spec.pooling };
-  const rows = (p: ReturnType<typeof predictSplit>) => ({ features: p.features as Float32Array, dim: p.featureDim as number });
-  const train = predictSplit(model, data.train, withFeatures);
-  const val = predictSplit(model, data.val, withFeatures);
-  const test = predictSplit(model, data.test, withFeatures);
+  const rows = (p: SplitPredictions) => ({ features: p.features as Float32Array, dim: p.featureDim as number });
+  const train = await predictSplit(model, data.train, withFeatures);
+  const val = await predictSplit(model, data.val, withFeatures);
+  const test = await predictSplit(model, data.test, withFeatures);
+  const never: Record<string, SplitPredictions> = {};
+  for (const [name, split] of Object.entries(neverLearned)) never[name] = await predictSplit(model, split, withFeatures);
   const check = fitFamiliarity({
     train: { ...rows(train), labels: data.train.labels },
     threshold: rows(val),
     report: {
       test: rows(test),
-      ...Object.fromEntries(Object.entries(neverLearned).map(([name, split]) => [name, rows(predictSplit(model, split, withFeatures))])),
+      ...Object.fromEntries(Object.entries(never).map(([name, p]) => [name, rows(p)])),
     },
     numClasses: data.classNames.length,
     ...spec,
@@ -98,7 +100,7 @@ export async function refitFamiliarity(
   }
   const model = await loadExportedModel(modelDir);
   try {
-    const { check } = fitFamiliarityOn(
+    const { check } = await fitFamiliarityOn(
       model,
       data,
       { inputSize: metadata.input.size, batchSize: opts.batchSize, range: metadata.input.range },

@@ -35,16 +35,16 @@ export async function evaluatePrevious(
       ...(check ? { featureLayer: check.layer, featurePooling: check.pooling } : {}),
     };
     const flaggedShare: Record<string, number> = {};
-    const run = (name: string, split: SplitData) => {
-      const p = predictSplit(model, split, opts);
+    const run = async (name: string, split: SplitData) => {
+      const p = await predictSplit(model, split, opts);
       if (check && p.features && p.featureDim) {
         flaggedShare[name] = flaggedShareOf(distancesTo({ features: p.features, dim: p.featureDim }, check.centroids), check.threshold);
       }
       return p.probs;
     };
-    const val = splitMetrics(data.val, run('val', data.val), data.classNames);
-    const test = splitMetrics(data.test, run('test', data.test), data.classNames);
-    for (const [name, split] of Object.entries(report)) run(name, split);
+    const val = splitMetrics(data.val, await run('val', data.val), data.classNames);
+    const test = splitMetrics(data.test, await run('test', data.test), data.classNames);
+    for (const [name, split] of Object.entries(report)) await run(name, split);
     return {
       name: meta.name,
       version: meta.version,

@@ -78,7 +78,7 @@ export async function exportRun(x: ExportInput): Promise<{ dir: string; metadata
     await classifier.save(fileSaveHandler(folder, { quantize: opts.quantize }));
     const loaded = await loadExportedModel(folder);
     try {
-      const familiarity = fitFamiliarityOn(loaded, data, predictOpts, neverLearned);
+      const familiarity = await fitFamiliarityOn(loaded, data, predictOpts, neverLearned);
       const { val, test } = familiarity.probs;
       progress.log(
         `unfamiliar-frame check: threshold ${familiarity.check.threshold.toFixed(4)} flags ${sharesText(familiarity.check.flaggedShare)}`,

@@ -22,8 +22,11 @@ export interface SplitPredictions {
   featureDim?: number;
 }
 
-/** Probabilities (and optionally features) of `model` in inference mode for every image of `split`. */
-export function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: PredictOptions): SplitPredictions {
+/**
+ * Probabilities (and optionally features) of `model` in inference mode for every image of `split`.
+ * Read back with `await data()`: the WebGPU backend in Node has no synchronous read-back.
+ */
+export async function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: PredictOptions): Promise<SplitPredictions> {
   const numClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   const probs = new Float32Array(split.count * numClasses);
   const range = opts.range ?? DEFAULT_INPUT_RANGE;
@@ -35,10 +38,13 @@ export function predictSplit(model: tf.LayersModel, split: ImageSplit, opts: Pre
       const y = net.predict(imageBatch(split, idx, opts.inputSize, range), { batchSize: idx.length });
       return Array.isArray(y) ? y : [y];
     });
-    // identity order: batch rows are consecutive images
-    probs.set(outs[outs.length - 1].dataSync(), idx[0] * numClasses);
-    if (features) features.set(outs[0].dataSync(), idx[0] * featureDim);
-    tf.dispose(outs);
+    try {
+      // identity order: batch rows are consecutive images
+      probs.set(await outs[outs.length - 1].data(), idx[0] * numClasses);
+      if (features) features.set(await outs[0].data(), idx[0] * featureDim);
+    } finally {
+      tf.dispose(outs);
+    }
   }
   return { probs, numClasses, ...(features ? { features, featureDim } : {}) };
 }

@@ -42,13 +42,17 @@ export function orderedWeights(model: tf.LayersModel): LayerVar[] {
   return out;
 }
 
-/** Reads variables (a model's weights, kept or trainable) into typed arrays. */
-export function readVariables(vars: readonly { name: string; read(): tf.Tensor }[]): NamedArray[] {
-  return vars.map((v) => {
+/**
+ * Reads variables (a model's weights, kept or trainable) into typed arrays, with `await data()`:
+ * the WebGPU backend in Node has no synchronous read-back.
+ */
+export async function readVariables(vars: readonly { name: string; read(): tf.Tensor }[]): Promise<NamedArray[]> {
+  const tensors = vars.map((v) => {
     const t = v.read();
     if (t.dtype !== 'float32') throw new Error(`Weight "${v.name}" is ${t.dtype}; checkpoints hold float32 weights only.`);
-    return { name: v.name, shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+    return t;
   });
+  return Promise.all(tensors.map(async (t, i) => ({ name: vars[i].name, shape: t.shape.slice(), data: (await t.data()) as Float32Array })));
 }
 
 /** Checks that `arrays` fit `model`'s weights one for one (order and shapes), naming the first mismatch. */
@@ -90,17 +94,17 @@ export async function captureAdam(optimizer: tf.AdamOptimizer, phaseIndex: numbe
   const iterations = (await iter.tensor.data())[0];
   iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
   const half = moments.length / 2;
-  const toArray = (m: { name: string; tensor: tf.Tensor }): NamedArray => ({
+  const toArray = async (m: { name: string; tensor: tf.Tensor }): Promise<NamedArray> => ({
     name: m.name,
     shape: m.tensor.shape.slice(),
-    data: m.tensor.dataSync() as Float32Array,
+    data: (await m.tensor.data()) as Float32Array,
   });
   return {
     phaseIndex,
     iterations,
-    ...readAdamPowers(optimizer),
-    firstMoments: moments.slice(0, half).map(toArray),
-    secondMoments: moments.slice(half).map(toArray),
+    ...(await readAdamPowers(optimizer)),
+    firstMoments: await Promise.all(moments.slice(0, half).map(toArray)),
+    secondMoments: await Promise.all(moments.slice(half).map(toArray)),
   };
 }
 

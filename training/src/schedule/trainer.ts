@@ -233,7 +233,7 @@ export class Trainer {
     try {
       const runtime = await this.ensurePhase(pos);
       const train = await this.trainOneEpoch(pos, runtime, hooks);
-      const val = this.validate(runtime);
+      const val = await this.validate(runtime);
       const record: EpochRecord = {
         phase: pos.phase.name,
         epoch: pos.globalEpoch,
@@ -289,9 +289,14 @@ export class Trainer {
           true,
           rt.vars,
         ) as tf.Scalar;
-        const batchLoss = loss.dataSync()[0];
-        const batchCorrect = (correct as tf.Scalar).dataSync()[0];
-        tf.dispose([features, labels, targets, loss, correct]);
+        let batchLoss: number;
+        let batchCorrect: number;
+        try {
+          batchLoss = (await loss.data())[0];
+          batchCorrect = (await (correct as tf.Scalar).data())[0];
+        } finally {
+          tf.dispose([features, labels, targets, loss, correct]);
+        }
         lossSum += batchLoss * idx.length;
         correctSum += batchCorrect;
         seen += idx.length;
@@ -306,7 +311,7 @@ export class Trainer {
   }
 
   /** The frozen part's outputs for the whole validation split (once per phase). */
-  private valFeatures(rt: PhaseRuntime): { data: Float32Array[]; shapes: number[][] } {
+  private async valFeatures(rt: PhaseRuntime): Promise<{ data: Float32Array[]; shapes: number[][] }> {
     if (rt.valFeatures) return rt.valFeatures;
     const { val, batchSize, inputSize } = this.opts;
     const shapes = rt.split.frozen.outputs.map((o) => o.shape.slice(1) as number[]);
@@ -315,16 +320,19 @@ export class Trainer {
     for (const idx of batchRanges(identityOrder(val.count), batchSize)) {
       const out = tf.tidy(() => rt.split.frozen.predict(imageBatch(val, idx, inputSize, this.range), { batchSize: idx.length }));
       const outs = Array.isArray(out) ? out : [out];
-      outs.forEach((t, k) => data[k].set(t.dataSync(), idx[0] * sizes[k]));
-      tf.dispose(outs);
+      try {
+        for (const [k, t] of outs.entries()) data[k].set(await t.data(), idx[0] * sizes[k]);
+      } finally {
+        tf.dispose(outs);
+      }
     }
     rt.valFeatures = { data, shapes };
     return rt.valFeatures;
   }
 
   /** Validation loss and accuracy: the tail (inference mode) on the cached frozen outputs; equals evaluate(val). */
-  private validate(rt: PhaseRuntime): { loss: number; accuracy: number } {
-    const feats = this.valFeatures(rt);
+  private async validate(rt: PhaseRuntime): Promise<{ loss: number; accuracy: number }> {
+    const feats = await this.valFeatures(rt);
     const sizes = feats.shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
     return this.lossAndAccuracy(this.opts.val, (idx) => {
       const from = idx[0];
@@ -337,7 +345,7 @@ export class Trainer {
   }
 
   /** Loss and accuracy of the classifier as it is now, inference mode, no augmentation. */
-  evaluate(split: ImageSplit): { loss: number; accuracy: number } {
+  async evaluate(split: ImageSplit): Promise<{ loss: number; accuracy: number }> {
     this.expect(['idle', 'running', 'finished'], 'evaluate');
     const { classifier, inputSize } = this.opts;
     return this.lossAndAccuracy(
@@ -348,9 +356,10 @@ export class Trainer {
 
   /**
    * The one evaluation loop: mean cross-entropy and accuracy over `split` in order, batch by batch;
-   * `probsOf` gives a batch's probabilities (called inside a tidy).
+   * `probsOf` gives a batch's probabilities (called inside a tidy). Sums are read back with
+   * `await data()` outside the tidy: the WebGPU backend in Node has no synchronous read-back.
    */
-  private lossAndAccuracy(split: ImageSplit, probsOf: (idx: Int32Array) => tf.Tensor): { loss: number; accuracy: number } {
+  private async lossAndAccuracy(split: ImageSplit, probsOf: (idx: Int32Array) => tf.Tensor): Promise<{ loss: number; accuracy: number }> {
     const { batchSize, numClasses } = this.opts;
     let lossSum = 0;
     let correct = 0;
@@ -360,9 +369,12 @@ export class Trainer {
         const y = labelBatch(split, idx, numClasses);
         return [tf.sum(tf.metrics.categoricalCrossentropy(y, p)), countCorrect(p, y)];
       });
-      lossSum += l.dataSync()[0];
-      correct += c.dataSync()[0];
-      tf.dispose([l, c]);
+      try {
+        lossSum += (await l.data())[0];
+        correct += (await c.data())[0];
+      } finally {
+        tf.dispose([l, c]);
+      }
     }
     return { loss: lossSum / split.count, accuracy: correct / split.count };
   }
@@ -398,11 +410,13 @@ export class Trainer {
     return {
       completedEpochs: this.completed,
       history: this.records.map((r) => ({ ...r })),
-      weights: readVariables(orderedWeights(this.opts.classifier)),
+      weights: await readVariables(orderedWeights(this.opts.classifier)),
       best: b && {
         valLoss: b.valLoss,
         epoch: b.epoch,
-        weights: b.tensors.map((t, i) => ({ name: names[i], shape: t.shape.slice(), data: t.dataSync() as Float32Array })),
+        weights: await Promise.all(
+          b.tensors.map(async (t, i) => ({ name: names[i], shape: t.shape.slice(), data: (await t.data()) as Float32Array })),
+        ),
       },
       optimizer,
     };

@@ -146,7 +146,9 @@ export async function loadBackboneWeights(backbone: tf.LayersModel, source: stri
       );
     }
     for (const [layer, plan] of plans) {
-      const values = plan.map((s) => tf.tensor(s.read(), s.shape));
+      const arrays: Float32Array[] = [];
+      for (const s of plan) arrays.push(await s.read());
+      const values = plan.map((s, i) => tf.tensor(arrays[i], s.shape));
       layer.setWeights(values);
       tf.dispose(values);
     }

@@ -72,7 +72,7 @@ export async function openKerasH5(path: string, description = path): Promise<Wei
           return {
             name: weightSuffix(weightName),
             shape: [...(dataset.shape ?? [])],
-            read: () => toFloat32(dataset.value, `${absolute} ${layerName}/${weightName}`),
+            read: () => Promise.resolve().then(() => toFloat32(dataset.value, `${absolute} ${layerName}/${weightName}`)),
           };
         }),
       );

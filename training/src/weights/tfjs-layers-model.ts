@@ -31,9 +31,7 @@ export function openTfjsLayersModel(pathOrFolder: string, description = pathOrFo
     throw new WeightLoadError(`${file} has no weightsManifest: it is not a tfjs layers model with weights.`);
   }
   const specs = groups.flatMap((g) => g.weights);
-  let decoded: Map<string, Float32Array> | undefined;
-  const decodeAll = (): Map<string, Float32Array> => {
-    if (decoded) return decoded;
+  const decodeShards = async (): Promise<Map<string, Float32Array>> => {
     const shards = groups.flatMap((g) =>
       g.paths.map((p) => {
         const shard = join(dirname(file), p);
@@ -43,8 +41,23 @@ export function openTfjsLayersModel(pathOrFolder: string, description = pathOrFo
     );
     const all = Buffer.concat(shards);
     const tensors = tf.io.decodeWeights(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), specs);
-    decoded = new Map(Object.entries(tensors).map(([name, t]) => [name, Float32Array.from(t.dataSync())]));
-    tf.dispose(Object.values(tensors));
+    try {
+      // `await data()`, not dataSync(): the trainer's WebGPU backend in Node cannot read back synchronously.
+      const entries = await Promise.all(
+        Object.entries(tensors).map(async ([name, t]): Promise<[string, Float32Array]> => [name, Float32Array.from(await t.data())]),
+      );
+      return new Map(entries);
+    } finally {
+      tf.dispose(Object.values(tensors));
+    }
+  };
+  // Decoded once, on the first read; a failed decode is not kept, so a later read tries again.
+  let decoded: Promise<Map<string, Float32Array>> | undefined;
+  const decodeAll = (): Promise<Map<string, Float32Array>> => {
+    decoded ??= decodeShards().catch((err: unknown) => {
+      decoded = undefined;
+      throw err;
+    });
     return decoded;
   };
 
@@ -57,8 +70,8 @@ export function openTfjsLayersModel(pathOrFolder: string, description = pathOrFo
     list.push({
       name: weightSuffix(spec.name),
       shape: [...spec.shape],
-      read: () => {
-        const values = decodeAll().get(spec.name);
+      read: async () => {
+        const values = (await decodeAll()).get(spec.name);
         if (values === undefined) throw new WeightLoadError(`${file}: weight "${spec.name}" could not be decoded.`);
         return values;
       },

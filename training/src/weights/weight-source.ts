@@ -6,7 +6,8 @@ export interface SavedWeight {
   /** The weight's own name inside its layer, Keras-style: kernel, bias, gamma, depthwise_kernel, ... */
   name: string;
   shape: number[];
-  read(): Float32Array;
+  /** Async: a tfjs layers model's shards are decoded through tensors, read back with `await data()`. */
+  read(): Promise<Float32Array>;
 }
 
 export interface WeightSource {
