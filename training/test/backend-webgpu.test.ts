@@ -39,8 +39,8 @@ async function convStep(): Promise<number[][]> {
   );
   const y = tf.tensor2d([1, 0, 0, 1], [2, 2]);
   const { value, grads } = tf.variableGrads(() => {
-    const h = tf.mean<tf.Tensor2D>(tf.relu(tf.conv2d(x, w, 1, 'same')), [1, 2]);
-    return tf.losses.softmaxCrossEntropy<tf.Scalar>(y, tf.matMul(h, v));
+    const h = tf.mean(tf.relu(tf.conv2d(x, w, 1, 'same')), [1, 2]).as2D(2, 4);
+    return tf.losses.softmaxCrossEntropy(y, tf.matMul(h, v)).asScalar();
   });
   const out = [Array.from(await value.data()), Array.from(await grads[w.name].data()), Array.from(await grads[v.name].data())];
   tf.dispose([x, w, v, y, value, ...Object.values(grads)]);
