@@ -59,18 +59,31 @@ interface DawnGpu {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<DawnAdapter | null>;
 }
 
-/** WebGPU through Dawn: the backend, or the reason it is not used. */
-async function tryWebGpu(allowSoftware: boolean): Promise<BackendChoice | string> {
-  const dawn = (await tryImport('webgpu')) as Partial<DawnModule> | undefined;
-  if (typeof dawn?.create !== 'function') return 'the optional package "webgpu" (Dawn for Node) is not installed';
-  let gpu: DawnGpu;
+/**
+ * One Dawn instance per process, kept here: tfjs's WebGPU backend holds a device of the first one,
+ * and a second `create()` replacing navigator.gpu would let the first be collected under it (a
+ * crash, seen when a process asked for the backend twice).
+ */
+let dawn: DawnGpu | string | undefined;
+
+async function dawnGpu(): Promise<DawnGpu | string> {
+  if (dawn !== undefined) return dawn;
+  const mod = (await tryImport('webgpu')) as Partial<DawnModule> | undefined;
+  if (typeof mod?.create !== 'function') return (dawn = 'the optional package "webgpu" (Dawn for Node) is not installed');
   try {
     // tfjs-backend-webgpu reads navigator.gpu and the WebGPU classes (GPUBufferUsage...) from globalThis.
-    Object.assign(globalThis, dawn.globals ?? {});
-    gpu = dawn.create([]);
+    Object.assign(globalThis, mod.globals ?? {});
+    dawn = mod.create([]);
   } catch (e) {
-    return `Dawn did not start (${e instanceof Error ? e.message : String(e)})`;
+    dawn = `Dawn did not start (${e instanceof Error ? e.message : String(e)})`;
   }
+  return dawn;
+}
+
+/** WebGPU through Dawn: the backend, or the reason it is not used. */
+async function tryWebGpu(allowSoftware: boolean): Promise<BackendChoice | string> {
+  const gpu = await dawnGpu();
+  if (typeof gpu === 'string') return gpu;
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return 'no WebGPU adapter: Dawn needs the Vulkan loader (Debian/Ubuntu: libvulkan1) and a GPU driver';
   const info = adapter.info ?? {};

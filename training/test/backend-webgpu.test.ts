@@ -5,9 +5,14 @@
  * SwiftShader is slow. A GPU machine runs the same code on its real adapter (npm run bench -- --gpu).
  */
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend } from '../src/backend.ts';
+import { runTraining } from '../src/train.ts';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => existsSync(p));
@@ -67,4 +72,54 @@ describe('the trainer on WebGPU (Dawn), on a software adapter', () => {
     const onGpu = await convStep();
     onGpu.forEach((values, k) => values.forEach((g, i) => expect(Math.abs(g - onCpu[k][i])).toBeLessThan(1e-4)));
   });
+
+  it('runs the whole schedule on it: both phases, evaluation, export, the adapter recorded', async (ctx) => {
+    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    const root = await mkdtemp(join(tmpdir(), 'endolens-webgpu-'));
+    process.env[ALLOW_SOFTWARE_WEBGPU_ENV] = '1';
+    try {
+      for (const [split, count] of Object.entries({ train: 4, val: 2, test: 2 }))
+        for (const [c, name] of ['0_normal', '2_polyps'].entries()) {
+          await mkdir(join(root, 'data', split, name), { recursive: true });
+          for (let i = 0; i < count; i++)
+            await sharp({
+              create: {
+                width: 40,
+                height: 36,
+                channels: 3,
+                background: c ? { r: 200, g: 40 + i * 20, b: 60 } : { r: 40, g: 90, b: 200 - i * 20 },
+              },
+            })
+              .png()
+              .toFile(join(root, 'data', split, name, `img_${i}.png`));
+        }
+      const run = await runTraining({
+        data: join(root, 'data'),
+        backbone: 'mobilenetv2',
+        alpha: 0.35,
+        weights: 'none',
+        inputSize: 32,
+        warmupEpochs: 1,
+        epochs: 1,
+        batchSize: 4,
+        backend: 'webgpu',
+        runsDir: join(root, 'runs'),
+        runId: 'w',
+        export: join(root, 'export'),
+      });
+      try {
+        expect(run.backend.name).toBe('webgpu');
+        expect(run.history.map((r) => r.phase)).toEqual(['warmup', 'finetune']);
+        expect(run.history.every((r) => Number.isFinite(r.loss) && Number.isFinite(r.valLoss))).toBe(true);
+        expect(run.evaluation.test.count).toBe(4);
+        const meta = JSON.parse(await readFile(join(root, 'export', 'metadata.json'), 'utf8')) as { training?: { backend?: string } };
+        expect(meta.training?.backend).toMatch(/^webgpu \(WebGPU \(Dawn\) on google swiftshader/);
+      } finally {
+        run.dispose();
+      }
+    } finally {
+      delete process.env[ALLOW_SOFTWARE_WEBGPU_ENV];
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
