@@ -5,14 +5,14 @@
  * SwiftShader is slow. A GPU machine runs the same code on its real adapter (npm run bench -- --gpu).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend } from '../src/backend.ts';
 import { runTraining } from '../src/train.ts';
+import { makeTinyDataset } from './helpers/tiny-dataset.ts';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => existsSync(p));
@@ -78,21 +78,7 @@ describe('the trainer on WebGPU (Dawn), on a software adapter', () => {
     const root = await mkdtemp(join(tmpdir(), 'endolens-webgpu-'));
     process.env[ALLOW_SOFTWARE_WEBGPU_ENV] = '1';
     try {
-      for (const [split, count] of Object.entries({ train: 4, val: 2, test: 2 }))
-        for (const [c, name] of ['0_normal', '2_polyps'].entries()) {
-          await mkdir(join(root, 'data', split, name), { recursive: true });
-          for (let i = 0; i < count; i++)
-            await sharp({
-              create: {
-                width: 40,
-                height: 36,
-                channels: 3,
-                background: c ? { r: 200, g: 40 + i * 20, b: 60 } : { r: 40, g: 90, b: 200 - i * 20 },
-              },
-            })
-              .png()
-              .toFile(join(root, 'data', split, name, `img_${i}.png`));
-        }
+      await makeTinyDataset(join(root, 'data'), { train: 4, val: 2, test: 2 });
       const run = await runTraining({
         data: join(root, 'data'),
         backbone: 'mobilenetv2',

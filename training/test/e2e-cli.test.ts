@@ -3,38 +3,18 @@
  * (SIGINT) after the first epoch prints how to resume, and `--resume` finishes the run.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMetadata } from '../../src/core/metadata.ts';
 import type { RunMeta } from '../src/track/index.ts';
 import { readJson } from './helpers/json.ts';
+import { makeTinyDataset } from './helpers/tiny-dataset.ts';
 
 const TRAINING = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let root: string;
-
-async function makeDataset(dir: string): Promise<void> {
-  for (const [split, count] of Object.entries({ train: 3, val: 2, test: 2 })) {
-    for (const [c, name] of ['0_normal', '2_polyps'].entries()) {
-      await mkdir(join(dir, split, name), { recursive: true });
-      for (let i = 0; i < count; i++) {
-        await sharp({
-          create: {
-            width: 40,
-            height: 36,
-            channels: 3,
-            background: c ? { r: 200, g: 40 + i * 20, b: 60 } : { r: 40, g: 90, b: 200 - i * 20 },
-          },
-        })
-          .png()
-          .toFile(join(dir, split, name, `img_${i}.png`));
-      }
-    }
-  }
-}
 
 interface Exit {
   code: number | null;
@@ -64,7 +44,7 @@ function cli(args: string[], onLine?: (line: string, kill: () => void) => void):
 describe('train CLI, end to end', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'endolens-cli-'));
-    await makeDataset(join(root, 'data'));
+    await makeTinyDataset(join(root, 'data'), { train: 3, val: 2, test: 2 });
   }, 60_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
