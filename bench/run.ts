@@ -17,6 +17,10 @@
  *   npm run bench -- --sections video   only video analysis (720x576 25 fps, --video-seconds long) and decoding alone
  *   npm run bench -- --sections teach   only teaching (Node, wasm; issue 13): head-only on 1000 cached feature
  *                                       vectors, then fine-tuning the last 13 layers on 96 frames, 2 epochs
+ *   npm run bench -- --gpu              adds the GPU section (bench/gpu.ts, issue 11): tfjs WebGPU in Node on a
+ *                                       real adapter + the PyTorch reference; says why and skips where there is
+ *                                       none. --sections gpu runs it alone (no app build); --allow-software
+ *                                       accepts a software adapter (a functional check, with --quick)
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +40,7 @@ import { runVideoBench } from './video-bench.ts';
 import { runTeachHeadBench } from './teach-head.ts';
 import { describeFineTune, runTeachFineTuneBench } from './teach-finetune.ts';
 import { renderReport, type BenchResult } from './report.ts';
+import { renderGpuReport, runGpuBench, type GpuResult } from './gpu.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -55,11 +60,13 @@ const { values: args } = parseArgs({
     'first-visit-runs': { type: 'string' },
     'live-frames': { type: 'string' },
     'video-seconds': { type: 'string' },
+    gpu: { type: 'boolean', default: false },
+    'allow-software': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
-/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs, video analysis, teaching (head-only, then fine-tuning). */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video', 'teach'] as const;
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs, video analysis, teaching (head-only, then fine-tuning), WebGPU in Node (only when asked: --gpu). */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video', 'teach', 'gpu'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -76,7 +83,9 @@ if (args.help) {
   --sections LIST       comma list of ${SECTIONS.join(', ')} (default: all)
   --baseline-dist DIR   another production build, measured beside this one in the first-visit section
   --first-visit-runs N  first visits per build (default 3; 2 with --quick)
-  --live-frames N       live results timed per camera size, after 10 warm-up ones (default 100; 30 with --quick)`);
+  --live-frames N       live results timed per camera size, after 10 warm-up ones (default 100; 30 with --quick)
+  --gpu                 add the GPU section (tfjs WebGPU in Node + PyTorch reference); skipped with the reason where no real adapter
+  --allow-software      GPU section: accept a software adapter (SwiftShader), a functional check only (use with --quick)`);
   process.exit(0);
 }
 
@@ -108,13 +117,14 @@ const QUICK: Budget = {
 const DEADLINE_MS = (args.quick ? 6 : 13) * 60_000;
 const budget = args.quick ? QUICK : FULL;
 
-const asked = args.sections?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+const asked = args.sections?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'gpu');
 const unknownSections = asked.filter((s) => !isSection(s));
 if (unknownSections.length) {
   console.error(`Unknown section(s) ${unknownSections.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
   process.exit(2);
 }
 const sections = new Set(asked.filter(isSection));
+if (args.gpu) sections.add('gpu');
 if (args['skip-node']) sections.delete('node');
 if (args['skip-ui']) sections.delete('ui');
 if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live', 'peer', 'video'] as const) sections.delete(s);
@@ -156,12 +166,15 @@ const result: BenchResult = {
   notes: [],
 };
 
+// The GPU section alone reads the model folder itself: no app build for it.
+const gpuOnly = sections.size === 1 && sections.has('gpu');
+let gpu: GpuResult | undefined;
 const work = mkdtempSync(join(tmpdir(), 'endolens-bench-'));
 try {
   log(`load at start: ${result.machine.uptimeStart}`);
   // 1. The production build, into the temp folder (dist/ belongs to whoever builds the app).
   const distDir = args.dist ? resolve(args.dist) : join(work, 'dist');
-  if (!args.dist) {
+  if (!args.dist && !gpuOnly) {
     const { build } = await import('vite');
     let publicDir = join(root, 'public');
     if (args['embedded-model']) {
@@ -180,12 +193,12 @@ try {
       build: { outDir: distDir, emptyOutDir: true },
     });
   }
-  if (!existsSync(join(distDir, 'index.html'))) throw new Error(`No production build at ${distDir} (index.html missing).`);
+  if (!gpuOnly && !existsSync(join(distDir, 'index.html'))) throw new Error(`No production build at ${distDir} (index.html missing).`);
+  const modelDir = gpuOnly ? resolve(args['embedded-model'] ?? join(root, 'public', 'model')) : join(distDir, 'model');
 
   // 2. Models: the trainer's backend builds and exports them (and then runs the Node half). The
   // first visit needs none: it loads the build's own embedded model.
-  const embeddedMeta = ((await import(join(distDir, 'model', 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata })
-    .default;
+  const embeddedMeta = ((await import(join(modelDir, 'metadata.json'), { with: { type: 'json' } })) as { default: ModelMetadata }).default;
   if (sections.has('node') || sections.has('harness') || sections.has('ui')) {
     await import('../training/src/backend.ts').then((b) => b.initBackend('wasm'));
     log(`exporting models (embedded: ${embeddedMeta.name}; ResNet50V2 + head, random) ...`);
@@ -301,6 +314,13 @@ try {
         'Per frame: decode = the video worker waiting for mediabunny/WebCodecs, preprocess = the RGBA pixels of each frame (copied out of the decoder, or drawn on a canvas where it needs rotating or scaling) + src/core/preprocess.ts in the video worker, inference = the inference worker round trip of a batch of 8 (queueing included), store = the store update; the two workers overlap, so the wall time per frame is less than their sum. Memory: performance.measureUserAgentSpecificMemory (page and workers) at 25/50/75/100 %. Decode alone: the same file decoded by mediabunny/WebCodecs (every frame, closed at once) and played by a <video> element at 16x counting requestVideoFrameCallback calls.',
     );
   }
+
+  // Last: it switches tfjs to WebGPU, which no section after it should inherit.
+  if (sections.has('gpu')) {
+    log('GPU: tfjs WebGPU in Node (Dawn), then the PyTorch reference ...');
+    gpu = await runGpuBench({ quick: args.quick, allowSoftware: args['allow-software'], modelDir, log });
+    if (gpu.errors.length) result.notes.push(`GPU section, failed cases: ${gpu.errors.join('; ')}`);
+  }
 } catch (e) {
   result.notes.push(`RUN FAILED: ${(e as Error).stack ?? String(e)}`);
   console.error(e);
@@ -314,12 +334,12 @@ result.finishedAt = new Date().toISOString();
 result.durationS = (Date.now() - t0) / 1000;
 result.machine.loadAvgEnd = loadavg();
 result.machine.uptimeEnd = uptime();
-const report = renderReport(result);
+const report = gpu ? `${renderReport(result)}\n\n${renderGpuReport(gpu)}` : renderReport(result);
 console.log(
   `\n${report}\n\nload: start "${result.machine.uptimeStart}", end "${result.machine.uptimeEnd}"; ${result.durationS.toFixed(0)} s in all`,
 );
 mkdirSync(args.out, { recursive: true });
 const file = join(args.out, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ ...result, report }, null, 2));
+writeFileSync(file, JSON.stringify({ ...result, gpu, report }, null, 2));
 console.log(`results: ${file}`);
 process.exit(process.exitCode ?? 0);
