@@ -26,7 +26,7 @@ import { buildBackbone, buildClassifier, HEAD_LAYER_COUNT, splitForTraining } fr
 import { HEAD_LAYERS } from '../src/core/head.ts';
 import { foldForInference } from '../src/inference/fold-batchnorm.ts';
 import { loadModelBundle, type ModelBundle } from '../src/inference/model-files.ts';
-import { layerMacs, sumMacs } from './gpu/macs.ts';
+import { layerMacs, sumMacs } from './flops.ts';
 import { runTorchRef, type TorchOutcome, type TorchPlan } from './gpu/torch.ts';
 import { median } from './stats.ts';
 
@@ -211,7 +211,7 @@ async function timeTrain(
   phase: TrainPhase,
   size: number,
   range: readonly [number, number],
-  macs: Map<string, number>,
+  macs: ReturnType<typeof layerMacs>,
   plan: TorchPlan,
 ): Promise<GpuTrainRow> {
   const batch = plan.trainBatch;
