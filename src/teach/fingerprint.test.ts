@@ -63,6 +63,13 @@ describe('fingerprints', () => {
     expect(() => lumaGrid(one, 2, 2, 8, 8)).toThrow(FingerprintError);
   });
 
+  it('hashes RGB pixels (channels 3) as it hashes the same picture in RGBA', () => {
+    const rgba = picture(160, 128);
+    const rgb = rgba.filter((_, i) => i % 4 !== 3);
+    expect(perceptualHashes(rgb, 160, 128, 3)).toEqual(perceptualHashes(rgba, 160, 128));
+    expect(() => perceptualHashes(rgba, 160, 128, 3)).toThrow(/expected 61440 RGB values/);
+  });
+
   it('groups a file saved twice and a resized copy with the original, and nothing else', async () => {
     const big = picture(160, 128);
     const bytes = new TextEncoder().encode('file-1');

@@ -24,15 +24,24 @@ export async function sha256Hex(bytes: BufferSource): Promise<string> {
 }
 
 /**
- * Mean luma (BT.601) of each cell of a cols x rows grid over RGBA pixels: area averaging, so the
- * result does not depend on which pixels a resampler happens to pick.
+ * Mean luma (BT.601) of each cell of a cols x rows grid over RGBA (or, `channels` 3, RGB) pixels:
+ * area averaging, so the result does not depend on which pixels a resampler happens to pick.
  */
-export function lumaGrid(rgba: ArrayLike<number>, width: number, height: number, cols: number, rows: number): Float64Array {
+export function lumaGrid(
+  rgba: ArrayLike<number>,
+  width: number,
+  height: number,
+  cols: number,
+  rows: number,
+  channels: 3 | 4 = 4,
+): Float64Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new FingerprintError(`image size ${width}x${height} is not a positive integer size`);
   }
-  if (rgba.length !== width * height * 4) {
-    throw new FingerprintError(`expected ${width * height * 4} RGBA values for ${width}x${height}, got ${rgba.length}`);
+  if (rgba.length !== width * height * channels) {
+    throw new FingerprintError(
+      `expected ${width * height * channels} ${channels === 4 ? 'RGBA' : 'RGB'} values for ${width}x${height}, got ${rgba.length}`,
+    );
   }
   const sums = new Float64Array(cols * rows);
   const counts = new Float64Array(cols * rows);
@@ -40,7 +49,7 @@ export function lumaGrid(rgba: ArrayLike<number>, width: number, height: number,
     const row = Math.min(rows - 1, Math.floor((y * rows) / height));
     for (let x = 0; x < width; x++) {
       const col = Math.min(cols - 1, Math.floor((x * cols) / width));
-      const i = (y * width + x) * 4;
+      const i = (y * width + x) * channels;
       sums[row * cols + col] += 0.299 * rgba[i] + 0.587 * rgba[i + 1] + 0.114 * rgba[i + 2];
       counts[row * cols + col]++;
     }
@@ -58,11 +67,16 @@ function bitsToHex(bits: boolean[]): string {
   return hex;
 }
 
-/** 8x8 average hash and 9x8 difference hash of decoded RGBA pixels. */
-export function perceptualHashes(rgba: ArrayLike<number>, width: number, height: number): { aHash: string; dHash: string } {
-  const a = lumaGrid(rgba, width, height, 8, 8);
+/** 8x8 average hash and 9x8 difference hash of decoded RGBA (or RGB) pixels. */
+export function perceptualHashes(
+  rgba: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: 3 | 4 = 4,
+): { aHash: string; dHash: string } {
+  const a = lumaGrid(rgba, width, height, 8, 8, channels);
   const mean = a.reduce((s, v) => s + v, 0) / a.length;
-  const d = lumaGrid(rgba, width, height, 9, 8);
+  const d = lumaGrid(rgba, width, height, 9, 8, channels);
   const dBits: boolean[] = [];
   for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) dBits.push(d[r * 9 + c] < d[r * 9 + c + 1]);
   return { aHash: bitsToHex(Array.from(a, (v) => v > mean)), dHash: bitsToHex(dBits) };
@@ -83,10 +97,10 @@ export function hammingDistance(a: string, b: string): number {
   );
 }
 
-/** A frame's fingerprint from its file bytes and its decoded pixels. */
+/** A frame's fingerprint from its file bytes and its decoded pixels (RGBA unless `channels` says 3). */
 export async function fingerprintFrame(
   fileBytes: BufferSource,
-  pixels: { data: ArrayLike<number>; width: number; height: number },
+  pixels: { data: ArrayLike<number>; width: number; height: number; channels?: 3 | 4 },
 ): Promise<FrameFingerprint> {
-  return { sha256: await sha256Hex(fileBytes), ...perceptualHashes(pixels.data, pixels.width, pixels.height) };
+  return { sha256: await sha256Hex(fileBytes), ...perceptualHashes(pixels.data, pixels.width, pixels.height, pixels.channels) };
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { withFeatureOutput } from '../core/feature-output.ts';
 import { HEAD_LAYERS } from '../core/head.ts';
 import type { ModelMetadata } from '../core/metadata.ts';
-import { resizeToRgb, scaleToRange, type PixelImage } from '../core/preprocess.ts';
+import { resizeToRgb, scaleToRange } from '../core/preprocess.ts';
 import { decodeFrame } from '../inference/decode.ts';
 import { fingerprintFrame } from './fingerprint.ts';
 import { HeadTrainingCancelled } from './head-trainer.ts';
@@ -28,19 +28,6 @@ export function teachView(model: tf.LayersModel, metadata: ModelMetadata): { vie
   const fam = check ? withFeatureOutput(model, check.layer, check.pooling).outputs[0] : undefined;
   const outputs = fam ? [pooled, fam, model.outputs[0]] : [pooled, model.outputs[0]];
   return { view: tf.model({ inputs: model.inputs, outputs }), hasFamiliarity: fam !== undefined };
-}
-
-/** RGBA for the perceptual hashes (fingerprint.ts reads 4 bytes a pixel). */
-function rgba(p: PixelImage): Uint8Array | Uint8ClampedArray {
-  if (p.channels === 4) return p.data;
-  const out = new Uint8ClampedArray(p.width * p.height * 4);
-  for (let i = 0, j = 0; i < p.data.length; i += 3, j += 4) {
-    out[j] = p.data[i];
-    out[j + 1] = p.data[i + 1];
-    out[j + 2] = p.data[i + 2];
-    out[j + 3] = 255;
-  }
-  return out;
 }
 
 /** One forward pass per batch: each input's pooled features, familiarity features (when checked) and probabilities. */
@@ -99,7 +86,7 @@ export async function readFrames(
         const bytes = await frame.file.arrayBuffer();
         const decoded = await decodeFrame(frame.file);
         const px = decoded.pixels;
-        const fingerprint = await fingerprintFrame(bytes, { data: rgba(px), width: px.width, height: px.height });
+        const fingerprint = await fingerprintFrame(bytes, px);
         // preprocessPixels in two steps (resize, then scale) so the resized bytes can be kept.
         const rgb = resizeToRgb(px, metadata.input.size);
         ready.push({ frame, input: scaleToRange(rgb, metadata.input.range), rgb, fingerprint });
