@@ -10,6 +10,7 @@ import type { ModelSource } from '../inference/protocol.ts';
 import { saveFiles } from '../persistence/db.ts';
 import { listModelVersions } from '../persistence/model-versions.ts';
 import { freshStoreAndDb, queuedFrame, readyModel, testMetadata } from '../store/fixtures.test-helpers.ts';
+import { activeVersionId } from '../store/selectors.ts';
 import { useAppStore } from '../store/store.ts';
 import type { FromTeachWorker, TeachRequest, TeachResult } from '../teach/teach-protocol.ts';
 import {
@@ -169,7 +170,7 @@ describe('teach session', () => {
     await acceptCandidate();
     expect(loads.at(-1)?.kind).toBe('files');
     expect((await listModelVersions())[0].state).toBe('kept');
-    expect(useAppStore.getState().activeVersionId).toBe(versions[0].id);
+    expect(activeVersionId(useAppStore.getState())).toBe(versions[0].id);
     expect(useAppStore.getState().teach.candidateId).toBeUndefined();
   });
 

@@ -14,6 +14,7 @@ import {
   updateModelVersionState,
 } from '../persistence/model-versions.ts';
 import { isQuotaExceeded } from '../persistence/storage.ts';
+import { activeVersionId } from '../store/selectors.ts';
 import { useAppStore } from '../store/store.ts';
 import type { GatheredFrame, ModelVersionSummary } from '../store/teach-slice.ts';
 import { sortIntoClasses } from '../teach/gather.ts';
@@ -228,13 +229,11 @@ export async function activateVersion(id: string): Promise<boolean> {
   }
   const ok = await loadCustomModelFiles(files);
   if (!ok) store().setTeach({ error: { code: 'base-model', message: store().model.error?.message ?? 'The version could not be loaded.' } });
-  syncActiveVersion();
   return ok;
 }
 
 export async function activateEmbedded(): Promise<void> {
   await switchToEmbeddedModel();
-  syncActiveVersion();
 }
 
 /** Downloads a stored version as a .zip; an id not stored exports the last run's files kept in this tab (storage was full). */
@@ -251,27 +250,15 @@ export async function exportVersion(id: string): Promise<void> {
 }
 
 export async function deleteVersion(id: string): Promise<void> {
-  if (store().activeVersionId === id) await activateEmbedded();
+  if (activeVersionId(store()) === id) await activateEmbedded();
   await deleteModelVersion(id);
   if (store().teach.candidateId === id) store().setTeach({ candidateId: undefined });
   await refreshVersions();
 }
 
-/** The active version is the loaded custom model whose name and version a stored version has. */
-function syncActiveVersion(): void {
-  const s = store();
-  const m = s.model;
-  const active =
-    m.source === 'custom' && m.status === 'ready'
-      ? s.modelVersions.find((v) => v.name === m.metadata?.name && v.version === m.metadata?.version)
-      : undefined;
-  if (active?.id !== s.activeVersionId) s.setModelVersions(s.modelVersions, active?.id);
-}
-
 async function refreshVersions(): Promise<void> {
   const versions = await listModelVersions().catch(() => [] as ModelVersionSummary[]);
-  store().setModelVersions(versions, store().activeVersionId);
-  syncActiveVersion();
+  store().setModelVersions(versions);
 }
 
 /** At start: the stored versions, and a run a reload interrupted (reported once, nothing kept from it). */
@@ -288,8 +275,5 @@ export async function initTeach(): Promise<void> {
       },
     });
   }
-  useAppStore.subscribe((s, prev) => {
-    if (s.model !== prev.model) syncActiveVersion();
-  });
   await refreshVersions();
 }

@@ -112,3 +112,13 @@ export function countsPerClass(
   }
   return [...counts.values()];
 }
+
+/**
+ * The taught version in use: the loaded custom model whose name and version a stored version has.
+ * Derived, never stored, so loading another model or going back to the embedded one cannot leave it stale.
+ */
+export function activeVersionId(s: Pick<AppState, 'model' | 'modelVersions'>): string | undefined {
+  const m = s.model;
+  if (m.source !== 'custom' || m.status !== 'ready' || !m.metadata) return undefined;
+  return s.modelVersions.find((v) => v.name === m.metadata?.name && v.version === m.metadata?.version)?.id;
+}

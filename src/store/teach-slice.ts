@@ -59,20 +59,18 @@ export interface TeachSlice {
     /** What the last import brought in: the folder, frames added and their classes (0 added: nothing usable found). */
     lastImport?: { folder: string; added: number; classes: string[] };
   };
-  /** Taught versions, newest first; `activeVersionId` is the one loaded (absent: the embedded or another loaded model). */
+  /** Taught versions, newest first (which one is loaded: selectors.ts activeVersionId). */
   modelVersions: ModelVersionSummary[];
-  activeVersionId?: string;
   addGathered: (frames: GatheredFrame[], skipped: SkippedFile[]) => void;
   removeGatheredClass: (className: string, source?: TeachFrameSource) => void;
   clearGathered: () => void;
   setTeach: (patch: Partial<TeachSlice['teach']>) => void;
-  setModelVersions: (versions: ModelVersionSummary[], activeVersionId?: string) => void;
+  setModelVersions: (versions: ModelVersionSummary[]) => void;
 }
 
 export const teachInitial = {
   teach: { gathered: [], skipped: [], status: 'idle', failed: [], method: 'head-only' } as TeachSlice['teach'],
   modelVersions: [] as ModelVersionSummary[],
-  activeVersionId: undefined as string | undefined,
 };
 
 export const createTeachSlice: StateCreator<AppState, [], [], TeachSlice> = (set) => ({
@@ -98,5 +96,5 @@ export const createTeachSlice: StateCreator<AppState, [], [], TeachSlice> = (set
     })),
   clearGathered: () => set((s) => ({ teach: { ...s.teach, gathered: [], skipped: [], lastImport: undefined } })),
   setTeach: (patch) => set((s) => ({ teach: { ...s.teach, ...patch } })),
-  setModelVersions: (versions, activeVersionId) => set({ modelVersions: versions, activeVersionId }),
+  setModelVersions: (versions) => set({ modelVersions: versions }),
 });

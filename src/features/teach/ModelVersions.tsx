@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { activeVersionId } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { TeachActions } from './teach-actions.ts';
 import { classLabel, fmt3 } from './teach-view-data.ts';
@@ -10,7 +11,7 @@ export function ModelVersions({ onUseVersion, onUseEmbedded, onExportVersion, on
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'es' ? 'es' : 'en';
   const versions = useAppStore((s) => s.modelVersions);
-  const activeVersionId = useAppStore((s) => s.activeVersionId);
+  const activeId = useAppStore(activeVersionId);
   const source = useAppStore((s) => s.model.source);
   const baseClasses = useAppStore((s) => s.model.metadata?.classes);
   const label = (c: string) => classLabel(c, lang, baseClasses);
@@ -35,7 +36,7 @@ export function ModelVersions({ onUseVersion, onUseEmbedded, onExportVersion, on
           </thead>
           <tbody>
             {versions.map((v) => {
-              const active = v.id === activeVersionId;
+              const active = v.id === activeId;
               const title = `${v.name} ${v.version}`;
               return (
                 <tr key={v.id} data-testid="teach-version" data-version-id={v.id} data-active={active} data-state={v.state}>
@@ -77,7 +78,7 @@ export function ModelVersions({ onUseVersion, onUseEmbedded, onExportVersion, on
       <button
         type="button"
         onClick={onUseEmbedded}
-        disabled={source === 'embedded' && activeVersionId === undefined}
+        disabled={source === 'embedded' && activeId === undefined}
         data-testid="teach-use-embedded"
       >
         {t('teach.versions.useEmbedded')}

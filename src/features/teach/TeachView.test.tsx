@@ -392,7 +392,11 @@ describe('TeachView: versions', () => {
 
   it('lists versions with the active one marked, and uses, exports and deletes (after asking)', () => {
     const a = actions();
-    useAppStore.getState().setModelVersions([version('v2', 'candidate'), version('v1', 'kept')], 'v1');
+    useAppStore.getState().setModelVersions([version('v2', 'candidate'), version('v1', 'kept')]);
+    // v1 is the loaded model (same name and version), so it is the active one.
+    useAppStore.setState({
+      model: { status: 'ready', source: 'custom', metadata: validateMetadata({ ...baseJson, version: 'taught-v1' }) },
+    });
     render(<TeachView {...a} />);
     const rows = screen.getAllByTestId('teach-version');
     expect(rows.map((r) => [r.getAttribute('data-version-id'), r.getAttribute('data-active')])).toEqual([
