@@ -8,7 +8,7 @@
  * only when asked for by name.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { registerWasmTrainingKernels, registerWebGpuTrainingKernels } from './kernels/register.ts';
 import { nativeBackendUsesGpu } from './tfjs-internals.ts';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -102,6 +102,7 @@ async function tryWebGpu(allowSoftware: boolean): Promise<BackendChoice | string
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) return `tfjs-backend-webgpu did not start on ${summary.description || summary.device}`;
   await tf.ready();
+  registerWebGpuTrainingKernels();
   const name = [summary.vendor, summary.device || summary.architecture].filter(Boolean).join(' ');
   return {
     name: 'webgpu',

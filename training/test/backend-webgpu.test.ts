@@ -4,7 +4,6 @@
  * when allowed computes what the cpu backend computes, gradients included. Tiny tensors only:
  * SwiftShader is slow. A GPU machine runs the same code on its real adapter (npm run bench -- --gpu).
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,17 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend } from '../src/backend.ts';
 import { runTraining } from '../src/train.ts';
+import { missing, skipReason } from './helpers/swiftshader.ts';
 import { makeTinyDataset } from './helpers/tiny-dataset.ts';
-
-const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].find((p) => existsSync(p));
-const missing = !existsSync(ICD)
-  ? `${ICD} (Debian's chromium)`
-  : !LOADER
-    ? 'the Vulkan loader libvulkan.so.1 (Debian: libvulkan1)'
-    : undefined;
-// Dawn reads it when it first creates its Vulkan instance, in this test file's own process.
-if (!missing) process.env.VK_ICD_FILENAMES = ICD;
 
 /** A conv -> relu -> dense step's loss and gradients, read with await data() (Node has no OffscreenCanvas for dataSync on webgpu). */
 async function convStep(): Promise<number[][]> {
@@ -54,14 +44,14 @@ async function convStep(): Promise<number[][]> {
 
 describe('the trainer on WebGPU (Dawn), on a software adapter', () => {
   it('refuses a software adapter unless allowed, naming it', async (ctx) => {
-    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    if (missing) ctx.skip(skipReason);
     await expect(initBackend('webgpu', {})).rejects.toThrow(
       new RegExp(`only a software renderer \\(SwiftShader.*\\), not used \\(${ALLOW_SOFTWARE_WEBGPU_ENV}=1 allows it`),
     );
   });
 
   it('when allowed, records the adapter and computes a training step as the cpu backend does', async (ctx) => {
-    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    if (missing) ctx.skip(skipReason);
     await tf.setBackend('cpu');
     const onCpu = await convStep();
     const choice = await initBackend('webgpu', { [ALLOW_SOFTWARE_WEBGPU_ENV]: '1' });
@@ -74,7 +64,7 @@ describe('the trainer on WebGPU (Dawn), on a software adapter', () => {
   });
 
   it('runs the whole schedule on it: both phases, evaluation, export, the adapter recorded', async (ctx) => {
-    if (missing) ctx.skip(`no software WebGPU adapter for Node here: ${missing} is missing`);
+    if (missing) ctx.skip(skipReason);
     const root = await mkdtemp(join(tmpdir(), 'endolens-webgpu-'));
     process.env[ALLOW_SOFTWARE_WEBGPU_ENV] = '1';
     try {

@@ -35,7 +35,7 @@ export function convGeometry(
 ): ConvGeometry {
   const d = typeof dilations === 'number' ? [dilations, dilations] : dilations;
   if (d[0] !== 1 || d[1] !== 1) {
-    throw new Error(`${kernelName} on wasm (EndoLens): dilations ${JSON.stringify(dilations)} are not supported; only 1.`);
+    throw new Error(`${kernelName} (EndoLens training kernels): dilations ${JSON.stringify(dilations)} are not supported; only 1.`);
   }
   const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, depthwise);
   const { top, bottom, left, right } = info.padInfo;
@@ -95,6 +95,22 @@ export function dilateAndPadForBackpropInput(s: KernelScope, dy: tf.TensorInfo, 
     [before[1], Math.max(0, extra[1])],
     [0, 0],
   ]);
+}
+
+/** x zero-padded by the forward conv's own padding: every tap window lies inside it. */
+export function paddedInput(s: KernelScope, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  return s.pad(x, [
+    [0, 0],
+    [g.top, g.bottom],
+    [g.left, g.right],
+    [0, 0],
+  ]);
+}
+
+/** The strided window of the padded input `xp` that tap `tap` multiplies; `xp` itself when that is all of it (1x1, stride 1). */
+export function tapWindow(s: KernelScope, xp: tf.TensorInfo, g: ConvGeometry, tap: { begin: number[]; end: number[] }): tf.TensorInfo {
+  const whole = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && xp.shape[1] === g.outH && xp.shape[2] === g.outW;
+  return whole ? xp : s.stridedSlice(xp, tap.begin, tap.end, [1, g.sh, g.sw, 1]);
 }
 
 /** Every (a, b) filter tap, with the strided window of the padded input it multiplies. */

@@ -6,14 +6,14 @@
  * is a customGrad that calls these two kernels by name; the gradient registry is never consulted.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, tapWindows } from './conv-geometry.ts';
+import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, paddedInput, tapWindow, tapWindows } from './conv-geometry.ts';
 import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
 
-function checkNhwc(kernelName: string, dataFormat: string | undefined): void {
+export function checkNhwc(kernelName: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} on wasm (EndoLens): dataFormat ${dataFormat} is not supported; only NHWC.`);
+    throw new Error(`${kernelName} (EndoLens training kernels): dataFormat ${dataFormat} is not supported; only NHWC.`);
   }
 }
 
@@ -32,17 +32,9 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const positions = g.batch * g.outH * g.outW;
   return KernelScope.use(backend, (s) => {
     const dyT = s.reshape(s.transpose(s.reshape(dy, [positions, co]), [1, 0]), [1, co, positions]);
-    const xp = s.pad(x, [
-      [0, 0],
-      [g.top, g.bottom],
-      [g.left, g.right],
-      [0, 0],
-    ]);
-    const perTap = tapWindows(g, ci).map(({ begin, end }) => {
-      const window =
-        g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && xp.shape[1] === g.outH && xp.shape[2] === g.outW
-          ? xp
-          : s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);
+    const xp = paddedInput(s, x, g);
+    const perTap = tapWindows(g, ci).map((tap) => {
+      const window = tapWindow(s, xp, g, tap);
       return s.run('BatchMatMul', { a: dyT, b: s.reshape(window, [1, positions, ci]) }, { transposeA: false, transposeB: false });
     });
     const stacked = perTap.length === 1 ? perTap[0] : s.run('Concat', perTap, { axis: 0 });

@@ -4,7 +4,7 @@
  * c*m+j of the forward op reads input channel c through filter[:, :, c, j].
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, tapWindows } from './conv-geometry.ts';
+import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, paddedInput, tapWindows } from './conv-geometry.ts';
 import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
@@ -26,12 +26,7 @@ const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   );
   const [kh, kw, c, m] = filterShape;
   return KernelScope.use(backend, (s) => {
-    const xp = s.pad(x, [
-      [0, 0],
-      [g.top, g.bottom],
-      [g.left, g.right],
-      [0, 0],
-    ]);
+    const xp = paddedInput(s, x, g);
     const dyM = m === 1 ? dy : s.reshape(dy, [g.batch, g.outH, g.outW, c, m]);
     const perTap = tapWindows(g, c).map(({ begin, end }) => {
       let window = s.stridedSlice(xp, begin, end, [1, g.sh, g.sw, 1]);

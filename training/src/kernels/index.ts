@@ -1,2 +1,2 @@
-/** Kernels the training schedule needs on the wasm backend; see register.ts. */
-export { registerWasmTrainingKernels } from './register.ts';
+/** Kernels the training schedule needs on the wasm backend, and faster filter gradients on webgpu; see register.ts. */
+export { registerWasmTrainingKernels, registerWebGpuTrainingKernels } from './register.ts';

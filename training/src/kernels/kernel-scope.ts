@@ -1,25 +1,34 @@
 /**
- * Runs registered wasm kernels directly from inside another kernel, as tfjs backends compose their own
- * kernels: TensorInfos in, TensorInfos out, no engine, no tape. Every intermediate is released when the
- * scope closes; the one result handed back to the engine is kept.
+ * Runs a backend's registered kernels (wasm, or webgpu for the WebGPU kernels) directly from inside
+ * another kernel, as tfjs backends compose their own kernels: TensorInfos in, TensorInfos out, no
+ * engine, no tape. Every intermediate is released when the scope closes; the one result handed back
+ * to the engine is kept.
  */
 import * as tf from '@tensorflow/tfjs';
 
 export const WASM = 'wasm';
+export const WEBGPU = 'webgpu';
 
 export class KernelScope {
   private readonly temps: tf.TensorInfo[] = [];
 
   private readonly backend: tf.KernelBackend;
 
-  /** `backend` is what a KernelFunc receives (typed `{}` by tfjs); on wasm it is the wasm KernelBackend. */
-  constructor(backend: object) {
+  private readonly backendName: string;
+
+  /** `backend` is what a KernelFunc receives (typed `{}` by tfjs): the KernelBackend named `backendName`. */
+  constructor(backend: object, backendName: string) {
     this.backend = backend as tf.KernelBackend;
+    this.backendName = backendName;
   }
 
   run(kernelName: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs: Record<string, unknown> = {}): tf.TensorInfo {
-    const kernel = tf.getKernel(kernelName, WASM);
-    if (kernel === undefined) throw new Error(`EndoLens wasm gradients need the wasm kernel "${kernelName}", which is not registered.`);
+    const kernel = tf.getKernel(kernelName, this.backendName);
+    if (kernel === undefined) {
+      throw new Error(
+        `EndoLens ${this.backendName} gradients need the ${this.backendName} kernel "${kernelName}", which is not registered.`,
+      );
+    }
     const out = kernel.kernelFunc({
       // Concat takes a list of inputs; every other kernel a name -> tensor map (the registry types only the map).
       inputs: inputs as tf.NamedTensorInfoMap,
@@ -32,8 +41,8 @@ export class KernelScope {
   }
 
   /** Runs `body` and releases every intermediate except the returned result, also on error. */
-  static use(backend: object, body: (s: KernelScope) => tf.TensorInfo): tf.TensorInfo {
-    const scope = new KernelScope(backend);
+  static use(backend: object, body: (s: KernelScope) => tf.TensorInfo, backendName: string = WASM): tf.TensorInfo {
+    const scope = new KernelScope(backend, backendName);
     let result: tf.TensorInfo | undefined;
     try {
       result = body(scope);
@@ -43,7 +52,7 @@ export class KernelScope {
     }
   }
 
-  /** The values of a float32 tensor (a copy out of wasm memory). */
+  /** The values of a float32 tensor (a copy out of wasm memory; wasm only: webgpu cannot read synchronously in Node). */
   read(x: tf.TensorInfo): Float32Array {
     return this.backend.readSync(x.dataId) as Float32Array;
   }

@@ -1,6 +1,7 @@
 /**
- * Registers the kernels EndoLens's training schedule needs on the wasm backend (see the files beside
- * this one for each, and why). Idempotent; only the wasm backend is touched.
+ * Registers the kernels EndoLens's training schedule needs on the wasm backend, and the faster filter
+ * gradients on the webgpu backend (see the files beside this one for each, and why). Idempotent; each
+ * function touches its own backend only.
  *
  * Kernels rather than gradient overrides: tfjs-layers runs the fused conv / depthwise ops, whose
  * gradients are customGrads calling Conv2DBackpropFilter/Input and DepthwiseConv2dNativeBackprop*
@@ -13,7 +14,8 @@ import { transposeFreeBatchMatMul } from './batch-matmul.ts';
 import { conv2DBackpropKernels } from './conv2d-backprop.ts';
 import { depthwiseBackpropKernels } from './depthwise-backprop.ts';
 import { broadcastingTile } from './tile.ts';
-import { WASM } from './kernel-scope.ts';
+import { WASM, WEBGPU } from './kernel-scope.ts';
+import { webGpuBackpropFilterKernels } from './webgpu-backprop.ts';
 
 const registered = new Set<tf.KernelFunc>();
 
@@ -40,5 +42,27 @@ export function registerWasmTrainingKernels(): void {
       );
     }
     if (!registered.has(original.kernelFunc)) replace(wrap(original));
+  }
+}
+
+/** tfjs's own webgpu kernels that registerWebGpuTrainingKernels replaced, kept for the side-by-side bench. */
+const stockWebGpu = new Map<string, tf.KernelConfig>();
+
+/**
+ * Replaces webgpu's filter-gradient kernels with EndoLens's (webgpu-backprop.ts); `stock` puts tfjs's
+ * own back, so the GPU bench can time both in one run. Call after tfjs-backend-webgpu is imported.
+ */
+export function registerWebGpuTrainingKernels(which: 'endolens' | 'stock' = 'endolens'): void {
+  for (const config of webGpuBackpropFilterKernels) {
+    const current = tf.getKernel(config.kernelName, WEBGPU);
+    if (current === undefined) {
+      throw new Error(`The webgpu ${config.kernelName} kernel is not registered: import @tensorflow/tfjs-backend-webgpu first.`);
+    }
+    if (!registered.has(current.kernelFunc)) stockWebGpu.set(config.kernelName, current);
+    const wanted = which === 'stock' ? stockWebGpu.get(config.kernelName) : config;
+    if (wanted === undefined || current.kernelFunc === wanted.kernelFunc) continue;
+    tf.unregisterKernel(config.kernelName, WEBGPU);
+    tf.registerKernel(wanted);
+    registered.add(config.kernelFunc);
   }
 }
