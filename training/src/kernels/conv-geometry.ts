@@ -23,6 +23,28 @@ export interface ConvGeometry {
   right: number;
 }
 
+export function checkNhwc(kernelName: string, dataFormat: string | undefined): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new Error(`${kernelName} (EndoLens training kernels): dataFormat ${dataFormat} is not supported; only NHWC.`);
+  }
+}
+
+export type Shape4 = [number, number, number, number];
+
+/** A filter gradient's inputs, filter shape and forward-conv geometry, from what its kernel receives (NHWC only). */
+export function filterGradientArgs(
+  kernelName: 'Conv2DBackpropFilter' | 'DepthwiseConv2dNativeBackpropFilter',
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap | undefined,
+): { x: tf.TensorInfo; dy: tf.TensorInfo; filterShape: Shape4; g: ConvGeometry } {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs & Partial<tf.DepthwiseConv2dNativeBackpropFilterAttrs>;
+  checkNhwc(kernelName, a.dataFormat);
+  const depthwise = kernelName === 'DepthwiseConv2dNativeBackpropFilter';
+  const g = convGeometry(x.shape as Shape4, a.filterShape, a.strides, a.pad, a.dimRoundingMode, depthwise, kernelName, a.dilations);
+  return { x, dy, filterShape: a.filterShape, g };
+}
+
 export function convGeometry(
   xShape: [number, number, number, number],
   filterShape: [number, number, number, number],

@@ -6,16 +6,19 @@
  * is a customGrad that calls these two kernels by name; the gradient registry is never consulted.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, paddedInput, tapWindow, tapWindows } from './conv-geometry.ts';
+import {
+  checkNhwc,
+  convGeometry,
+  dilateAndPadForBackpropInput,
+  filterGradientArgs,
+  flippedFilter,
+  paddedInput,
+  tapWindow,
+  tapWindows,
+} from './conv-geometry.ts';
 import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
-
-export function checkNhwc(kernelName: string, dataFormat: string | undefined): void {
-  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} (EndoLens training kernels): dataFormat ${dataFormat} is not supported; only NHWC.`);
-  }
-}
 
 /**
  * dW[a,b,:,:] = X_ab^T · dY over all N*outH*outW positions, X_ab being the input window of tap (a,b).
@@ -23,11 +26,7 @@ export function checkNhwc(kernelName: string, dataFormat: string | undefined): v
  * operand (~12-50x) and explicit transposes are cheap.
  */
 const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  checkNhwc('Conv2DBackpropFilter', a.dataFormat);
-  const filterShape = a.filterShape;
-  const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, false, 'Conv2DBackpropFilter');
+  const { x, dy, filterShape, g } = filterGradientArgs('Conv2DBackpropFilter', inputs, attrs);
   const [, , ci, co] = filterShape;
   const positions = g.batch * g.outH * g.outW;
   return KernelScope.use(backend, (s) => {

@@ -4,26 +4,14 @@
  * c*m+j of the forward op reads input channel c through filter[:, :, c, j].
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, dilateAndPadForBackpropInput, flippedFilter, paddedInput, tapWindows } from './conv-geometry.ts';
+import { convGeometry, dilateAndPadForBackpropInput, filterGradientArgs, flippedFilter, paddedInput, tapWindows } from './conv-geometry.ts';
 import { KernelScope, WASM } from './kernel-scope.ts';
 
 type Shape4 = [number, number, number, number];
 
 /** dW[a,b,c,j] = sum over n,i,k of Xpad[n, i*s+a, k*s+b, c] * dY[n,i,k,c*m+j]: one multiply + sum per tap. */
 const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const filterShape = a.filterShape;
-  const g = convGeometry(
-    x.shape as Shape4,
-    filterShape,
-    a.strides,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-    'DepthwiseConv2dNativeBackpropFilter',
-    a.dilations,
-  );
+  const { x, dy, filterShape, g } = filterGradientArgs('DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
   const [kh, kw, c, m] = filterShape;
   return KernelScope.use(backend, (s) => {
     const xp = paddedInput(s, x, g);

@@ -13,11 +13,8 @@
  * input, which gives every thread work (Conv2D's is a tiled matmul already).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkNhwc } from './conv2d-backprop.ts';
-import { convGeometry, paddedInput, tapWindow, tapWindows } from './conv-geometry.ts';
+import { filterGradientArgs, paddedInput, tapWindow, tapWindows } from './conv-geometry.ts';
 import { KernelScope, WEBGPU } from './kernel-scope.ts';
-
-type Shape4 = [number, number, number, number];
 
 /** Workgroups to aim for: a few per compute unit on a large GPU (an H200 has 132). */
 const WORKGROUPS_WANTED = 1024;
@@ -52,11 +49,7 @@ function sumChunks(s: KernelScope, t: tf.TensorInfo): tf.TensorInfo {
 
 /** dW[a,b] = X_ab^T · dY over all positions, for every tap (a,b): per chunk one tiled matmul, then the chunks summed. */
 const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  checkNhwc('Conv2DBackpropFilter', a.dataFormat);
-  const filterShape = a.filterShape;
-  const g = convGeometry(x.shape as Shape4, filterShape, a.strides, a.pad, a.dimRoundingMode, false, 'Conv2DBackpropFilter');
+  const { x, dy, filterShape, g } = filterGradientArgs('Conv2DBackpropFilter', inputs, attrs);
   const [, , ci, co] = filterShape;
   const positions = g.batch * g.outH * g.outW;
   const chunks = positionChunks(positions, Math.ceil(ci / MATMUL_TILE) * Math.ceil(co / MATMUL_TILE));
@@ -79,19 +72,7 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 /** dW[a,b,c,j] = sum over positions of X_ab[., c] * dY[., c*m+j]: per tap one multiply, summed per chunk, then over chunks. */
 const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const filterShape = a.filterShape;
-  const g = convGeometry(
-    x.shape as Shape4,
-    filterShape,
-    a.strides,
-    a.pad,
-    a.dimRoundingMode,
-    true,
-    'DepthwiseConv2dNativeBackpropFilter',
-    a.dilations,
-  );
+  const { x, dy, filterShape, g } = filterGradientArgs('DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
   const [, , c, m] = filterShape;
   const positions = g.batch * g.outH * g.outW;
   // tfjs's reduce runs one workgroup per output value: chunks x channels of them.
