@@ -53,6 +53,7 @@ function getClient(): InferenceClient {
       store().setIdle(numTensors);
     },
     onBackend: (u) => void applyBackendUpdate(u),
+    onModelFailed: (f) => store().setModel({ status: 'error', source: store().model.source, error: { kind: f.kind, message: f.message } }),
   });
   return client;
 }
@@ -136,6 +137,8 @@ async function resumeQueued(): Promise<void> {
 let persistenceAsked: Promise<void> | undefined;
 
 export async function startApp(): Promise<void> {
+  // The worker's script loads and its WASM compiles while the saved session is read below.
+  getClient();
   // Asked once (not again on a retry), so the browser does not evict the session when the disk runs low; Settings shows the answer.
   persistenceAsked ??= requestPersistentStorage().then((answer) => store().setStoragePersistence(answer));
   await hydrate().catch((e: unknown) => console.error('Could not read the saved session', e));

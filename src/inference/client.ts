@@ -15,6 +15,8 @@ export interface ClientEvents {
   onIdle(numTensors: number, cancelledIds: string[]): void;
   /** The background backend choice moved on (src/inference/background-choice.ts). */
   onBackend(update: BackendUpdate): void;
+  /** The model loaded, then could not run (its warm-up failed after "loaded"): it is gone. */
+  onModelFailed(failure: LoadFailure): void;
 }
 
 export class InferenceClient {
@@ -41,6 +43,7 @@ export class InferenceClient {
     switch (msg.type) {
       case 'loaded':
       case 'load-error':
+        if (msg.type === 'load-error' && !this.pendingLoad) this.events.onModelFailed(msg);
         this.pendingLoad?.resolve(msg);
         this.pendingLoad = undefined;
         break;

@@ -32,6 +32,8 @@ interface Loaded {
   modelKey: string;
   /** Kept to load the very same graph and weights on another backend. */
   artifacts: tf.io.ModelArtifacts;
+  /** The warm-up call, run after the page has heard "loaded": frames wait for it, the page does not. */
+  warm: Promise<void>;
 }
 
 let loaded: Loaded | undefined;
@@ -49,6 +51,10 @@ const background = new BackgroundWork((e) => console.warn('Background backend ti
 function post(msg: FromWorker): void {
   self.postMessage(msg);
 }
+
+// A first visit classifies on WASM (src/inference/backend-choice.ts startingBackend): its binary
+// compiles now, while the page is still reading the saved session, not after the load message.
+const wasmStarting = useBackend('wasm').catch(() => undefined);
 
 /** The worker's side of the background choice: the model it times is the loaded one, from the same artifacts. */
 function startBackgroundChoice(current: Loaded, mode: 'time-gpus' | 'check-device', rememberedDevice: string | undefined): void {
@@ -111,6 +117,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     const artifacts = foldForInference(bundle.artifacts, familiarityLayer ? [familiarityLayer] : []);
     // Never a measurement first: WASM (or the forced / remembered backend) at once.
     let choice = startingBackend(request, bundle.modelKey);
+    await wasmStarting; // one backend initialisation at a time
     try {
       await useBackend(choice.backend);
     } catch (e) {
@@ -146,14 +153,17 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       model.dispose();
       throw e;
     }
-    // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
-    try {
-      await runBatch(inference, [new Float32Array(size * size * 3)]);
-    } catch (e) {
-      disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
-      throw e;
-    }
-    loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts };
+    // "loaded" goes out first; the warm-up (the first call compiles and packs the weights, ~0.4 s on
+    // WASM) runs while the page hands over its first frames, which wait for it in infer().
+    let warmed: () => void = () => undefined;
+    let failed: (e: unknown) => void = () => undefined;
+    const warm = new Promise<void>((resolve, reject) => {
+      warmed = resolve;
+      failed = reject;
+    });
+    warm.catch(() => undefined); // read by infer() and below; never an unhandled rejection
+    const current: Loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts, warm };
+    loaded = current;
     post({
       type: 'loaded',
       metadata: bundle.metadata,
@@ -163,9 +173,20 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
       timings: [],
       numTensors: tf.memory().numTensors,
     });
-    if (choice.background !== 'none')
-      startBackgroundChoice(loaded, choice.background, request.mode === 'remembered' ? request.device : undefined);
+    // Frames that came before the model: their decoding starts in the helpers now, beside the warm-up.
     if (queue.length) pump();
+    // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
+    try {
+      await runBatch(inference, [new Float32Array(size * size * 3)]);
+      warmed();
+    } catch (e) {
+      failed(e);
+      if (loaded === current) loaded = undefined;
+      disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
+      throw e; // "load-error" after "loaded": the page shows the model error (client onModelFailed)
+    }
+    if (choice.background !== 'none')
+      startBackgroundChoice(current, choice.background, request.mode === 'remembered' ? request.device : undefined);
   } catch (e) {
     const kind = e instanceof ModelLoadError ? e.kind : 'corrupt';
     post({ type: 'load-error', kind, message: e instanceof Error ? e.message : String(e) });
@@ -194,6 +215,7 @@ async function infer(prepared: Prepared[], current: Loaded): Promise<FrameOutcom
   const ready = prepared.filter((p): p is Prepared & { frame: PreparedFrame } => !!p.frame);
   if (ready.length) {
     try {
+      await current.warm;
       const scores = await runBatch(
         current.inference,
         ready.map((r) => r.frame.input),
@@ -277,6 +299,7 @@ async function scoreInputs(requestId: number, inputs: Float32Array[] | PixelImag
   try {
     const current = loaded;
     if (!current) throw new Error('no model is loaded');
+    await current.warm;
     const spec = { inputSize: current.metadata.input.size, range: current.metadata.input.range };
     const batch = Array.isArray(inputs) ? inputs : [preprocessPixels(inputs, spec)];
     const expected = spec.inputSize * spec.inputSize * 3;
