@@ -37,7 +37,8 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
-const prepPool = new PrepPool();
+// Helpers decode and preprocess; this worker takes a share too, its model being the quicker part.
+const prepPool = new PrepPool(undefined, true);
 const queue: ClassifyJob[] = [];
 let pumping: Promise<void> | undefined;
 let cancelledIds: string[] = [];
