@@ -13,7 +13,7 @@ const features = readdirSync(new URL('./src/features', import.meta.url), { withF
   .map((d) => d.name);
 
 /** The app composes; features compose lower rooms; lower rooms never reach up. */
-const APP_LAYER = ['./src/app', './src/App.tsx', './src/main.tsx'];
+const APP_LAYER = ['./src/app', './src/App.tsx', './src/main.tsx', './src/boot.tsx'];
 const UPPER = [...APP_LAYER, './src/features'];
 const roomZones = [
   // core is shared with the trainer: it imports nothing of the app.

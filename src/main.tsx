@@ -1,26 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
-import { ensureCrossOriginIsolated } from './app/cross-origin-isolation.ts';
-import { startApp } from './app/session.ts';
-import { initTeach } from './app/teach-session.ts';
-import { startVideos } from './app/video-session.ts';
-import { browserLanguage, initI18n, setLanguage } from './i18n/index.ts';
-import { useAppStore } from './store/store.ts';
-import './styles.css';
+/**
+ * Entry point. The inference worker starts first: its bundle (tfjs, ~2 MB) loads and its WASM compiles
+ * on another core while the page's own code (React, charts, the saved session) loads here, instead of
+ * after it (issue 11, first visit). A page about to reload for cross-origin isolation starts it later.
+ */
+import { startInferenceWorker } from './inference/worker-start.ts';
 
-initI18n(browserLanguage());
-ensureCrossOriginIsolated();
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-
-void startVideos();
-void initTeach();
-void startApp().then(() => {
-  const lang = useAppStore.getState().settings.language;
-  if (lang) setLanguage(lang);
-});
+if (window.crossOriginIsolated) startInferenceWorker();
+void import('./boot.tsx');

@@ -4,6 +4,7 @@
  */
 import type { PixelImage } from '../core/preprocess.ts';
 import type { BackendRequest, ClassifyJob, FrameOutcome, FromWorker, ModelSource, Scores, ToWorker } from './protocol.ts';
+import { takeInferenceWorker } from './worker-start.ts';
 
 export type GradCamOutput = Omit<Extract<FromWorker, { type: 'gradcam-result'; ok: true }>, 'type' | 'requestId' | 'ok'>;
 export type LoadedModel = Extract<FromWorker, { type: 'loaded' }>;
@@ -27,7 +28,7 @@ export class InferenceClient {
   private readonly scoring = new Map<number, { resolve(r: Scores[]): void; reject(e: Error): void }>();
 
   constructor(private readonly events: ClientEvents) {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'endolens-inference' });
+    this.worker = takeInferenceWorker();
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.handle(ev.data);
     this.worker.onerror = (ev) => {
       this.pendingLoad?.resolve({

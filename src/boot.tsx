@@ -1,0 +1,27 @@
+/** The page itself, loaded by the entry point (src/main.tsx) once the inference worker has started. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { ensureCrossOriginIsolated } from './app/cross-origin-isolation.ts';
+import { startApp } from './app/session.ts';
+import { initTeach } from './app/teach-session.ts';
+import { startVideos } from './app/video-session.ts';
+import { browserLanguage, initI18n, setLanguage } from './i18n/index.ts';
+import { useAppStore } from './store/store.ts';
+import './styles.css';
+
+initI18n(browserLanguage());
+ensureCrossOriginIsolated();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+void startVideos();
+void initTeach();
+void startApp().then(() => {
+  const lang = useAppStore.getState().settings.language;
+  if (lang) setLanguage(lang);
+});
