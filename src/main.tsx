@@ -3,7 +3,8 @@
  * on another core while the page's own code (React, charts, the saved session) loads here, instead of
  * after it (issue 11, first visit). A page about to reload for cross-origin isolation starts it later.
  */
+import { EMBEDDED_MODEL_URL } from './inference/embedded-model.ts';
 import { startInferenceWorker } from './inference/worker-start.ts';
 
-if (window.crossOriginIsolated) startInferenceWorker();
+if (window.crossOriginIsolated) startInferenceWorker(EMBEDDED_MODEL_URL);
 void import('./boot.tsx');

@@ -5,6 +5,8 @@
  */
 import { backendFromUrl, resolveBackendRequest } from '../inference/backend-choice.ts';
 import { InferenceClient, type BackendUpdate, type GradCamOutput } from '../inference/client.ts';
+import { EMBEDDED_MODEL_URL } from '../inference/embedded-model.ts';
+import { rememberStartHint } from '../inference/worker-start.ts';
 import type { ClassifyJob, FrameOutcome, ModelSource, Scores } from '../inference/protocol.ts';
 import type { PixelImage } from '../core/preprocess.ts';
 import {
@@ -30,7 +32,7 @@ let persistence: ReturnType<typeof startPersisting> | undefined;
 
 const store = () => useAppStore.getState();
 
-export const EMBEDDED_MODEL_URL = `${import.meta.env.BASE_URL}model/`;
+export { EMBEDDED_MODEL_URL };
 
 function newId(): string {
   return crypto.randomUUID();
@@ -67,6 +69,7 @@ async function applyBackendUpdate(u: BackendUpdate): Promise<void> {
   const model = store().model;
   if (model.status !== 'ready' || model.modelKey !== u.modelKey) return; // a model since replaced
   store().setModel({ ...model, backend: u.backend, backendReason: u.backendReason, timings: u.timings });
+  rememberStartHint(model.source === 'embedded' && u.backend === 'wasm');
   store().setBaseline(u.numTensors); // a switch reloads the same weights on another backend
   if (u.settled)
     await saveBackendChoice(model.source, { modelKey: u.modelKey, backend: u.backend, timings: u.timings, device: u.device }).catch(
@@ -100,6 +103,7 @@ async function loadModel(sourceKind: ModelSourceKind, source: ModelSource): Prom
     timings,
   });
   store().setBaseline(res.numTensors);
+  rememberStartHint(sourceKind === 'embedded' && res.backend === 'wasm');
   return true;
 }
 

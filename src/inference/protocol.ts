@@ -79,6 +79,12 @@ export type FrameOutcome =
 export type ModelErrorKind = 'missing' | 'metadata' | 'corrupt' | 'mismatch' | 'backend';
 
 export type ToWorker =
+  /**
+   * Sent by the entry point before the page has read the saved session: the embedded model is what
+   * this page will most likely load on WASM (src/inference/worker-start.ts), so the worker builds and
+   * warms it up meanwhile; the next load adopts it when it asks for exactly that, and frees it otherwise.
+   */
+  | { type: 'prebuild-embedded'; baseUrl: string }
   | { type: 'load'; source: ModelSource; backend: BackendRequest }
   | { type: 'classify'; jobs: ClassifyJob[] }
   | { type: 'cancel' }

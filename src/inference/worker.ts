@@ -14,7 +14,7 @@ import { FrameError, THUMB_WIDTH } from './decode.ts';
 import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
 import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
-import { loadModelBundle, ModelLoadError } from './model-files.ts';
+import { loadModelBundle, ModelLoadError, type ModelBundle } from './model-files.ts';
 import { foldForInference } from './fold-batchnorm.ts';
 import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
 import type { BackendRequest, BackendName, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
@@ -56,6 +56,83 @@ function post(msg: FromWorker): void {
 // A first visit classifies on WASM (src/inference/backend-choice.ts startingBackend): its binary
 // compiles now, while the page is still reading the saved session, not after the load message.
 const wasmStarting = useBackend('wasm').catch(() => undefined);
+
+/** BN folded into the convs (and ReLU6 fused) for speed; the background timing loads these too. */
+function foldedArtifacts(bundle: ModelBundle): tf.io.ModelArtifacts {
+  const familiarityLayer = bundle.metadata.familiarity?.layer;
+  return foldForInference(bundle.artifacts, familiarityLayer ? [familiarityLayer] : []);
+}
+
+/** Builds the model on the active backend, checked against its metadata. */
+async function buildChecked(bundle: ModelBundle, artifacts: tf.io.ModelArtifacts): Promise<InferenceModel> {
+  const size = bundle.metadata.input.size;
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    throw new ModelLoadError('corrupt', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const shape = modelShape(model);
+  const problems: string[] = [];
+  if (shape.inputSize !== size) problems.push(`model input is ${shape.inputSize}x${shape.inputSize}, metadata says ${size}`);
+  if (shape.channels !== 3) problems.push(`model input has ${shape.channels} channels, expected 3`);
+  if (shape.classes !== bundle.metadata.classes.length)
+    problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
+  if (problems.length) {
+    model.dispose();
+    throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
+  }
+  try {
+    return makeInferenceModel(model, size, bundle.metadata.familiarity);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** The first call compiles and packs the weights (~0.2-0.4 s on WASM): done once, on the path frames take. */
+function warmUp(inference: InferenceModel, bundle: ModelBundle): Promise<unknown> {
+  const size = bundle.metadata.input.size;
+  return runBatch(inference, [new Float32Array(size * size * 3)]);
+}
+
+/** The embedded model built and warmed up on WASM before the page asked (ToWorker 'prebuild-embedded'). */
+interface Prebuilt {
+  baseUrl: string;
+  bundle: ModelBundle;
+  artifacts: tf.io.ModelArtifacts;
+  inference: InferenceModel;
+}
+let prebuilding: Promise<Prebuilt | undefined> | undefined;
+
+async function prebuildEmbedded(baseUrl: string): Promise<Prebuilt | undefined> {
+  try {
+    const bundle = await loadModelBundle({ kind: 'embedded', baseUrl }); // fetched while WASM compiles
+    await wasmStarting;
+    if (tf.getBackend() !== 'wasm') return undefined;
+    const artifacts = foldedArtifacts(bundle);
+    const inference = await buildChecked(bundle, artifacts);
+    try {
+      await warmUp(inference, bundle);
+    } catch {
+      disposeInferenceModel(inference);
+      return undefined;
+    }
+    return { baseUrl, bundle, artifacts, inference };
+  } catch {
+    return undefined; // the load that asks for this model reports any problem itself
+  }
+}
+
+/** The prebuilt model when `source` is the one it was built from; otherwise it is freed. Only the first load looks. */
+async function takePrebuilt(source: ModelSource): Promise<Prebuilt | undefined> {
+  const pending = prebuilding;
+  prebuilding = undefined;
+  const built = await pending;
+  if (built && source.kind === 'embedded' && source.baseUrl === built.baseUrl) return built;
+  if (built) disposeInferenceModel(built.inference);
+  return undefined;
+}
 
 /** The worker's side of the background choice: the model it times is the loaded one, from the same artifacts. */
 function startBackgroundChoice(current: Loaded, mode: 'time-gpus' | 'check-device', rememberedDevice: string | undefined): void {
@@ -111,14 +188,16 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   if (loaded) disposeInferenceModel(loaded.inference);
   loaded = undefined;
   try {
-    const bundle = await loadModelBundle(source);
-    const size = bundle.metadata.input.size;
-    // BN folded into the convs (and ReLU6 fused) for speed; the background timing loads these too.
-    const familiarityLayer = bundle.metadata.familiarity?.layer;
-    const artifacts = foldForInference(bundle.artifacts, familiarityLayer ? [familiarityLayer] : []);
+    let prebuilt = await takePrebuilt(source);
+    const bundle = prebuilt?.bundle ?? (await loadModelBundle(source));
+    const artifacts = prebuilt?.artifacts ?? foldedArtifacts(bundle);
     // Never a measurement first: WASM (or the forced / remembered backend) at once.
     let choice = startingBackend(request, bundle.modelKey);
     await wasmStarting; // one backend initialisation at a time
+    if (prebuilt && choice.backend !== 'wasm') {
+      disposeInferenceModel(prebuilt.inference);
+      prebuilt = undefined;
+    }
     try {
       await useBackend(choice.backend);
     } catch (e) {
@@ -131,29 +210,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
         throw new ModelLoadError('backend', e2 instanceof Error ? e2.message : String(e2));
       }
     }
-    let model: tf.LayersModel;
-    try {
-      model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    } catch (e) {
-      throw new ModelLoadError('corrupt', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const shape = modelShape(model);
-    const problems: string[] = [];
-    if (shape.inputSize !== size) problems.push(`model input is ${shape.inputSize}x${shape.inputSize}, metadata says ${size}`);
-    if (shape.channels !== 3) problems.push(`model input has ${shape.channels} channels, expected 3`);
-    if (shape.classes !== bundle.metadata.classes.length)
-      problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
-    if (problems.length) {
-      model.dispose();
-      throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
-    }
-    let inference: InferenceModel;
-    try {
-      inference = makeInferenceModel(model, size, bundle.metadata.familiarity);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
+    const inference = prebuilt?.inference ?? (await buildChecked(bundle, artifacts));
     // "loaded" goes out first; the warm-up (the first call compiles and packs the weights, ~0.4 s on
     // WASM) runs while the page hands over its first frames, which wait for it in infer().
     let warmed: () => void = () => undefined;
@@ -178,7 +235,7 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     if (queue.length) pump();
     // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
     try {
-      await runBatch(inference, [new Float32Array(size * size * 3)]);
+      if (!prebuilt) await warmUp(inference, bundle);
       warmed();
     } catch (e) {
       failed(e);
@@ -318,6 +375,9 @@ async function scoreInputs(requestId: number, inputs: Float32Array[] | PixelImag
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
+    case 'prebuild-embedded':
+      prebuilding ??= prebuildEmbedded(msg.baseUrl);
+      break;
     case 'load':
       loadChain = loadChain.then(() => load(msg.source, msg.backend));
       break;
