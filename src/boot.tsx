@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { ensureCrossOriginIsolated } from './app/cross-origin-isolation.ts';
 import { startApp } from './app/session.ts';
+import { preloadCharts } from './features/charts/lazy-charts.tsx';
 import { initTeach } from './app/teach-session.ts';
 import { startVideos } from './app/video-session.ts';
 import { browserLanguage, initI18n, setLanguage } from './i18n/index.ts';
@@ -22,6 +23,7 @@ createRoot(document.getElementById('root')!).render(
 void startVideos();
 void initTeach();
 void startApp().then(() => {
+  preloadCharts(); // the first cards' charts, fetched while their frames are classified
   const lang = useAppStore.getState().settings.language;
   if (lang) setLanguage(lang);
 });

@@ -1,4 +1,5 @@
 import { Bar, BarChart, Cell, LabelList, XAxis, YAxis } from 'recharts';
+import { chartHeight } from './lazy-charts.tsx';
 
 export interface ProbabilityChartProps {
   labels: string[];
@@ -6,9 +7,6 @@ export interface ProbabilityChartProps {
   predictedIndex: number;
   title: string;
 }
-
-const BAR_HEIGHT = 22;
-export const chartHeight = (classes: number) => classes * BAR_HEIGHT + 12;
 
 /**
  * One horizontal bar per class. The predicted class is also marked with "▶" and its value is printed,

@@ -3,8 +3,15 @@ import { formatPercent } from '../../components/Percent.ts';
 import type { EvalMetrics } from '../../core/metadata.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { TeachActions } from './teach-actions.ts';
-import { TeachCurves } from './TeachCurves.tsx';
+import { lazyComponent } from '../../components/lazy-component.tsx';
+
 import { classLabel, fmt3 } from './teach-view-data.ts';
+
+// recharts loads with the first curves shown, not with the page.
+const TeachCurves = lazyComponent(
+  () => import('./TeachCurves.tsx').then((m) => m.TeachCurves),
+  () => <div className="chart-loading" />,
+);
 
 /** Rows = true class, columns = predicted class, in the metrics' class order. */
 function ConfusionTable({

@@ -8,7 +8,13 @@ import { flatPoints, type VideoRecord } from '../../store/videos-slice.ts';
 import { formatTime, savedFrameName, unfamiliarStretches } from './timeline-data.ts';
 import { SegmentList } from './SegmentList.tsx';
 import { useThrottled } from './use-throttled.ts';
-import { VideoTimeline } from './VideoTimeline.tsx';
+import { lazyComponent } from '../../components/lazy-component.tsx';
+
+// recharts loads with the first timeline shown, not with the page.
+const VideoTimeline = lazyComponent(
+  () => import('./VideoTimeline.tsx').then((m) => m.VideoTimeline),
+  () => <div className="chart-loading" />,
+);
 
 /** Classes get these colours in the timeline and the findings list (text always names them too). */
 export const CLASS_COLOURS = ['#15803d', '#b91c1c', '#1d4ed8', '#a16207', '#7e22ce', '#0f766e', '#be185d', '#4d7c0f'];

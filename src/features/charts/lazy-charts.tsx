@@ -1,0 +1,22 @@
+/**
+ * The probability chart, its code loaded when a card first shows one (src/components/lazy-component.tsx);
+ * it waits in a box of its own height, so nothing moves when it arrives. `preloadCharts` fetches the
+ * code once the model is ready, before the first card asks for it.
+ */
+import { lazyComponent } from '../../components/lazy-component.tsx';
+import type { ProbabilityChartProps } from './ProbabilityChart.tsx';
+
+const BAR_HEIGHT = 22;
+/** The probability chart's height for `classes` bars (ProbabilityChart draws at this height). */
+export const chartHeight = (classes: number) => classes * BAR_HEIGHT + 12;
+
+const load = () => import('./ProbabilityChart.tsx');
+
+export function preloadCharts(): void {
+  void load().catch(() => undefined); // a failed fetch is tried again when a card asks
+}
+
+export const ProbabilityChart = lazyComponent(
+  () => load().then((m) => m.ProbabilityChart),
+  (props: ProbabilityChartProps) => <div className="chart" style={{ height: chartHeight(props.labels.length) }} />,
+);
