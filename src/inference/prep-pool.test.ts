@@ -58,7 +58,7 @@ describe('PrepPool sharing the work with its caller', () => {
     );
     expect(FakeHelper.all[0].received).toBe(6);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(6);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason as Error)).toEqual([
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as Error)).toEqual([
       expect.objectContaining({ name: 'FrameError', code: 'not-image' }),
       expect.objectContaining({ name: 'FrameError', code: 'not-image' }),
     ]);
