@@ -3,7 +3,10 @@
  * (training/src/backend.ts initBackend('webgpu'): a real adapter only), timing the embedded model's
  * inference, ResNet50V2 + head inference, and train steps of both (head only, last 13 layers, all
  * layers) with the trainer's own split, then the PyTorch reference (bench/torch_ref.py) on the same
- * machine when python3 imports torch. With no real adapter it says why and skips (exit 0).
+ * machine when python3 imports torch. Steps that train convolutions run twice, with EndoLens's webgpu
+ * filter gradients (training/src/kernels/webgpu-backprop.ts, what the trainer uses) and with tfjs's
+ * own, and one all-layers step of each is profiled per kernel (GPU timestamps), so one run says
+ * whether the replacement pays and what is slow next. With no real adapter it says why and skips (exit 0).
  * `npm run bench -- --gpu` runs it as a section; on its own:
  *
  *   node --import tsx bench/gpu.ts [--quick] [--allow-software] [--model DIR] [--out DIR] [--python python3] [--no-torch]
@@ -22,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend, softwareAdapterReason, type GpuAdapterSummary } from '../training/src/backend.ts';
+import { registerWebGpuTrainingKernels } from '../training/src/kernels/register.ts';
 import { buildBackbone, buildClassifier, HEAD_LAYER_COUNT, splitForTraining } from '../training/src/models/index.ts';
 import { HEAD_LAYERS } from '../src/core/head.ts';
 import { foldForInference } from '../src/inference/fold-batchnorm.ts';
@@ -34,6 +38,9 @@ export type GpuModel = 'embedded' | 'resnet50v2';
 export type TrainPhase = 'head' | 'last13' | 'all';
 const PHASES: readonly TrainPhase[] = ['head', 'last13', 'all'];
 const PHASE_LABEL: Record<TrainPhase, string> = { head: 'head only', last13: 'last 13 layers + head', all: 'all layers' };
+/** Whose webgpu Conv2DBackpropFilter / DepthwiseConv2dNativeBackpropFilter a train step ran with. */
+export type FilterKernels = 'endolens' | 'stock';
+const KERNELS_LABEL: Record<FilterKernels, string> = { endolens: 'EndoLens', stock: 'tfjs stock' };
 
 export interface GpuInferenceRow {
   model: GpuModel;
@@ -58,6 +65,19 @@ export interface GpuTrainRow {
   /** (frozen forward + 3 x trainable forward) FLOPs per image x images/s: backward counted as twice the forward. */
   gflops: number;
   steps: number;
+  kernels: FilterKernels;
+}
+
+/** One all-layers train step under tf.profile: GPU time per kernel name (timestamp queries). */
+export interface GpuKernelProfile {
+  model: GpuModel;
+  kernels: FilterKernels;
+  /** Sum of every kernel's GPU time; undefined where the adapter has no timestamp queries. */
+  totalMs?: number;
+  /** The kernels taking the most GPU time, slowest first. */
+  top: Array<{ name: string; calls: number; ms: number }>;
+  /** Why there are no times (e.g. no timestamp-query feature). */
+  unavailable?: string;
 }
 
 export interface GpuResult {
@@ -77,6 +97,7 @@ export interface GpuResult {
   models: Partial<Record<GpuModel, { label: string; params: number; forwardGflopsPerImage: number }>>;
   inference: GpuInferenceRow[];
   train: GpuTrainRow[];
+  profiles: GpuKernelProfile[];
   /** Cases that failed (e.g. out of memory); the others still ran. */
   errors: string[];
   /** Tensors alive at the end that were not before the first case. */
@@ -199,22 +220,26 @@ async function timeInference(
   }
 }
 
+/** A train step as the trainer takes it, ready to call repeatedly; `dispose` frees what it holds. */
+interface PreparedStep {
+  step: () => Promise<void>;
+  trainableLayerNames: string[];
+  dispose: () => void;
+}
+
 /**
- * A train step as the trainer takes it (training/src/schedule/trainer.ts): the split's frozen part
- * predicted in inference mode, then Adam minimising the tail's categorical cross-entropy in training
- * mode, the loss read back.
+ * The trainer's step (training/src/schedule/trainer.ts): the split's frozen part predicted in
+ * inference mode, then Adam minimising the tail's categorical cross-entropy in training mode, the
+ * loss read back.
  */
-async function timeTrain(
+function prepareStep(
   classifier: tf.LayersModel,
   backboneLayerCount: number,
-  key: GpuModel,
   phase: TrainPhase,
   size: number,
   range: readonly [number, number],
-  macs: ReturnType<typeof layerMacs>,
-  plan: TorchPlan,
-): Promise<GpuTrainRow> {
-  const batch = plan.trainBatch;
+  batch: number,
+): PreparedStep {
   const unfreeze = phase === 'head' ? 0 : phase === 'last13' ? 13 : backboneLayerCount - 1;
   const split = splitForTraining(classifier, backboneLayerCount, unfreeze);
   const optimizer = tf.train.adam(1e-4, 0.9, 0.999);
@@ -230,8 +255,9 @@ async function timeTrain(
       classes,
     ),
   );
-  try {
-    const t = await timeCalls(plan.warmup, plan.trainReps, async () => {
+  return {
+    trainableLayerNames: split.trainableLayerNames,
+    step: async () => {
       const features = tf.tidy(() => split.frozen.predict(x, { batchSize: batch }));
       const loss = optimizer.minimize(
         () => {
@@ -244,28 +270,97 @@ async function timeTrain(
       await loss.data();
       // With every layer trainable the frozen part is the identity: its "features" are x itself.
       tf.dispose([...(Array.isArray(features) ? features : [features]).filter((f) => f !== x), loss]);
-    });
-    const tail = sumMacs(macs, split.trainableLayerNames);
+    },
+    dispose: () => {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      // The tail re-applied the classifier's layers; the frozen part shares its weights and must not be disposed (trainer.ts dropRuntime).
+      split.trainable.dispose();
+    },
+  };
+}
+
+async function timeTrain(
+  classifier: tf.LayersModel,
+  backboneLayerCount: number,
+  key: GpuModel,
+  phase: TrainPhase,
+  kernels: FilterKernels,
+  size: number,
+  range: readonly [number, number],
+  macs: ReturnType<typeof layerMacs>,
+  plan: TorchPlan,
+): Promise<GpuTrainRow> {
+  registerWebGpuTrainingKernels(kernels);
+  const batch = plan.trainBatch;
+  const prepared = prepareStep(classifier, backboneLayerCount, phase, size, range, batch);
+  try {
+    const t = await timeCalls(plan.warmup, plan.trainReps, prepared.step);
+    const tail = sumMacs(macs, prepared.trainableLayerNames);
     const flopsPerImage = 2 * (sumMacs(macs) - tail + 3 * tail);
     const imagesPerS = (batch * 1000) / t.ms;
     return {
       model: key,
       phase,
-      trainableLayers: split.trainableLayerNames.length,
+      trainableLayers: prepared.trainableLayerNames.length,
       batch,
       size,
       msPerStep: t.ms,
       imagesPerS,
       gflops: (flopsPerImage * imagesPerS) / 1e9,
       steps: t.calls,
+      kernels,
     };
   } finally {
-    tf.dispose([x, y]);
-    optimizer.dispose();
-    // The tail re-applied the classifier's layers; the frozen part shares its weights and must not be disposed (trainer.ts dropRuntime).
-    split.trainable.dispose();
+    prepared.dispose();
+    registerWebGpuTrainingKernels('endolens');
   }
 }
+
+/** GPU time per kernel name over one all-layers step (after one untimed step), slowest `top` first. */
+async function profileAllLayersStep(
+  classifier: tf.LayersModel,
+  backboneLayerCount: number,
+  key: GpuModel,
+  kernels: FilterKernels,
+  size: number,
+  range: readonly [number, number],
+  batch: number,
+  top = 8,
+): Promise<GpuKernelProfile> {
+  registerWebGpuTrainingKernels(kernels);
+  const prepared = prepareStep(classifier, backboneLayerCount, 'all', size, range, batch);
+  try {
+    await prepared.step();
+    let pending: Promise<void> | undefined;
+    const info = await tf.profile(() => {
+      pending = prepared.step();
+    });
+    await pending;
+    const byName = new Map<string, { calls: number; ms: number }>();
+    let unavailable: string | undefined;
+    for (const k of info.kernels) {
+      const ms = k.kernelTimeMs as number | { error: string };
+      if (typeof ms !== 'number') {
+        unavailable = ms.error;
+        continue;
+      }
+      const entry = byName.get(k.name) ?? { calls: 0, ms: 0 };
+      entry.calls += 1;
+      entry.ms += ms;
+      byName.set(k.name, entry);
+    }
+    const rows = [...byName].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms);
+    if (unavailable !== undefined && rows.length === 0) return { model: key, kernels, top: [], unavailable };
+    return { model: key, kernels, totalMs: rows.reduce((sum, r) => sum + r.ms, 0), top: rows.slice(0, top) };
+  } finally {
+    prepared.dispose();
+    registerWebGpuTrainingKernels('endolens');
+  }
+}
+
+/** Steps with convolutions to train run with both kernel sets, EndoLens's first. */
+const kernelSetsFor = (phase: TrainPhase): FilterKernels[] => (phase === 'head' ? ['endolens'] : ['endolens', 'stock']);
 
 export async function runGpuBench(o: GpuBenchOptions = {}): Promise<GpuResult> {
   const log = o.log ?? ((m: string) => console.log(m));
@@ -286,6 +381,7 @@ export async function runGpuBench(o: GpuBenchOptions = {}): Promise<GpuResult> {
     models: {},
     inference: [],
     train: [],
+    profiles: [],
     errors: [],
     notes: [],
   };
@@ -340,13 +436,22 @@ export async function runGpuBench(o: GpuBenchOptions = {}): Promise<GpuResult> {
   if (headNames.join() !== Object.values(HEAD_LAYERS).join()) {
     result.errors.push(`embedded training: the model does not end in the EndoLens head (${headNames.join(', ')})`);
   } else {
+    const backboneLayers = embedded.layers.length - HEAD_LAYER_COUNT;
     for (const phase of PHASES) {
-      const r = await attempt(`embedded train ${phase}`, () =>
-        timeTrain(embedded, embedded.layers.length - HEAD_LAYER_COUNT, 'embedded', phase, plan.embeddedSize, range, embeddedMacs, plan),
+      for (const kernels of kernelSetsFor(phase)) {
+        const r = await attempt(`embedded train ${phase} (${kernels})`, () =>
+          timeTrain(embedded, backboneLayers, 'embedded', phase, kernels, plan.embeddedSize, range, embeddedMacs, plan),
+        );
+        if (!r) continue;
+        result.train.push(r);
+        log(`GPU embedded train ${phase} b${r.batch} (${kernels}): ${rate(r.imagesPerS)} img/s, ${rate(r.gflops)} GFLOP/s`);
+      }
+    }
+    for (const kernels of kernelSetsFor('all')) {
+      const p = await attempt(`embedded profile (${kernels})`, () =>
+        profileAllLayersStep(embedded, backboneLayers, 'embedded', kernels, plan.embeddedSize, range, plan.trainBatch),
       );
-      if (!r) continue;
-      result.train.push(r);
-      log(`GPU embedded train ${phase} b${r.batch}: ${rate(r.imagesPerS)} img/s, ${rate(r.gflops)} GFLOP/s`);
+      if (p) result.profiles.push(p);
     }
   }
   embedded.dispose();
@@ -370,12 +475,20 @@ export async function runGpuBench(o: GpuBenchOptions = {}): Promise<GpuResult> {
     log(`GPU ResNet50V2 inference b${b}: ${r.msPerCall.toFixed(2)} ms, ${rate(r.framesPerS)} frames/s, ${rate(r.gflops)} GFLOP/s`);
   }
   for (const phase of PHASES) {
-    const r = await attempt(`resnet50v2 train ${phase}`, () =>
-      timeTrain(resnet, base.layers.length, 'resnet50v2', phase, plan.resnetSize, [-1, 1], resnetMacs, plan),
+    for (const kernels of kernelSetsFor(phase)) {
+      const r = await attempt(`resnet50v2 train ${phase} (${kernels})`, () =>
+        timeTrain(resnet, base.layers.length, 'resnet50v2', phase, kernels, plan.resnetSize, [-1, 1], resnetMacs, plan),
+      );
+      if (!r) continue;
+      result.train.push(r);
+      log(`GPU ResNet50V2 train ${phase} b${r.batch} (${kernels}): ${rate(r.imagesPerS)} img/s, ${rate(r.gflops)} GFLOP/s`);
+    }
+  }
+  for (const kernels of kernelSetsFor('all')) {
+    const p = await attempt(`resnet50v2 profile (${kernels})`, () =>
+      profileAllLayersStep(resnet, base.layers.length, 'resnet50v2', kernels, plan.resnetSize, [-1, 1], plan.trainBatch),
     );
-    if (!r) continue;
-    result.train.push(r);
-    log(`GPU ResNet50V2 train ${phase} b${r.batch}: ${rate(r.imagesPerS)} img/s, ${rate(r.gflops)} GFLOP/s`);
+    if (p) result.profiles.push(p);
   }
   resnet.dispose();
   result.leakedTensors = tf.memory().numTensors - tensorsBefore;
@@ -391,7 +504,9 @@ export async function runGpuBench(o: GpuBenchOptions = {}): Promise<GpuResult> {
     `Timing: ${plan.warmup} untimed call(s) then the median of ${plan.reps} (inference) or ${plan.trainReps} (train steps); every call reads its result back with await data() (Node has no OffscreenCanvas for dataSync on WebGPU). ` +
       'Inference: the embedded model as the app runs it (BatchNormalization folded into the convolutions), predict() with batchSize = the batch. ' +
       `Train steps, batch ${plan.trainBatch}: the trainer's split (training/src/models/split.ts) - the frozen part predicted in inference mode, Adam(1e-4) on the tail's categorical cross-entropy in training mode, the loss read back; "all layers" = every backbone layer after the input. ` +
-      'GFLOP/s: conv/dense multiply-accumulates x 2 from the layer shapes; a train step counts the trainable layers 3 times (forward + backward).',
+      'GFLOP/s: conv/dense multiply-accumulates x 2 from the layer shapes; a train step counts the trainable layers 3 times (forward + backward). ' +
+      'Filter gradients: "EndoLens" = training/src/kernels/webgpu-backprop.ts (what the trainer registers), "tfjs stock" = tfjs-backend-webgpu\'s own, in the same run; ' +
+      'the profile is one all-layers step under tf.profile after one untimed step, GPU time per kernel from timestamp queries (composite kernels count as one).',
   );
   result.wallS = (performance.now() - t0) / 1000;
   return result;
@@ -438,11 +553,24 @@ export function renderGpuReport(r: GpuResult): string {
     ),
     '',
     table(
-      ['train step', 'batch', 'trainable layers', 'ms per step', 'img/s', 'GFLOP/s', 'PyTorch img/s', 'tfjs/PyTorch'],
+      [
+        'train step',
+        'filter gradients',
+        'batch',
+        'trainable layers',
+        'ms per step',
+        'img/s',
+        'GFLOP/s',
+        'PyTorch img/s',
+        'tfjs/PyTorch',
+        'EndoLens/stock',
+      ],
       r.train.map((t) => {
         const p = torch?.train.find((q) => q.model === t.model && q.phase === t.phase);
+        const stock = r.train.find((q) => q.model === t.model && q.phase === t.phase && q.kernels === 'stock');
         return [
           `${t.model === 'embedded' ? 'embedded' : 'ResNet50V2 + head'}: ${PHASE_LABEL[t.phase]}`,
+          KERNELS_LABEL[t.kernels],
           `${t.batch}${t.size === 224 ? '' : ` (${t.size} px)`}`,
           String(t.trainableLayers),
           f(t.msPerStep, 1),
@@ -450,10 +578,25 @@ export function renderGpuReport(r: GpuResult): string {
           rate(t.gflops),
           rate(p?.imagesPerS),
           p ? rate(t.imagesPerS / p.imagesPerS) : '-',
+          stock && t.kernels === 'endolens' ? rate(t.imagesPerS / stock.imagesPerS) : '-',
         ];
       }),
     ),
   );
+  if (r.profiles.length) {
+    lines.push(
+      '',
+      table(
+        ['all-layers step, GPU time per kernel', 'filter gradients', 'total ms', 'slowest kernels: ms (calls)'],
+        r.profiles.map((p) => [
+          p.model === 'embedded' ? 'embedded' : 'ResNet50V2 + head',
+          KERNELS_LABEL[p.kernels],
+          p.unavailable ? `- (${p.unavailable})` : f(p.totalMs, 1),
+          p.top.map((k) => `${k.name} ${f(k.ms, 1)} (${k.calls})`).join(', '),
+        ]),
+      ),
+    );
+  }
   if (r.errors.length) lines.push('', `Failed: ${r.errors.join('; ')}`);
   lines.push('', `Tensors leaked: ${r.leakedTensors ?? '?'}. ${r.notes.join(' ')}`);
   return lines.join('\n');
