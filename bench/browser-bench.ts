@@ -140,6 +140,25 @@ export interface FirstVisitResult {
   frame: string;
 }
 
+/** One drop on the app (fresh profile, WASM): every frame set on the file input at once, until all are classified. */
+export interface DropRun {
+  build: 'this' | 'baseline';
+  run: number;
+  frames: number;
+  dropMs?: number;
+  framesPerS?: number;
+  errors?: number;
+  error?: string;
+}
+
+export interface DropResult {
+  runs: DropRun[];
+  baselineDist?: string;
+  /** The embedded model's own best-batch rate on wasm-isolated (the harness, same run), for the ratio. */
+  modelFramesPerS?: number;
+  modelBatch?: number;
+}
+
 export interface BrowserResult {
   chromium: string;
   webgpuAdapter: boolean;
@@ -148,6 +167,7 @@ export interface BrowserResult {
   stages?: StageTimes;
   auto: AutoChoice;
   firstVisit?: FirstVisitResult;
+  drops?: DropResult;
 }
 
 interface Servers {
@@ -495,28 +515,59 @@ async function firstVisit(browser: Browser, server: StaticServer, frame: string)
   }
 }
 
-/** `runs` first visits per build, the builds alternating (and which goes first too), so both see the same machine load. */
-async function firstVisits(
+/** `runs` rounds of `visit` per build, the builds alternating (and which goes first too), so both see the same machine load. */
+async function alternating<T>(
+  servers: { this: StaticServer; baseline?: StaticServer },
+  runs: number,
+  visit: (server: StaticServer) => Promise<T>,
+  log: (build: 'this' | 'baseline', run: number, r: T) => void,
+): Promise<Array<{ build: 'this' | 'baseline'; run: number } & T>> {
+  const out: Array<{ build: 'this' | 'baseline'; run: number } & T> = [];
+  for (let run = 1; run <= runs; run++) {
+    const order: Array<'this' | 'baseline'> = servers.baseline ? (run % 2 ? ['baseline', 'this'] : ['this', 'baseline']) : ['this'];
+    for (const build of order) {
+      const server = build === 'this' ? servers.this : servers.baseline;
+      if (!server) continue;
+      const r = await visit(server);
+      out.push({ build, run, ...r });
+      log(build, run, r);
+    }
+  }
+  return out;
+}
+
+function firstVisits(
   browser: Browser,
   servers: { this: StaticServer; baseline?: StaticServer },
   frame: string,
   runs: number,
   log: (m: string) => void,
 ): Promise<FirstVisitRun[]> {
-  const out: FirstVisitRun[] = [];
-  for (let run = 1; run <= runs; run++) {
-    const order: FirstVisitRun['build'][] = servers.baseline ? (run % 2 ? ['baseline', 'this'] : ['this', 'baseline']) : ['this'];
-    for (const build of order) {
-      const server = build === 'this' ? servers.this : servers.baseline;
-      if (!server) continue;
-      const r: FirstVisitRun = { build, run, ...(await firstVisit(browser, server, frame)) };
-      out.push(r);
+  return alternating(
+    servers,
+    runs,
+    (server) => firstVisit(browser, server, frame),
+    (build, run, r) =>
       log(
         `first visit ${build} #${run}: ${r.error ?? `ready ${r.readyMs?.toFixed(0)} ms, first result ${r.firstResultMs?.toFixed(0)} ms on ${r.backend} (${r.reason}, ${r.wasmThreads ?? '?'} wasm threads)`}`,
-      );
-    }
+      ),
+  );
+}
+
+/** A fresh profile on WASM (`?backend=wasm`: no GPU timing beside the drop), then every frame at once. */
+async function dropVisit(browser: Browser, server: StaticServer, frames: string[]): Promise<Omit<DropRun, 'build' | 'run'>> {
+  const context = await newContext(browser, true);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/?backend=wasm`);
+    await waitReady(page, 300_000);
+    const r = await drop(page, frames, 600_000, () => undefined);
+    return { frames: frames.length, dropMs: r.dropMs, framesPerS: r.framesPerS, errors: r.errors };
+  } catch (e) {
+    return { frames: frames.length, error: (e as Error).message.split('\n')[0] };
+  } finally {
+    await context.close();
   }
-  return out;
 }
 
 async function harnessRuns(
@@ -635,6 +686,8 @@ export interface BrowserBenchOptions {
   skipHarness?: boolean;
   /** The first-visit section: `runs` per build; `baselineDist` is another production build measured beside this one. */
   firstVisit?: { runs: number; baselineDist?: string };
+  /** Drops of every frame, this build beside the baseline, alternating. */
+  drops?: { runs: number; baselineDist?: string };
   /** Epoch ms after which optional slow cases (ResNet50V2 on software GPUs in the UI) are skipped. */
   deadline: number;
   log: (msg: string) => void;
@@ -715,7 +768,31 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserRe
         await baseline?.close();
       }
     }
-    return { chromium: browser.version(), webgpuAdapter, harness: rows, ui, stages, auto, firstVisit };
+    let drops: DropResult | undefined;
+    if (o.drops) {
+      const baseline = o.drops.baselineDist ? await startStaticServer({ '/': o.drops.baselineDist }, true) : undefined;
+      try {
+        const runs = await alternating(
+          { this: servers.isolated, baseline },
+          o.drops.runs,
+          (server) => dropVisit(browser, server, o.frames),
+          (build, run, r) =>
+            o.log(
+              `drop ${build} #${run}: ${r.error ?? `${r.frames} frames in ${r.dropMs?.toFixed(0)} ms, ${r.framesPerS?.toFixed(2)} frames/s`}`,
+            ),
+        );
+        const model = rows.find((r) => r.config === 'wasm-isolated' && r.model === 'embedded')?.bestBatch;
+        drops = {
+          runs,
+          baselineDist: o.drops.baselineDist,
+          modelFramesPerS: model && 1000 / model.msPerFrame,
+          modelBatch: model?.batch,
+        };
+      } finally {
+        await baseline?.close();
+      }
+    }
+    return { chromium: browser.version(), webgpuAdapter, harness: rows, ui, stages, auto, firstVisit, drops };
   } finally {
     await browser.close();
     await servers.isolated.close();

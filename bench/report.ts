@@ -1,5 +1,5 @@
 /** Turns the benchmark's results into the printed tables (also pasted into BENCHMARKS.md). */
-import type { BrowserResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow } from './browser-bench.ts';
+import type { BrowserResult, DropResult, FirstVisitResult, FirstVisitRun, HarnessRow, UiRow } from './browser-bench.ts';
 import { median } from './stats.ts';
 import type { LiveRow } from './live-bench.ts';
 import type { VideoRow } from './video-bench.ts';
@@ -191,6 +191,35 @@ function firstVisitTable(fv: FirstVisitResult): string {
   );
 }
 
+/** Drop throughput per build (median, then each run) and its ratio to the model's own best batch in the same run. */
+function dropTable(d: DropResult): string {
+  const builds: Array<'this' | 'baseline'> = d.baselineDist ? ['baseline', 'this'] : ['this'];
+  return table(
+    [
+      'build',
+      'drops',
+      'frames',
+      'frames/s: median (each)',
+      `drop / model's best batch (${d.modelBatch ?? '?'}, ${f(d.modelFramesPerS, 1)} frames/s)`,
+    ],
+    builds.map((build) => {
+      const runs = d.runs.filter((x) => x.build === build);
+      const rates = runs.map((x) => x.framesPerS).filter((v): v is number => v !== undefined);
+      const errors = runs.filter((x) => x.error).map((x) => `#${x.run} failed: ${x.error}`);
+      const mid = rates.length ? median(rates) : undefined;
+      return [
+        build === 'this' ? 'this build' : `baseline (${d.baselineDist})`,
+        String(runs.length),
+        String(runs[0]?.frames ?? '-'),
+        rates.length
+          ? `**${f(mid, 2)}** (${rates.map((v) => f(v, 2)).join(', ')})${errors.length ? `; ${errors.join('; ')}` : ''}`
+          : errors.join('; ') || '-',
+        mid !== undefined && d.modelFramesPerS ? `**${f(mid / d.modelFramesPerS, 2)}**` : '-',
+      ];
+    }),
+  );
+}
+
 /** Capture-to-label latency of the Live view per camera size, with where it went. */
 function liveTable(rows: LiveRow[]): string {
   return table(
@@ -299,6 +328,9 @@ export function renderReport(r: BenchResult): string {
       `### First visit: navigation to first result (fresh profile, embedded model, one frame dropped when ready), headless Chromium ${b.chromium}\n`,
       firstVisitTable(b.firstVisit),
     );
+  }
+  if (b?.drops) {
+    parts.push(`### Drops: every frame at once on a fresh profile (WASM), headless Chromium ${b.chromium}\n`, dropTable(b.drops), '');
   }
   if (b && (b.harness.length || b.ui.length)) {
     parts.push(

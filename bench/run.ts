@@ -12,6 +12,9 @@
  *   npm run bench -- --sections first-visit --baseline-dist DIR
  *                                       only the first visit (fresh profile to first result), this
  *                                       build beside another one (e.g. the commit before a change)
+ *   npm run bench -- --sections harness,drop --only wasm-isolated --baseline-dist DIR
+ *                                       drops of 200 frames on this build beside another, alternating,
+ *                                       and their ratio to the model's own best batch (the harness)
  *   npm run bench -- --sections live    only the live view's capture-to-label latency (fake camera)
  *   npm run bench -- --sections peer    only tfjs WASM (as exported, folded) beside ONNX Runtime Web WASM
  *   npm run bench -- --sections video   only video analysis (720x576 25 fps, --video-seconds long) and decoding alone
@@ -58,6 +61,7 @@ const { values: args } = parseArgs({
     sections: { type: 'string' },
     'baseline-dist': { type: 'string' },
     'first-visit-runs': { type: 'string' },
+    'drop-runs': { type: 'string' },
     'live-frames': { type: 'string' },
     'video-seconds': { type: 'string' },
     gpu: { type: 'boolean', default: false },
@@ -65,8 +69,8 @@ const { values: args } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, the live view, ONNX Runtime beside tfjs, video analysis, teaching (head-only, then fine-tuning), WebGPU in Node (only when asked: --gpu). */
-const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'live', 'peer', 'video', 'teach', 'gpu'] as const;
+/** Parts of the run: Node (trainer backend), the browser harness, the app's UI path, a user's first visit, drops beside a baseline build (only when asked), the live view, ONNX Runtime beside tfjs, video analysis, teaching (head-only, then fine-tuning), WebGPU in Node (only when asked: --gpu). */
+const SECTIONS = ['node', 'harness', 'ui', 'first-visit', 'drop', 'live', 'peer', 'video', 'teach', 'gpu'] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 if (args.help) {
@@ -80,8 +84,9 @@ if (args.help) {
   --embedded-model DIR  build the app with DIR in place of public/model
   --out DIR             results folder (default bench-results/)
   --keep-temp           keep the temp folder (build, models, frames)
-  --sections LIST       comma list of ${SECTIONS.join(', ')} (default: all)
-  --baseline-dist DIR   another production build, measured beside this one in the first-visit section
+  --sections LIST       comma list of ${SECTIONS.join(', ')} (default: all but drop and gpu)
+  --baseline-dist DIR   another production build, measured beside this one in the first-visit and drop sections
+  --drop-runs N         drop section: drops per build (default 3; 2 with --quick)
   --first-visit-runs N  first visits per build (default 3; 2 with --quick)
   --live-frames N       live results timed per camera size, after 10 warm-up ones (default 100; 30 with --quick)
   --gpu                 add the GPU section (tfjs WebGPU in Node + PyTorch reference); skipped with the reason where no real adapter
@@ -117,7 +122,7 @@ const QUICK: Budget = {
 const DEADLINE_MS = (args.quick ? 6 : 13) * 60_000;
 const budget = args.quick ? QUICK : FULL;
 
-const asked = args.sections?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'gpu');
+const asked = args.sections?.split(',').map((s) => s.trim()) ?? SECTIONS.filter((s) => s !== 'gpu' && s !== 'drop');
 const unknownSections = asked.filter((s) => !isSection(s));
 if (unknownSections.length) {
   console.error(`Unknown section(s) ${unknownSections.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -127,8 +132,10 @@ const sections = new Set(asked.filter(isSection));
 if (args.gpu) sections.add('gpu');
 if (args['skip-node']) sections.delete('node');
 if (args['skip-ui']) sections.delete('ui');
-if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'live', 'peer', 'video'] as const) sections.delete(s);
+if (args['skip-browser']) for (const s of ['harness', 'ui', 'first-visit', 'drop', 'live', 'peer', 'video'] as const) sections.delete(s);
 const firstVisitRuns = Number(args['first-visit-runs'] ?? (args.quick ? 2 : 3));
+const dropRuns = Number(args['drop-runs'] ?? (args.quick ? 2 : 3));
+if (!Number.isInteger(dropRuns) || dropRuns < 1) throw new Error(`--drop-runs must be a positive whole number, not ${args['drop-runs']}`);
 if (!Number.isInteger(firstVisitRuns) || firstVisitRuns < 1)
   throw new Error(`--first-visit-runs must be a whole number >= 1, got ${args['first-visit-runs']}`);
 const liveFrames = Number(args['live-frames'] ?? (args.quick ? 30 : 100));
@@ -246,9 +253,12 @@ try {
     );
   }
 
-  if (sections.has('harness') || sections.has('ui') || sections.has('first-visit')) {
+  if (sections.has('harness') || sections.has('ui') || sections.has('first-visit') || sections.has('drop')) {
     log('making frames ...');
-    const frames = await makeFrames(join(work, 'frames'), sections.has('harness') || sections.has('ui') ? budget.dropFrames : 1);
+    const frames = await makeFrames(
+      join(work, 'frames'),
+      sections.has('harness') || sections.has('ui') || sections.has('drop') ? budget.dropFrames : 1,
+    );
     log('headless Chromium ...');
     result.browser = await runBrowserBench({
       here,
@@ -264,6 +274,7 @@ try {
       firstVisit: sections.has('first-visit')
         ? { runs: firstVisitRuns, baselineDist: args['baseline-dist'] && resolve(args['baseline-dist']) }
         : undefined,
+      drops: sections.has('drop') ? { runs: dropRuns, baselineDist: args['baseline-dist'] && resolve(args['baseline-dist']) } : undefined,
       deadline: t0 + DEADLINE_MS,
       log,
     });
@@ -279,6 +290,11 @@ try {
           `ResNet50V2 above ${budget.uiMaxMsPerFrame / 1000} s/frame goes through the UI only if a one-batch drop fits the run's ${DEADLINE_MS / 60_000}-minute mark. ` +
           'Time = from setting the files on input[type=file] until every card is classified and the progress bar is idle (decode, preprocess, inference, render, thumbnails).',
         'Cold load = fresh browser profile, navigation to model-status ready (app boot, model fetch, backend init, warm-up inference). Warm load = reload after the service worker installed (wasm-plain: service worker blocked, HTTP cache only). ResNet50V2: cold = "load another model" from files until ready, warm = reload (kept in IndexedDB).',
+      );
+    if (sections.has('drop'))
+      result.notes.push(
+        `Drop section: ${budget.dropFrames} 1280x1024 JPEGs set on the file input at once on a fresh profile with ?backend=wasm, until every card is classified and the progress bar is idle; ${dropRuns} drop(s) per build${args['baseline-dist'] ? `, this build and the baseline (${args['baseline-dist']}) alternating` : ''}. ` +
+          "The ratio divides the median by the embedded model's own best-batch rate on wasm-isolated in the harness section of the same run (when it ran).",
       );
     if (sections.has('first-visit'))
       result.notes.push(
