@@ -34,6 +34,13 @@ export interface BackendChoice {
 /** Tests and CPU-only machines may train on a software WebGPU adapter (SwiftShader) when this is "1". */
 export const ALLOW_SOFTWARE_WEBGPU_ENV = 'ENDOLENS_WEBGPU_ALLOW_SOFTWARE';
 
+/**
+ * "stock" keeps tfjs-backend-webgpu's own filter-gradient kernels instead of EndoLens's
+ * (src/kernels/webgpu-backprop.ts): a way back should a GPU run them slower (npm run bench -- --gpu
+ * times both side by side).
+ */
+export const WEBGPU_KERNELS_ENV = 'ENDOLENS_WEBGPU_KERNELS';
+
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|software/i;
 
 /**
@@ -81,7 +88,7 @@ async function dawnGpu(): Promise<DawnGpu | string> {
 }
 
 /** WebGPU through Dawn: the backend, or the reason it is not used. */
-async function tryWebGpu(allowSoftware: boolean): Promise<BackendChoice | string> {
+async function tryWebGpu(allowSoftware: boolean, stockKernels: boolean): Promise<BackendChoice | string> {
   const gpu = await dawnGpu();
   if (typeof gpu === 'string') return gpu;
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
@@ -102,11 +109,13 @@ async function tryWebGpu(allowSoftware: boolean): Promise<BackendChoice | string
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) return `tfjs-backend-webgpu did not start on ${summary.description || summary.device}`;
   await tf.ready();
-  registerWebGpuTrainingKernels();
+  registerWebGpuTrainingKernels(stockKernels ? 'stock' : 'endolens');
   const name = [summary.vendor, summary.device || summary.architecture].filter(Boolean).join(' ');
   return {
     name: 'webgpu',
-    note: `WebGPU (Dawn) on ${name}${summary.description ? `, ${summary.description}` : ''}${software ? `: ${software}, allowed by ${ALLOW_SOFTWARE_WEBGPU_ENV}` : ''}`,
+    note:
+      `WebGPU (Dawn) on ${name}${summary.description ? `, ${summary.description}` : ''}${software ? `: ${software}, allowed by ${ALLOW_SOFTWARE_WEBGPU_ENV}` : ''}` +
+      (stockKernels ? `; tfjs's own filter gradients (${WEBGPU_KERNELS_ENV}=stock)` : ''),
     adapter: summary,
   };
 }
@@ -166,7 +175,7 @@ export async function initBackend(
   }
   let webgpuSkipped: string | undefined;
   if (pref === 'webgpu' || pref === 'auto') {
-    const webgpu = await tryWebGpu(env[ALLOW_SOFTWARE_WEBGPU_ENV] === '1');
+    const webgpu = await tryWebGpu(env[ALLOW_SOFTWARE_WEBGPU_ENV] === '1', env[WEBGPU_KERNELS_ENV] === 'stock');
     if (typeof webgpu !== 'string') return webgpu;
     if (pref === 'webgpu') throw new Error(`Backend "webgpu" asked for, but ${webgpu}. Use --backend auto or wasm.`);
     webgpuSkipped = webgpu;

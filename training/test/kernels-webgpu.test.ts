@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend } from '../src/backend.ts';
+import { ALLOW_SOFTWARE_WEBGPU_ENV, initBackend, WEBGPU_KERNELS_ENV } from '../src/backend.ts';
 import { registerWebGpuTrainingKernels } from '../src/kernels/register.ts';
 import { positionChunks, webGpuBackpropFilterKernels } from '../src/kernels/webgpu-backprop.ts';
 import { on, relativeError, runKernel, tensor } from './helpers/backend-compare.ts';
@@ -50,6 +50,19 @@ describe('webgpu filter gradients match the cpu backend', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'webgpu')).toBeDefined();
     registerWebGpuTrainingKernels();
     registerWebGpuTrainingKernels();
+    for (const name of FILTER_KERNELS) expect(isEndoLens(name), name).toBe(true);
+  });
+
+  it(`${WEBGPU_KERNELS_ENV}=stock keeps tfjs-webgpu's own, and says so in the backend note`, async (ctx) => {
+    if (missing) ctx.skip(skipReason);
+    try {
+      const choice = await initBackend('webgpu', { [ALLOW_SOFTWARE_WEBGPU_ENV]: '1', [WEBGPU_KERNELS_ENV]: 'stock' });
+      expect(choice.note).toMatch(/tfjs's own filter gradients \(ENDOLENS_WEBGPU_KERNELS=stock\)/);
+      for (const name of FILTER_KERNELS) expect(isEndoLens(name), name).toBe(false);
+    } finally {
+      const choice = await initBackend('webgpu', { [ALLOW_SOFTWARE_WEBGPU_ENV]: '1' });
+      expect(choice.note).not.toMatch(/own filter gradients/);
+    }
     for (const name of FILTER_KERNELS) expect(isEndoLens(name), name).toBe(true);
   });
 
