@@ -1,7 +1,11 @@
-/** Loading a user's model from a .zip (as Teach exports it): expanded before the worker sees it, a bad zip a model error. */
+/**
+ * Loading a user's model from a .zip (as Teach exports it): expanded before the worker sees it, a bad zip a model error.
+ * And a model that loaded, then could not run (its warm-up failed in the worker): a model error too.
+ */
 import 'fake-indexeddb/auto';
 import { strToU8, zipSync } from 'fflate';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientEvents } from '../inference/client.ts';
 import type { ModelSource } from '../inference/protocol.ts';
 import { loadCustomModel } from '../persistence/db.ts';
 import { freshStoreAndDb, readyModel, testMetadata } from '../store/fixtures.test-helpers.ts';
@@ -9,10 +13,13 @@ import { useAppStore } from '../store/store.ts';
 import { zipModelFiles } from '../teach/zip.ts';
 import { loadCustomModelFiles } from './session.ts';
 
-// The worker is replaced by a client that records what it was asked to load and accepts it.
-const worker = vi.hoisted(() => ({ loads: [] as ModelSource[] }));
+// The worker is replaced by a client that records what it was asked to load, accepts it, and keeps the page's event handlers.
+const worker = vi.hoisted(() => ({ loads: [] as ModelSource[], events: undefined as ClientEvents | undefined }));
 vi.mock('../inference/client.ts', () => ({
   InferenceClient: class {
+    constructor(events: ClientEvents) {
+      worker.events = events;
+    }
     cancel(): void {}
     load(source: ModelSource) {
       worker.loads.push(source);
@@ -90,5 +97,18 @@ describe('loadCustomModelFiles', () => {
     expect(useAppStore.getState().model.error?.kind).toBe('missing');
     expect(useAppStore.getState().model.error?.message).toMatch(/weights\.zip holds no model\.json/);
     expect(worker.loads).toEqual([]);
+  });
+});
+
+describe('a model failing after it loaded', () => {
+  it('shows the model error with the worker reason, for the model source that was loaded', async () => {
+    expect(await loadCustomModelFiles([new File(['{}'], 'model.json')])).toBe(true);
+    expect(useAppStore.getState().model.status).toBe('ready');
+    worker.events?.onModelFailed({ type: 'load-error', kind: 'backend', message: 'the warm-up call failed: out of memory' });
+    expect(useAppStore.getState().model).toMatchObject({
+      status: 'error',
+      source: 'custom',
+      error: { kind: 'backend', message: 'the warm-up call failed: out of memory' },
+    });
   });
 });
