@@ -154,17 +154,6 @@ export async function startApp(): Promise<void> {
   if (ok) await resumeQueued();
 }
 
-/** Thumbnails finish one by one; the store hears about them in batches (one render per batch). */
-const readyThumbs: string[] = [];
-let thumbTimer: ReturnType<typeof setTimeout> | undefined;
-function markThumbReady(id: string): void {
-  readyThumbs.push(id);
-  thumbTimer ??= setTimeout(() => {
-    thumbTimer = undefined;
-    store().setThumbs(readyThumbs.splice(0));
-  }, 100);
-}
-
 /** Records are added in chunks, one render each, so a drop of 1000 frames never blocks the page for long. */
 export const ADD_CHUNK = 100;
 
@@ -200,14 +189,19 @@ export async function addFiles(files: readonly File[]): Promise<void> {
   );
 }
 
-/** Thumbnails the worker made from its decode: shown at once, kept in IndexedDB. */
+/**
+ * Thumbnails the worker made from its decode: shown at once, kept in IndexedDB. The store hears about
+ * them in the same task as the batch's results, so the page renders once per batch, not twice.
+ */
 function keepThumbnails(outcomes: readonly FrameOutcome[]): void {
+  const ids: string[] = [];
   for (const o of outcomes) {
     if (!o.ok || !o.thumbnail || !store().frames[o.id]) continue;
     rememberThumb(o.id, o.thumbnail);
-    markThumbReady(o.id);
+    ids.push(o.id);
     void saveThumb(o.id, o.thumbnail).catch(() => undefined);
   }
+  if (ids.length) store().setThumbs(ids);
 }
 
 /**
