@@ -280,7 +280,7 @@ describe('TeachView: the run', () => {
     }
   });
 
-  it('compares before and after on the held-out frames when done, and accepts or discards', () => {
+  it('compares before and after on the held-out frames when done, and accepts or discards', async () => {
     const a = actions();
     setTeach({ status: 'done', plan, result, candidateId: 'v2' });
     render(<TeachView {...a} />);
@@ -316,7 +316,8 @@ describe('TeachView: the run', () => {
         .map((h) => h.textContent),
     ).toEqual(['Normal mucosa', 'Polyp', 'Angiectasia']);
     expect(within(before).getAllByRole('row')[3].textContent).toBe('Angiectasia110');
-    expect(screen.getByTestId('teach-curve-loss')).toBeTruthy();
+    // The curves' code (recharts) loads when they are first shown.
+    expect(await screen.findByTestId('teach-curve-loss')).toBeTruthy();
     expect(screen.getByTestId('teach-curve-accuracy').textContent).toContain('last epoch 2: training frames 0.700, inner check 0.600.');
 
     fireEvent.click(screen.getByTestId('teach-accept'));
