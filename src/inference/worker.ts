@@ -8,14 +8,13 @@ import type { ModelMetadata } from '../core/metadata.ts';
 import { probeGpus, timeBatches, timeCandidate, useBackend } from './backends.ts';
 import { startingBackend } from './backend-choice.ts';
 import { BackgroundWork, backgroundChoice, type ChoiceUpdate } from './background-choice.ts';
-import { modelShape } from './classify.ts';
 import { gradCamFromPixels } from './gradcam.ts';
 import { FrameError, THUMB_WIDTH } from './decode.ts';
 import { PrepPool } from './prep-pool.ts';
 import type { PreparedFrame } from './prepare.ts';
-import { disposeInferenceModel, makeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
-import { loadModelBundle, ModelLoadError, type ModelBundle } from './model-files.ts';
-import { foldForInference } from './fold-batchnorm.ts';
+import { disposeInferenceModel, runBatch, type InferenceModel } from './inference-model.ts';
+import { loadModelBundle, ModelLoadError } from './model-files.ts';
+import { adoptPrebuilt, buildChecked, foldedArtifacts, prebuildEmbedded, warmUp, type Prebuilt } from './model-build.ts';
 import { preprocessPixels, type PixelImage } from '../core/preprocess.ts';
 import type { BackendRequest, BackendName, ClassifyJob, FrameOutcome, FromWorker, ModelSource, ToWorker } from './protocol.ts';
 
@@ -57,82 +56,8 @@ function post(msg: FromWorker): void {
 // compiles now, while the page is still reading the saved session, not after the load message.
 const wasmStarting = useBackend('wasm').catch(() => undefined);
 
-/** BN folded into the convs (and ReLU6 fused) for speed; the background timing loads these too. */
-function foldedArtifacts(bundle: ModelBundle): tf.io.ModelArtifacts {
-  const familiarityLayer = bundle.metadata.familiarity?.layer;
-  return foldForInference(bundle.artifacts, familiarityLayer ? [familiarityLayer] : []);
-}
-
-/** Builds the model on the active backend, checked against its metadata. */
-async function buildChecked(bundle: ModelBundle, artifacts: tf.io.ModelArtifacts): Promise<InferenceModel> {
-  const size = bundle.metadata.input.size;
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (e) {
-    throw new ModelLoadError('corrupt', `TensorFlow.js could not build the model: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const shape = modelShape(model);
-  const problems: string[] = [];
-  if (shape.inputSize !== size) problems.push(`model input is ${shape.inputSize}x${shape.inputSize}, metadata says ${size}`);
-  if (shape.channels !== 3) problems.push(`model input has ${shape.channels} channels, expected 3`);
-  if (shape.classes !== bundle.metadata.classes.length)
-    problems.push(`model outputs ${shape.classes} classes, metadata names ${bundle.metadata.classes.length}`);
-  if (problems.length) {
-    model.dispose();
-    throw new ModelLoadError('mismatch', `model.json and metadata.json disagree: ${problems.join('; ')}.`);
-  }
-  try {
-    return makeInferenceModel(model, size, bundle.metadata.familiarity);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-}
-
-/** The first call compiles and packs the weights (~0.2-0.4 s on WASM): done once, on the path frames take. */
-function warmUp(inference: InferenceModel, bundle: ModelBundle): Promise<unknown> {
-  const size = bundle.metadata.input.size;
-  return runBatch(inference, [new Float32Array(size * size * 3)]);
-}
-
-/** The embedded model built and warmed up on WASM before the page asked (ToWorker 'prebuild-embedded'). */
-interface Prebuilt {
-  baseUrl: string;
-  bundle: ModelBundle;
-  artifacts: tf.io.ModelArtifacts;
-  inference: InferenceModel;
-}
+/** The embedded model being built before the page asks (ToWorker 'prebuild-embedded'); the first load takes it. */
 let prebuilding: Promise<Prebuilt | undefined> | undefined;
-
-async function prebuildEmbedded(baseUrl: string): Promise<Prebuilt | undefined> {
-  try {
-    const bundle = await loadModelBundle({ kind: 'embedded', baseUrl }); // fetched while WASM compiles
-    await wasmStarting;
-    if (tf.getBackend() !== 'wasm') return undefined;
-    const artifacts = foldedArtifacts(bundle);
-    const inference = await buildChecked(bundle, artifacts);
-    try {
-      await warmUp(inference, bundle);
-    } catch {
-      disposeInferenceModel(inference);
-      return undefined;
-    }
-    return { baseUrl, bundle, artifacts, inference };
-  } catch {
-    return undefined; // the load that asks for this model reports any problem itself
-  }
-}
-
-/** The prebuilt model when `source` is the one it was built from; otherwise it is freed. Only the first load looks. */
-async function takePrebuilt(source: ModelSource): Promise<Prebuilt | undefined> {
-  const pending = prebuilding;
-  prebuilding = undefined;
-  const built = await pending;
-  if (built && source.kind === 'embedded' && source.baseUrl === built.baseUrl) return built;
-  if (built) disposeInferenceModel(built.inference);
-  return undefined;
-}
 
 /** The worker's side of the background choice: the model it times is the loaded one, from the same artifacts. */
 function startBackgroundChoice(current: Loaded, mode: 'time-gpus' | 'check-device', rememberedDevice: string | undefined): void {
@@ -188,7 +113,8 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
   if (loaded) disposeInferenceModel(loaded.inference);
   loaded = undefined;
   try {
-    let prebuilt = await takePrebuilt(source);
+    let prebuilt = await adoptPrebuilt(prebuilding, source);
+    prebuilding = undefined;
     const bundle = prebuilt?.bundle ?? (await loadModelBundle(source));
     const artifacts = prebuilt?.artifacts ?? foldedArtifacts(bundle);
     // Never a measurement first: WASM (or the forced / remembered backend) at once.
@@ -376,7 +302,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
     case 'prebuild-embedded':
-      prebuilding ??= prebuildEmbedded(msg.baseUrl);
+      prebuilding ??= prebuildEmbedded(msg.baseUrl, wasmStarting);
       break;
     case 'load':
       loadChain = loadChain.then(() => load(msg.source, msg.backend));
