@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testMetadata } from '../store/fixtures.test-helpers.ts';
+import { savedArtifacts } from './artifacts.test-helpers.ts';
 import { adoptPrebuilt, buildChecked, foldedArtifacts, warmUp, type Prebuilt } from './model-build.ts';
 import type { ModelBundle } from './model-files.ts';
 
@@ -12,14 +13,9 @@ async function tinyArtifacts(classes: number): Promise<tf.io.ModelArtifacts> {
   const pooled = tf.layers.globalAveragePooling2d({}).apply(conv);
   const output = tf.layers.dense({ units: classes, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) =>
-      Promise.resolve((saved = a) && { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }),
-    ),
-  );
+  const saved = await savedArtifacts(model);
   model.dispose();
-  return saved as tf.io.ModelArtifacts;
+  return saved;
 }
 
 const bundleOf = async (classes: number): Promise<ModelBundle> => ({

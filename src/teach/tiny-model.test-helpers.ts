@@ -1,6 +1,7 @@
 /** Test fixture shared by the teach tests: a tiny model with the trainer's head, as stored artifacts. */
 import * as tf from '@tensorflow/tfjs';
 import { HEAD_LAYERS, HEAD_UNITS } from '../core/head.ts';
+import { savedArtifacts } from '../inference/artifacts.test-helpers.ts';
 
 /** A tiny model with the trainer's head (layer names as src/core/head.ts), as its artifacts. */
 export async function tinyTrainerModel(classes: number): Promise<tf.io.ModelArtifacts> {
@@ -19,12 +20,7 @@ export async function tinyTrainerModel(classes: number): Promise<tf.io.ModelArti
   x = tf.layers.dropout({ rate: 0.2, name: HEAD_LAYERS.dropout }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ units: classes, activation: 'softmax', name: HEAD_LAYERS.output }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: x });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) =>
-      Promise.resolve((saved = a) && { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }),
-    ),
-  );
+  const saved = await savedArtifacts(model);
   model.dispose();
-  return saved as tf.io.ModelArtifacts;
+  return saved;
 }
