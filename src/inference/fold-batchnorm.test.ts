@@ -15,6 +15,7 @@ import { foldBatchNorm, foldForInference } from './fold-batchnorm.ts';
 import { gradCam } from './gradcam.ts';
 import { makeInferenceModel, runBatch } from './inference-model.ts';
 import { loadModelBundle } from './model-files.ts';
+import { savedArtifacts } from './artifacts.test-helpers.ts';
 
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
@@ -99,17 +100,6 @@ function netWithBn(): tf.LayersModel {
   return model;
 }
 
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }),
-  );
-  return saved!;
-}
-
 async function maxDiff(a: tf.LayersModel, b: tf.LayersModel, x: tf.Tensor): Promise<number> {
   const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor))));
   const v = (await d.data())[0];
@@ -132,7 +122,7 @@ describe.each(['cpu', 'wasm'])('folding BatchNormalization on %s', (backend) => 
 
   it.each([true, false])('gives the same outputs within 1e-5 (fuse %s) and keeps the chains\u2019 last names', async (fuse) => {
     const model = netWithBn();
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     const result = foldBatchNorm(artifacts, { fuse });
     expect(result.folded).toBe(6);
     expect(result.fusedActivations).toBe(fuse ? 3 : 0);
@@ -162,14 +152,14 @@ describe('what folding leaves alone', () => {
     const x = apply(tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }), input);
     const out = apply(tf.layers.dense({ units: 2, activation: 'softmax' }), apply(tf.layers.globalAveragePooling2d({}), x));
     const model = tf.model({ inputs: input, outputs: out });
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     expect(foldBatchNorm(artifacts).artifacts).toBe(artifacts);
     model.dispose();
   });
 
   it('keeps a layer named in `keep`, and ends a chain there', async () => {
     const model = netWithBn();
-    const artifacts = await artifactsOf(model);
+    const artifacts = await savedArtifacts(model);
     const keptConv = foldBatchNorm(artifacts, { keep: ['c1'] });
     expect(keptConv.folded).toBe(5);
     const keptBn = await tf.loadLayersModel(tf.io.fromMemory(foldBatchNorm(artifacts, { keep: ['last_bn'] }).artifacts));
