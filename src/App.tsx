@@ -28,7 +28,8 @@ import {
 import { addVideos, cancelVideo, clearVideos, isVideoFile, pauseVideo, resumeVideo, videoFile } from './app/video-session.ts';
 import { StorageFullNotice } from './components/StorageFullNotice.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
-import { ProbabilityChart, chartHeight } from './features/charts/lazy-charts.tsx';
+import { chartHeight } from './features/charts/chart-size.ts';
+import { ProbabilityChart } from './features/charts/lazy-charts.tsx';
 import { FrameHeatmap } from './features/gradcam/FrameHeatmap.tsx';
 import { LazyMount } from './components/LazyMount.tsx';
 import { LoadModelPanel } from './features/model-card/LoadModelPanel.tsx';

@@ -1,5 +1,5 @@
 import { Bar, BarChart, Cell, LabelList, XAxis, YAxis } from 'recharts';
-import { chartHeight } from './lazy-charts.tsx';
+import { chartHeight } from './chart-size.ts';
 
 export interface ProbabilityChartProps {
   labels: string[];

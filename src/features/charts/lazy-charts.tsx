@@ -4,11 +4,8 @@
  * code once the model is ready, before the first card asks for it.
  */
 import { lazyComponent } from '../../components/lazy-component.tsx';
+import { chartHeight } from './chart-size.ts';
 import type { ProbabilityChartProps } from './ProbabilityChart.tsx';
-
-const BAR_HEIGHT = 22;
-/** The probability chart's height for `classes` bars (ProbabilityChart draws at this height). */
-export const chartHeight = (classes: number) => classes * BAR_HEIGHT + 12;
 
 const load = () => import('./ProbabilityChart.tsx');
 
