@@ -32,8 +32,6 @@ let persistence: ReturnType<typeof startPersisting> | undefined;
 
 const store = () => useAppStore.getState();
 
-export { EMBEDDED_MODEL_URL };
-
 function newId(): string {
   return crypto.randomUUID();
 }
@@ -141,7 +139,8 @@ async function resumeQueued(): Promise<void> {
 let persistenceAsked: Promise<void> | undefined;
 
 export async function startApp(): Promise<void> {
-  // The worker's script loads and its WASM compiles while the saved session is read below.
+  // Takes the worker the entry point started (or starts it, on a page not yet cross-origin isolated), so
+  // its script loads and its WASM compiles while the saved session is read below.
   getClient();
   // Asked once (not again on a retry), so the browser does not evict the session when the disk runs low; Settings shows the answer.
   persistenceAsked ??= requestPersistentStorage().then((answer) => store().setStoragePersistence(answer));

@@ -21,7 +21,8 @@ import { sortIntoClasses } from '../teach/gather.ts';
 import { TeachRun } from '../teach/teach-client.ts';
 import type { FromTeachWorker, TeachFile, TeachRequest } from '../teach/teach-protocol.ts';
 import { zipModelFiles } from '../teach/zip.ts';
-import { EMBEDDED_MODEL_URL, loadCustomModelFiles, switchToEmbeddedModel } from './session.ts';
+import { EMBEDDED_MODEL_URL } from '../inference/embedded-model.ts';
+import { loadCustomModelFiles, switchToEmbeddedModel } from './session.ts';
 import type { ModelSource } from '../inference/protocol.ts';
 
 const store = () => useAppStore.getState();
