@@ -138,15 +138,15 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     }
     const inference = prebuilt?.inference ?? (await buildChecked(bundle, artifacts));
     // "loaded" goes out first; the warm-up (the first call compiles and packs the weights, ~0.4 s on
-    // WASM) runs while the page hands over its first frames, which wait for it in infer().
-    let warmed: () => void = () => undefined;
-    let failed: (e: unknown) => void = () => undefined;
-    const warm = new Promise<void>((resolve, reject) => {
-      warmed = resolve;
-      failed = reject;
-    });
-    warm.catch(() => undefined); // read by infer() and below; never an unhandled rejection
-    const current: Loaded = { inference, metadata: bundle.metadata, backend: choice.backend, modelKey: bundle.modelKey, artifacts, warm };
+    // WASM) runs right after, while the page hands over its first frames, which wait for it in infer().
+    const current: Loaded = {
+      inference,
+      metadata: bundle.metadata,
+      backend: choice.backend,
+      modelKey: bundle.modelKey,
+      artifacts,
+      warm: Promise.resolve(),
+    };
     loaded = current;
     post({
       type: 'loaded',
@@ -160,11 +160,10 @@ async function load(source: ModelSource, request: BackendRequest): Promise<void>
     // Frames that came before the model: their decoding starts in the helpers now, beside the warm-up.
     if (queue.length) pump();
     // Warm up on the chosen backend, on the path frames take, so the first frame is not slow.
+    if (!prebuilt) current.warm = warmUp(inference, bundle).then(() => undefined);
     try {
-      if (!prebuilt) await warmUp(inference, bundle);
-      warmed();
+      await current.warm;
     } catch (e) {
-      failed(e);
       if (loaded === current) loaded = undefined;
       disposeInferenceModel(inference); // a model that cannot run is not kept, nor leaked
       throw e; // "load-error" after "loaded": the page shows the model error (client onModelFailed)
