@@ -4,7 +4,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { displayNameFor } from '../../core/classes.ts';
 import { initTestI18n } from '../../i18n/test-i18n.test-helpers.ts';
-import { readyModel } from '../../store/fixtures.test-helpers.ts';
+import { queuedFrame, readyModel } from '../../store/fixtures.test-helpers.ts';
 import { useAppStore } from '../../store/store.ts';
 import type { FrameRecord } from '../../store/types.ts';
 import type { ChartRequest } from './FrameCard.tsx';
@@ -43,13 +43,7 @@ beforeEach(() => {
     frames: {
       f1: frame('f1'),
       f2: frame('f2'),
-      f3: frame('f3', {
-        status: 'queued',
-        probabilities: undefined,
-        predictedIndex: undefined,
-        confidence: undefined,
-        modelKey: undefined,
-      }),
+      f3: queuedFrame('f3'),
     },
     order: ['f1', 'f2', 'f3'],
   });
