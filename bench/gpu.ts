@@ -220,7 +220,7 @@ async function timeInference(
   }
 }
 
-/** A train step as the trainer takes it, ready to call repeatedly; `dispose` frees what it holds. */
+/** A train step as the trainer takes it, ready to call repeatedly, with `kernels`' filter gradients; `dispose` frees what it holds and puts EndoLens's back. */
 interface PreparedStep {
   step: () => Promise<void>;
   trainableLayerNames: string[];
@@ -236,6 +236,7 @@ function prepareStep(
   classifier: tf.LayersModel,
   backboneLayerCount: number,
   phase: TrainPhase,
+  kernels: FilterKernels,
   size: number,
   range: readonly [number, number],
   batch: number,
@@ -255,6 +256,7 @@ function prepareStep(
       classes,
     ),
   );
+  registerWebGpuTrainingKernels(kernels);
   return {
     trainableLayerNames: split.trainableLayerNames,
     step: async () => {
@@ -276,6 +278,7 @@ function prepareStep(
       optimizer.dispose();
       // The tail re-applied the classifier's layers; the frozen part shares its weights and must not be disposed (trainer.ts dropRuntime).
       split.trainable.dispose();
+      registerWebGpuTrainingKernels('endolens'); // what the trainer uses
     },
   };
 }
@@ -291,9 +294,8 @@ async function timeTrain(
   macs: ReturnType<typeof layerMacs>,
   plan: TorchPlan,
 ): Promise<GpuTrainRow> {
-  registerWebGpuTrainingKernels(kernels);
   const batch = plan.trainBatch;
-  const prepared = prepareStep(classifier, backboneLayerCount, phase, size, range, batch);
+  const prepared = prepareStep(classifier, backboneLayerCount, phase, kernels, size, range, batch);
   try {
     const t = await timeCalls(plan.warmup, plan.trainReps, prepared.step);
     const tail = sumMacs(macs, prepared.trainableLayerNames);
@@ -313,7 +315,6 @@ async function timeTrain(
     };
   } finally {
     prepared.dispose();
-    registerWebGpuTrainingKernels('endolens');
   }
 }
 
@@ -328,8 +329,7 @@ async function profileAllLayersStep(
   batch: number,
   top = 8,
 ): Promise<GpuKernelProfile> {
-  registerWebGpuTrainingKernels(kernels);
-  const prepared = prepareStep(classifier, backboneLayerCount, 'all', size, range, batch);
+  const prepared = prepareStep(classifier, backboneLayerCount, 'all', kernels, size, range, batch);
   try {
     await prepared.step();
     let pending: Promise<void> | undefined;
@@ -355,7 +355,6 @@ async function profileAllLayersStep(
     return { model: key, kernels, totalMs: rows.reduce((sum, r) => sum + r.ms, 0), top: rows.slice(0, top) };
   } finally {
     prepared.dispose();
-    registerWebGpuTrainingKernels('endolens');
   }
 }
 
