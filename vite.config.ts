@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY, ISOLATION_HEADERS, SECURITY_HEADERS } from './src/app/security-headers.ts';
 
 /** The policy as a meta tag in the built index.html, for static hosts that send no headers (right after the charset: it covers only what follows it). */
@@ -20,6 +21,10 @@ function cspMetaTag(): Plugin {
 }
 
 export default defineConfig({
+  // The app's tfjs without the WebGL backend, tfjs-converter and tfjs-data (src/inference/tfjs-browser.ts says why).
+  resolve: {
+    alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/inference/tfjs-browser.ts', import.meta.url)) }],
+  },
   plugins: [
     react(),
     cspMetaTag(),
@@ -62,6 +67,15 @@ export default defineConfig({
   preview: { headers: SECURITY_HEADERS },
   // Dev only: the worker's imports are not found by Vite's scan, so prebundle them up front (one
   // optimisation run: one copy of tfjs-core shared by every backend).
-  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgl',
+      '@tensorflow/tfjs-backend-webgpu',
+    ],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
 });

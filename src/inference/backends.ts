@@ -64,9 +64,10 @@ export async function probeGpus(): Promise<GpuProbe[]> {
 }
 
 export async function useBackend(b: BackendName): Promise<void> {
-  // The WebGPU backend's code is loaded only when it is first used: a first visit starts on WASM and
-  // a machine without a real GPU never needs it, so its bundle is not evaluated before the first frame.
+  // The GPU backends' code is loaded only when first used: a first visit starts on WASM and a machine
+  // without a real GPU never needs them, so their bundles are not evaluated before the first frame.
   if (b === 'webgpu' && !tf.findBackendFactory('webgpu')) await import('@tensorflow/tfjs-backend-webgpu');
+  if (b === 'webgl' && !tf.findBackendFactory('webgl')) await import('@tensorflow/tfjs-backend-webgl');
   const ok = await tf.setBackend(b);
   if (!ok) throw new Error(`tfjs could not initialise the ${b} backend`);
   await tf.ready();
