@@ -126,6 +126,11 @@ export interface FirstVisitRun {
   readyMs?: number;
   /** The first frame card with a result (the frame is set on the file input as soon as the model is ready). */
   firstResultMs?: number;
+  /**
+   * When the file input's change event reached the page: firstResultMs - frameSetMs is the app's own
+   * time for the frame, frameSetMs - readyMs the harness's (Playwright sees "ready", then sets the file).
+   */
+  frameSetMs?: number;
   backend?: string;
   /** data-backend-reason, or the title (the reason's text) in builds before that hook. */
   reason?: string;
@@ -461,7 +466,7 @@ async function autoChoice(browser: Browser, servers: Servers): Promise<AutoChoic
   }
 }
 
-type FirstVisitMarks = { __firstVisit?: { ready?: number; result?: number } };
+type FirstVisitMarks = { __firstVisit?: { ready?: number; frameSet?: number; result?: number } };
 
 /**
  * A user's first visit: a fresh profile (no service worker, IndexedDB or HTTP cache), the app's
@@ -474,8 +479,16 @@ async function firstVisit(browser: Browser, server: StaticServer, frame: string)
   try {
     const page = await context.newPage();
     await page.addInitScript(() => {
-      const marks: { ready?: number; result?: number } = {};
+      const marks: { ready?: number; frameSet?: number; result?: number } = {};
       (window as unknown as FirstVisitMarks).__firstVisit = marks;
+      // Capture phase, so the mark is taken before the app's own handler runs.
+      document.addEventListener(
+        'change',
+        (ev) => {
+          if (marks.frameSet === undefined && (ev.target as HTMLInputElement | null)?.type === 'file') marks.frameSet = performance.now();
+        },
+        true,
+      );
       new MutationObserver(() => {
         if (marks.ready === undefined && document.querySelector('[data-testid="model-status"]')?.getAttribute('data-state') === 'ready')
           marks.ready = performance.now();
@@ -504,6 +517,7 @@ async function firstVisit(browser: Browser, server: StaticServer, frame: string)
     return {
       readyMs: marks?.ready,
       firstResultMs: marks?.result,
+      frameSetMs: marks?.frameSet,
       backend: (await el.getAttribute('data-backend')) ?? undefined,
       reason,
       wasmThreads,
