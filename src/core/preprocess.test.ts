@@ -66,6 +66,15 @@ describe('resizeToRgb', () => {
     for (const v of out) expect(Math.abs(v - 127.5)).toBeLessThan(3);
   });
 
+  it('gives the same result whatever was resized before (the rows kept between calls carry nothing over)', () => {
+    const small = image(40, 30, 4, pattern);
+    const big = image(300, 200, 4, (x, y) => [255 - ((x * 3) % 256), (y * 5) % 256, (x * y) % 256, 255]);
+    const first = Array.from(resizeToRgb(small, 16));
+    const bigOut = Array.from(resizeToRgb(big, 24));
+    expect(Array.from(resizeToRgb(small, 16))).toEqual(first);
+    expect(Array.from(resizeToRgb(big, 24))).toEqual(bigOut);
+  });
+
   it('rejects buffers that do not match their size, naming the numbers', () => {
     expect(() => resizeToRgb({ data: new Uint8Array(10), width: 4, height: 4, channels: 3 }, 2)).toThrow(PreprocessError);
     expect(() => resizeToRgb({ data: new Uint8Array(10), width: 4, height: 4, channels: 3 }, 2)).toThrow(/10 values, expected 4x4x3 = 48/);

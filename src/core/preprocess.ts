@@ -80,6 +80,12 @@ function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
 }
 
 /**
+ * The horizontal pass's rows, kept between calls: a 1280x1024 frame needs 5.5 MB of doubles, which a
+ * fresh array would zero and later collect for every frame. Every value is written before it is read.
+ */
+let rowScratch = new Float64Array(0);
+
+/**
  * Resizes to size x size RGB uint8 (aspect ratio not kept, as Keras's loader does), compositing any
  * alpha onto black first.
  */
@@ -89,8 +95,9 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
   const { data, width, height, channels } = img;
 
   // Horizontal pass: height rows of `size` RGB doubles.
-  const h = resampleTaps(width, size);
-  const tmp = new Float64Array(height * size * 3);
+  const { start: hStart, count: hCount, weights: hWeights, maxTaps: hTaps } = resampleTaps(width, size);
+  if (rowScratch.length < height * size * 3) rowScratch = new Float64Array(height * size * 3);
+  const tmp = rowScratch;
   // Opaque pixels (every video frame, nearly every photo) skip the alpha multiply: w * v * 1 === w * v,
   // so the result is bit for bit the same, at about half the cost.
   const blend = channels === 4 && !isOpaque(data);
@@ -100,12 +107,12 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
       let r = 0,
         g = 0,
         b = 0;
-      const base = o * h.maxTaps;
-      const s = h.start[o];
-      const n = h.count[o];
+      const base = o * hTaps;
+      const s = hStart[o];
+      const n = hCount[o];
       if (blend) {
         for (let k = 0; k < n; k++) {
-          const w = h.weights[base + k];
+          const w = hWeights[base + k];
           const p = row + (s + k) * 4;
           const a = data[p + 3] / 255;
           r += w * data[p] * a;
@@ -114,7 +121,7 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
         }
       } else {
         for (let k = 0, p = row + s * channels; k < n; k++, p += channels) {
-          const w = h.weights[base + k];
+          const w = hWeights[base + k];
           r += w * data[p];
           g += w * data[p + 1];
           b += w * data[p + 2];
@@ -128,18 +135,18 @@ export function resizeToRgb(img: PixelImage, size: number): Uint8Array {
   }
 
   // Vertical pass, then round once to uint8.
-  const v = resampleTaps(height, size);
+  const { start: vStart, count: vCount, weights: vWeights, maxTaps: vTaps } = resampleTaps(height, size);
   const out = new Uint8Array(size * size * 3);
   for (let o = 0; o < size; o++) {
-    const base = o * v.maxTaps;
-    const s = v.start[o];
+    const base = o * vTaps;
+    const s = vStart[o];
+    const n = vCount[o];
     for (let x = 0; x < size; x++) {
       let r = 0,
         g = 0,
         b = 0;
-      for (let k = 0; k < v.count[o]; k++) {
-        const w = v.weights[base + k];
-        const t = ((s + k) * size + x) * 3;
+      for (let k = 0, t = (s * size + x) * 3; k < n; k++, t += size * 3) {
+        const w = vWeights[base + k];
         r += w * tmp[t];
         g += w * tmp[t + 1];
         b += w * tmp[t + 2];
