@@ -10,7 +10,7 @@ describe('PrepPool', () => {
   });
 
   it('without helpers prepares in place and reports bad files the same way', async () => {
-    const pool = new PrepPool(0);
+    const pool = new PrepPool({ helpers: 0 });
     expect(pool.size).toBe(0);
     await expect(pool.prepare(new Blob([]), { inputSize: 8, range: [-1, 1] })).rejects.toMatchObject({ name: 'FrameError', code: 'empty' });
     await expect(pool.prepare(new Blob(['plain text']), { inputSize: 8, range: [-1, 1] })).rejects.toMatchObject({ code: 'not-image' });
@@ -51,7 +51,7 @@ describe('PrepPool sharing the work with its caller', () => {
   });
 
   it('a batch of 8 with one helper: 6 go to the helper, 2 are prepared in place (same errors, same results otherwise)', async () => {
-    const pool = new PrepPool(1, true);
+    const pool = new PrepPool({ helpers: 1, shareInPlace: true });
     // Blobs Node cannot decode: the in-place ones fail with the decoder's own message, the helper's succeed.
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, () => pool.prepare(new Blob(['x']), { inputSize: 8, range: [-1, 1] })),
@@ -65,7 +65,7 @@ describe('PrepPool sharing the work with its caller', () => {
   });
 
   it('without sharing every frame goes to the helpers', async () => {
-    const pool = new PrepPool(1);
+    const pool = new PrepPool({ helpers: 1 });
     await Promise.all(Array.from({ length: 8 }, () => pool.prepare(new Blob(['x']), { inputSize: 8, range: [-1, 1] })));
     expect(FakeHelper.all[0].received).toBe(8);
   });

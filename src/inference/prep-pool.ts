@@ -41,16 +41,25 @@ export function helperCount(cores: number | undefined): number {
   return Math.max(0, Math.min(MAX_HELPERS, (cores ?? 1) - 1));
 }
 
+export interface PrepPoolOptions {
+  /** Helper workers to start; default: helperCount(the machine's cores). */
+  helpers?: number;
+  /** The calling worker prepares a share of the frames itself (see IN_PLACE_WEIGHT). */
+  shareInPlace?: boolean;
+}
+
 export class PrepPool {
   private helpers: Helper[] = [];
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(p: PreparedFrame): void; reject(e: Error): void; helper: Helper }>();
   private inPlacePending = 0;
+  private readonly shareInPlace: boolean;
 
-  constructor(
-    count = helperCount(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency),
-    private readonly shareInPlace = false,
-  ) {
+  constructor({
+    helpers: count = helperCount(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency),
+    shareInPlace = false,
+  }: PrepPoolOptions = {}) {
+    this.shareInPlace = shareInPlace;
     for (let i = 0; i < count; i++) {
       try {
         const worker = new Worker(new URL('./prep-worker.ts', import.meta.url), { type: 'module', name: `endolens-prep-${i}` });

@@ -37,7 +37,7 @@ interface Loaded {
 
 let loaded: Loaded | undefined;
 // Helpers decode and preprocess; this worker takes a share too, its model being the quicker part.
-const prepPool = new PrepPool(undefined, true);
+const prepPool = new PrepPool({ shareInPlace: true });
 const queue: ClassifyJob[] = [];
 let pumping: Promise<void> | undefined;
 let cancelledIds: string[] = [];
