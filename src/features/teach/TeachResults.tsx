@@ -7,9 +7,16 @@ import { lazyComponent } from '../../components/lazy-component.tsx';
 
 import { classLabel, fmt3 } from './teach-view-data.ts';
 
-// recharts loads with the first curves shown, not with the page.
+// recharts loads after the page (preloadTeachCurves once the model is ready), or with the first curves shown.
+const loadCurves = () => import('./TeachCurves.tsx');
+
+/** Fetches the curves' code before a first training ends, so the results do not shift when it arrives. */
+export function preloadTeachCurves(): void {
+  void loadCurves().catch(() => undefined); // a failed fetch is tried again when the curves are shown
+}
+
 const TeachCurves = lazyComponent(
-  () => import('./TeachCurves.tsx').then((m) => m.TeachCurves),
+  () => loadCurves().then((m) => m.TeachCurves),
   () => <div className="chart-loading" />,
 );
 

@@ -10,9 +10,16 @@ import { SegmentList } from './SegmentList.tsx';
 import { useThrottled } from './use-throttled.ts';
 import { lazyComponent } from '../../components/lazy-component.tsx';
 
-// recharts loads with the first timeline shown, not with the page.
+// recharts loads after the page (preloadVideoTimeline once the model is ready), or with the first timeline shown.
+const loadTimeline = () => import('./VideoTimeline.tsx');
+
+/** Fetches the timeline's code before a first video is analysed, so the review does not shift when it arrives. */
+export function preloadVideoTimeline(): void {
+  void loadTimeline().catch(() => undefined); // a failed fetch is tried again when the timeline is shown
+}
+
 const VideoTimeline = lazyComponent(
-  () => import('./VideoTimeline.tsx').then((m) => m.VideoTimeline),
+  () => loadTimeline().then((m) => m.VideoTimeline),
   () => <div className="chart-loading" />,
 );
 
