@@ -16,4 +16,27 @@ describe('lazyComponent', () => {
     expect((await screen.findByTestId('chart')).textContent).toBe('chart 3');
     expect(screen.queryByTestId('waiting')).toBeNull();
   });
+
+  it('preload fetches the code once, ahead of the first render, and tries again after a failed fetch', async () => {
+    let calls = 0;
+    let fail = true;
+    const Lazy = lazyComponent(
+      () => {
+        calls++;
+        return fail ? Promise.reject(new Error('offline')) : Promise.resolve(() => <div data-testid="preloaded">chart</div>);
+      },
+      () => <div data-testid="waiting">waiting</div>,
+    );
+    Lazy.preload();
+    await act(() => Promise.resolve());
+    expect(calls).toBe(1);
+    fail = false;
+    Lazy.preload();
+    Lazy.preload();
+    await act(() => Promise.resolve());
+    expect(calls).toBe(2); // the failed fetch again, then no more
+    render(<Lazy />);
+    expect((await screen.findByTestId('preloaded')).textContent).toBe('chart');
+    expect(calls).toBe(2); // the render used the preloaded code
+  });
 });

@@ -7,13 +7,9 @@ import { lazyComponent } from '../../components/lazy-component.tsx';
 import { chartHeight } from './chart-size.ts';
 import type { ProbabilityChartProps } from './ProbabilityChart.tsx';
 
-const load = () => import('./ProbabilityChart.tsx');
-
-export function preloadCharts(): void {
-  void load().catch(() => undefined); // a failed fetch is tried again when a card asks
-}
-
 export const ProbabilityChart = lazyComponent(
-  () => load().then((m) => m.ProbabilityChart),
+  () => import('./ProbabilityChart.tsx').then((m) => m.ProbabilityChart),
   (props: ProbabilityChartProps) => <div className="chart" style={{ height: chartHeight(props.labels.length) }} />,
 );
+
+export const preloadCharts = (): void => ProbabilityChart.preload();

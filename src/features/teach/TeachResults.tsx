@@ -8,17 +8,11 @@ import { lazyComponent } from '../../components/lazy-component.tsx';
 import { classLabel, fmt3 } from './teach-view-data.ts';
 
 // recharts loads after the page (preloadTeachCurves once the model is ready), or with the first curves shown.
-const loadCurves = () => import('./TeachCurves.tsx');
-
-/** Fetches the curves' code before a first training ends, so the results do not shift when it arrives. */
-export function preloadTeachCurves(): void {
-  void loadCurves().catch(() => undefined); // a failed fetch is tried again when the curves are shown
-}
-
 const TeachCurves = lazyComponent(
-  () => loadCurves().then((m) => m.TeachCurves),
+  () => import('./TeachCurves.tsx').then((m) => m.TeachCurves),
   () => <div className="chart-loading" />,
 );
+export const preloadTeachCurves = (): void => TeachCurves.preload();
 
 /** Rows = true class, columns = predicted class, in the metrics' class order. */
 function ConfusionTable({

@@ -11,17 +11,11 @@ import { useThrottled } from './use-throttled.ts';
 import { lazyComponent } from '../../components/lazy-component.tsx';
 
 // recharts loads after the page (preloadVideoTimeline once the model is ready), or with the first timeline shown.
-const loadTimeline = () => import('./VideoTimeline.tsx');
-
-/** Fetches the timeline's code before a first video is analysed, so the review does not shift when it arrives. */
-export function preloadVideoTimeline(): void {
-  void loadTimeline().catch(() => undefined); // a failed fetch is tried again when the timeline is shown
-}
-
 const VideoTimeline = lazyComponent(
-  () => loadTimeline().then((m) => m.VideoTimeline),
+  () => import('./VideoTimeline.tsx').then((m) => m.VideoTimeline),
   () => <div className="chart-loading" />,
 );
+export const preloadVideoTimeline = (): void => VideoTimeline.preload();
 
 /** Classes get these colours in the timeline and the findings list (text always names them too). */
 export const CLASS_COLOURS = ['#15803d', '#b91c1c', '#1d4ed8', '#a16207', '#7e22ce', '#0f766e', '#be185d', '#4d7c0f'];
